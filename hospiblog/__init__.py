@@ -1,0 +1,3 @@
+"""hospiblog: a static blog generator for hospitals."""
+
+__version__ = "0.1.0"

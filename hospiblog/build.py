@@ -1,0 +1,188 @@
+"""The build command: a flat list of named, timed stages."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .cache import CACHE_DIR_NAME, FingerprintCache
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .content.discover import discover
+from .content.parse import ParseSettings, parse_key, parse_post
+from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation, flatten
+from .model import Post, SourceFile
+from .plan import RenderJob, plan
+from .render import render
+from .site import assemble_site
+from .theme import load_theme, make_environment
+from .writer import Manifest, WriteReport, publish
+
+PARALLEL_THRESHOLD = 48
+"""Below this many posts to parse, a process pool costs more than it saves."""
+T = TypeVar("T")
+
+
+@dataclass
+class BuildReport:
+    """What a build made, and how long each stage took."""
+
+    output_dir: Path
+    posts: int = 0
+    pages: int = 0
+    feeds: int = 0
+    parsed: int = 0
+    """Posts parsed now (the others came from the cache)."""
+    write: WriteReport = field(default_factory=WriteReport)
+    stages: dict[str, float] = field(default_factory=dict)
+    warnings: list[HospiblogError] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.stages.values())
+
+    def summary(self, base: Path | None = None) -> str:
+        """The one line the CLI prints."""
+        output = self.output_dir
+        if base is not None and output.is_relative_to(base):
+            output = output.relative_to(base)
+        written = len(self.write.written) + len(self.write.removed)
+        warnings = f", {len(self.warnings)} warnings" if self.warnings else ""
+        return (f"Built {self.posts} posts, {self.pages} pages, {self.feeds} feeds in {self.seconds:.1f} s "
+                f"→ {output}/ ({written} files changed, {self.write.unchanged} unchanged{warnings})")
+
+
+class _Stages:
+    """Runs stages and records their durations."""
+
+    def __init__(self, report: BuildReport) -> None:
+        self.report = report
+
+    def run(self, name: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            self.report.stages[name] = time.perf_counter() - start
+
+
+def build(
+    site_dir: Path,
+    *,
+    output: Path | None = None,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
+) -> BuildReport:
+    """Builds the site in ``site_dir`` into its output folder; raises HospiblogError on problems."""
+    config = load_config(site_dir)
+    output_dir = resolve_output(config, output)
+    report = BuildReport(output_dir)
+    stages = _Stages(report)
+    cache_root = config.site_dir / CACHE_DIR_NAME
+    sources, errors = stages.run("discover", _discover, config)
+    posts, parse_errors = stages.run("parse", parse_all, sources, config,
+                                     cache=FingerprintCache(cache_root, "posts") if use_cache else None,
+                                     workers=workers, report=report)
+    errors += parse_errors
+    theme = stages.run("theme", load_theme, config)
+    moment = now or datetime.now(timezone.utc)
+    try:
+        site = stages.run("assemble", assemble_site, posts, config, now=moment,
+                          static_lookup=theme.static_file, drafts=drafts, future=future)
+    except BuildFailed as failure:
+        errors += failure.errors
+    if errors:
+        raise BuildFailed(flatten(errors))
+    jobs = stages.run("plan", plan, site, config, theme)
+    environment = make_environment(theme, cache_dir=cache_root if use_cache else None)
+    manifest = Manifest.load(_manifest_path(cache_root, output_dir)) if use_cache else Manifest(Path(os.devnull))
+    report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir, manifest)
+    _count(report, jobs, site.posts)
+    return report
+
+
+def _count(report: BuildReport, jobs: Sequence[RenderJob], posts: Sequence[Post]) -> None:
+    report.posts = len(posts)
+    report.pages = sum(1 for job in jobs if job.template is not None)
+    report.feeds = sum(1 for job in jobs if job.kind == "feed")
+
+
+def _manifest_path(cache_root: Path, output_dir: Path) -> Path:
+    name = hashlib.blake2b(str(output_dir).encode(), digest_size=8).hexdigest()
+    return cache_root / "outputs" / f"{name}.json"
+
+
+def _discover(config: SiteConfig) -> tuple[list[SourceFile], list[HospiblogError]]:
+    try:
+        return discover(config), []
+    except BuildFailed as failure:
+        return [], list(failure.errors)
+
+
+def parse_all(
+    sources: Sequence[SourceFile],
+    config: SiteConfig,
+    *,
+    cache: FingerprintCache | None,
+    workers: int | None = None,
+    report: BuildReport | None = None,
+) -> tuple[list[Post], list[HospiblogError]]:
+    """Parses every source, from the cache where possible and over the cores when there is much to do."""
+    settings = ParseSettings.of(config)
+    keys = [parse_key(source, settings) for source in sources]
+    found = [cache.get(key) if cache else None for key in keys]
+    missing = [index for index, post in enumerate(found) if post is None]
+    results = _parse_many([sources[index] for index in missing], settings, workers)
+    errors: list[HospiblogError] = []
+    for index, result in zip(missing, results):
+        if isinstance(result, HospiblogError):
+            errors.append(result)
+            continue
+        found[index] = result
+        if cache:
+            cache.put(keys[index], result)
+    if report is not None:
+        report.parsed = len(missing)
+    return [post for post in found if post is not None], errors
+
+
+def _parse_one(source: SourceFile, settings: ParseSettings) -> Post | HospiblogError:
+    try:
+        return parse_post(source, settings)
+    except HospiblogError as error:
+        return error
+
+
+def _parse_many(sources: list[SourceFile], settings: ParseSettings,
+                workers: int | None) -> list[Post | HospiblogError]:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(sources) < PARALLEL_THRESHOLD:
+        return [_parse_one(source, settings) for source in sources]
+    chunk = max(1, len(sources) // (count * 8))
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(_parse_one, sources, [settings] * len(sources), chunksize=chunk))
+
+
+def resolve_output(config: SiteConfig, output: Path | None) -> Path:
+    """The output folder, refused when publishing there could destroy sources."""
+    folder = (output if output is not None else config.site_dir / config.output_dir).resolve()
+    site = config.site_dir
+    hint = "choose a separate folder, e.g. -o public"
+    if folder == site or site.is_relative_to(folder):
+        raise OutputError(f"the output folder {folder} contains the site itself", hint=hint,
+                          location=SourceLocation(config.source_path))
+    if (folder / "posts").exists() or (folder / CONFIG_FILE).exists():
+        raise OutputError(f"the output folder {folder} holds posts/ or {CONFIG_FILE}: it looks like a site",
+                          hint=hint, location=SourceLocation(config.source_path))
+    if folder == Path.home() or folder.parent == folder:
+        raise OutputError(f"refusing to publish into {folder}", hint=hint)
+    return folder

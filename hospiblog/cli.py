@@ -1,0 +1,84 @@
+"""The command line: parses arguments, calls the API, turns errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import BuildFailed, HospiblogError
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+EXAMPLES = """examples:
+  hospiblog build                     build the site in this folder into public/
+  hospiblog build ../blog -o /tmp/out build another site into another folder
+  hospiblog build --drafts --future   preview drafts and scheduled articles
+"""
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hospiblog",
+        description="A static blog generator for hospitals.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"hospiblog {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    build = commands.add_parser("build", help="build the site", epilog=EXAMPLES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    build.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR",
+                       help="folder holding site.toml (default: this folder)")
+    build.add_argument("-o", "--output", type=Path, help="output folder (default: output_dir of site.toml)")
+    build.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    build.add_argument("--future", action="store_true", help="include articles dated in the future")
+    build.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    return parser
+
+
+def run_build(arguments: argparse.Namespace) -> int:
+    from .build import build
+
+    report = build(arguments.site_dir, output=arguments.output, drafts=arguments.drafts,
+                   future=arguments.future)
+    for warning in report.warnings:
+        print(warning.format(Path.cwd()), file=sys.stderr)
+    print(report.summary(Path.cwd()))
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``hospiblog`` and ``python -m hospiblog``."""
+    parser = make_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        return COMMANDS[arguments.command](arguments)
+    except BuildFailed as failure:
+        print(failure.format(Path.cwd()), file=sys.stderr)
+        count = len(failure.errors)
+        print(f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was published.", file=sys.stderr)
+        return EXIT_ERRORS
+    except HospiblogError as error:
+        print(error.format(Path.cwd()), file=sys.stderr)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output was left as it was.", file=sys.stderr)
+        return 130
+    except Exception:
+        if getattr(arguments, "debug", False):
+            raise
+        print("".join(traceback.format_exc(limit=1).splitlines(keepends=True)[-1:]), file=sys.stderr, end="")
+        print("hospiblog hit an unexpected problem; run again with --debug and report it.", file=sys.stderr)
+        return EXIT_ERRORS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

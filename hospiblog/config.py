@@ -1,0 +1,376 @@
+"""The site's configuration: ``site.toml`` read once into frozen, typed dataclasses.
+
+Nothing after :func:`load_config` looks a setting up by string. Every error names
+the key, its line in ``site.toml`` and, for a misspelt key, the closest valid one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+import types
+import typing
+import zoneinfo
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, Union
+from urllib.parse import urlsplit
+
+from .errors import BuildFailed, ConfigError, HospiblogError, SourceLocation
+
+CONFIG_FILE = "site.toml"
+SUPPORTED_LANGUAGES = ("fr", "de", "en")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Organization:
+    """The hospital that publishes the blog."""
+
+    name: str
+    """Full name, shown in the footer, feeds, cards and structured data."""
+    url: str = ""
+    """The institutional website."""
+    logo: str = ""
+    """Path of the logo under ``static/`` (PNG or SVG)."""
+    address: str = ""
+    """Postal address, one line."""
+    phone: str = ""
+    """Main phone number, international format."""
+
+
+@dataclass(frozen=True)
+class SocialAccounts:
+    """The hospital's own accounts, as full URLs; empty means none."""
+
+    facebook: str = ""
+    """Facebook page URL."""
+    instagram: str = ""
+    """Instagram profile URL."""
+    linkedin: str = ""
+    """LinkedIn page URL."""
+    x: str = ""
+    """X profile URL (its handle is used for ``twitter:site``)."""
+    youtube: str = ""
+    """YouTube channel URL."""
+
+
+@dataclass(frozen=True)
+class CategoryConfig:
+    """One of the blog's categories; its key is the folder name under ``posts/``."""
+
+    slug: str
+    """URL segment: ``/<slug>/``."""
+    label: str
+    """Name shown to readers."""
+    description: str = ""
+    """One sentence, shown on the category page and in its feeds."""
+    color: str = "#35506b"
+    """Colour as ``#rrggbb``; white text is drawn on it."""
+    key: str = ""
+    """Filled from the table name."""
+
+
+@dataclass(frozen=True)
+class AuthorConfig:
+    """A person who signs articles; its key is what front matter ``author:`` names."""
+
+    name: str
+    """Full name with title, as readers see it."""
+    role: str = ""
+    """Job title."""
+    service: str = ""
+    """The hospital service the person works in."""
+    portrait: str = ""
+    """Path of a portrait under ``static/``."""
+    bio: str = ""
+    """One or two sentences."""
+    key: str = ""
+    """Filled from the table name."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything ``site.toml`` says, validated."""
+
+    title: str
+    """The blog's name."""
+    description: str
+    """One sentence: home page, feeds and share cards."""
+    base_url: str
+    """Absolute URL the site is published at (feeds and cards need it)."""
+    organization: Organization
+    """The hospital."""
+    language: str = "fr"
+    """Language of the interface and dates: fr, de or en."""
+    timezone: str = "Europe/Zurich"
+    """IANA time zone in which bare dates are read."""
+    posts_per_page: int = 10
+    """Posts on each page of a listing."""
+    theme: str = "default"
+    """Theme folder under ``themes/``, or ``default``."""
+    output_dir: str = "public"
+    """Output folder, relative to the site folder."""
+    feed_size: int = 20
+    """Entries in each feed."""
+    feed_full_content: bool = True
+    """Whole articles in feeds; false gives summaries only."""
+    social: SocialAccounts = field(default_factory=SocialAccounts)
+    """The hospital's social accounts."""
+    categories: dict[str, CategoryConfig] = field(default_factory=dict)
+    """The categories, by key."""
+    authors: dict[str, AuthorConfig] = field(default_factory=dict)
+    """The authors, by key."""
+    site_dir: Path = Path(".")
+    """Folder holding site.toml (filled by the loader)."""
+    fingerprint: str = ""
+    """Hash of site.toml's bytes (filled by the loader)."""
+
+    @property
+    def source_path(self) -> Path:
+        """The site.toml this configuration was read from."""
+        return self.site_dir / CONFIG_FILE
+
+    @property
+    def posts_dir(self) -> Path:
+        """The folder of the articles."""
+        return self.site_dir / "posts"
+
+    @property
+    def static_dir(self) -> Path:
+        """The site's own static files, published at the root."""
+        return self.site_dir / "static"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The time zone object."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
+    "medicine": {"slug": "medecine", "label": "Médecine et soins", "color": "#0b5cad"},
+    "prevention": {"slug": "prevention", "label": "Prévention et conseils", "color": "#1d6b3a"},
+    "news": {"slug": "actualites", "label": "Actualités et événements", "color": "#8a3b00"},
+    "testimonials": {"slug": "temoignages", "label": "Témoignages", "color": "#6b2d7b"},
+}
+RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static"})
+
+
+class _Reader:
+    """Builds dataclasses from TOML tables, collecting every error with its line."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = _key_lines(text)
+        self.errors: list[HospiblogError] = []
+
+    def error(self, key_path: tuple[str, ...], message: str, hint: str | None = None) -> None:
+        line = _nearest_line(self.lines, key_path)
+        self.errors.append(
+            ConfigError(message, location=SourceLocation(self.path, line), hint=hint)
+        )
+
+    def build(self, cls: type, table: dict[str, Any], key_path: tuple[str, ...]) -> Any:
+        hints = typing.get_type_hints(cls)
+        known = {f.name for f in fields(cls) if f.name not in _FILLED}
+        for key in table:
+            if key not in known:
+                self._unknown(key_path + (key,), sorted(known))
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            if spec.name in _FILLED:
+                continue
+            where = key_path + (spec.name,)
+            if spec.name in table:
+                values[spec.name] = self.convert(hints[spec.name], table[spec.name], where)
+            elif spec.default is MISSING and spec.default_factory is MISSING:
+                name = ".".join(where)
+                self.error(key_path or ("",), f"missing required key '{name}'",
+                           f"add `{spec.name} = …` to {_table_name(key_path)}")
+        try:
+            return cls(**values)
+        except TypeError:
+            return None  # a required value was missing or wrong; already reported
+
+    def convert(self, hint: Any, value: Any, where: tuple[str, ...]) -> Any:
+        origin = typing.get_origin(hint)
+        if origin is dict:
+            _, item_type = typing.get_args(hint)
+            if not isinstance(value, dict):
+                self.error(where, f"'{'.'.join(where)}' must be a table", f"write it as [{'.'.join(where)}.<key>] tables")
+                return {}
+            return {key: self._keyed(item_type, item, where + (key,)) for key, item in value.items()}
+        if origin in (Union, types.UnionType):
+            hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+        if is_dataclass(hint):
+            if not isinstance(value, dict):
+                self.error(where, f"'{'.'.join(where)}' must be a table", f"write it as [{'.'.join(where)}]")
+                return None
+            return self.build(hint, value, where)
+        expected = hint if isinstance(hint, type) else str
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            self.error(where, f"'{'.'.join(where)}' must be a whole number, not {_describe(value)}",
+                       f"write for example `{where[-1]} = 10`")
+        elif expected is bool and not isinstance(value, bool):
+            self.error(where, f"'{'.'.join(where)}' must be true or false, not {_describe(value)}",
+                       f"write `{where[-1]} = true` or `{where[-1]} = false`")
+        elif expected is str and not isinstance(value, str):
+            self.error(where, f"'{'.'.join(where)}' must be text in quotes, not {_describe(value)}",
+                       f'write `{where[-1]} = "…"`')
+        return value
+
+    def _keyed(self, item_type: type, item: Any, where: tuple[str, ...]) -> Any:
+        built = self.convert(item_type, item, where)
+        return None if built is None else _replace_key(built, where[-1])
+
+    def _unknown(self, key_path: tuple[str, ...], known: list[str]) -> None:
+        key = key_path[-1]
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"valid keys here: {', '.join(known)}"
+        self.error(key_path, f"unknown key '{'.'.join(key_path)}'", hint)
+
+
+_FILLED = {"key", "site_dir", "fingerprint"}
+
+
+def _replace_key(value: Any, key: str) -> Any:
+    return replace(value, key=key) if hasattr(value, "key") else value
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _table_name(key_path: tuple[str, ...]) -> str:
+    return f"[{'.'.join(key_path)}]" if key_path else "the top of site.toml"
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_\-\"'. ]+?)\s*=")
+
+
+def _split_dotted(text: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in text.split("."))
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Maps each key path to the line it is written on (tomllib keeps no positions)."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            table = _split_dotted(header.group(1))
+            lines.setdefault(table, number)
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            lines.setdefault(table + _split_dotted(assign.group(1)), number)
+    return lines
+
+
+def _nearest_line(lines: dict[tuple[str, ...], int], key_path: tuple[str, ...]) -> int | None:
+    for end in range(len(key_path), 0, -1):
+        if key_path[:end] in lines:
+            return lines[key_path[:end]]
+    return None
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Reads and validates ``site_dir/site.toml``; raises :class:`ConfigError` or ``BuildFailed``."""
+    site_dir = site_dir.resolve()
+    path = site_dir / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(
+            f"no {CONFIG_FILE} in {site_dir}",
+            location=SourceLocation(path),
+            hint="run hospiblog in the site folder, or give it: hospiblog build path/to/site",
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{CONFIG_FILE} is not UTF-8 text", location=SourceLocation(path),
+                          hint="save the file with the UTF-8 encoding") from error
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        raise ConfigError(f"invalid TOML: {error}", location=SourceLocation(path, line),
+                          hint='check quotes around text and the `key = "value"` form') from error
+    if "categories" not in data:
+        data["categories"] = DEFAULT_CATEGORIES
+    reader = _Reader(path, text)
+    config = reader.build(SiteConfig, data, ())
+    if config is not None:
+        _check_values(config, reader)
+    if reader.errors:
+        raise reader.errors[0] if len(reader.errors) == 1 else BuildFailed(reader.errors)
+    fingerprint = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return replace(config, site_dir=site_dir, fingerprint=fingerprint)
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _check_values(config: SiteConfig, reader: _Reader) -> None:
+    base = urlsplit(config.base_url)
+    if base.scheme not in ("http", "https") or not base.netloc:
+        reader.error(("base_url",), f"base_url must be an absolute http(s) URL, not \"{config.base_url}\"",
+                     'write for example `base_url = "https://blog.hopital.example"`')
+    if config.language not in SUPPORTED_LANGUAGES:
+        reader.error(("language",), f"unsupported language \"{config.language}\"",
+                     f"use one of {', '.join(SUPPORTED_LANGUAGES)}")
+    try:
+        zoneinfo.ZoneInfo(config.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        reader.error(("timezone",), f"unknown time zone \"{config.timezone}\"",
+                     'use an IANA name such as "Europe/Zurich"')
+    for key, minimum in (("posts_per_page", 1), ("feed_size", 1)):
+        if getattr(config, key) < minimum:
+            reader.error((key,), f"{key} must be at least {minimum}")
+    _check_urls(config, reader)
+    _check_categories(config, reader)
+
+
+def _check_urls(config: SiteConfig, reader: _Reader) -> None:
+    checks = [(("organization", "url"), config.organization.url)]
+    checks += [(("social", f.name), getattr(config.social, f.name)) for f in fields(SocialAccounts)]
+    for key_path, value in checks:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            reader.error(key_path, f"'{'.'.join(key_path)}' must be an http(s) URL, not \"{value}\"",
+                         'write the full address, starting with "https://"')
+
+
+def _check_categories(config: SiteConfig, reader: _Reader) -> None:
+    if not config.categories:
+        reader.error(("categories",), "at least one category is needed", "add a [categories.<key>] table")
+    seen: dict[str, str] = {}
+    for key, category in config.categories.items():
+        if category is None:
+            continue
+        where = ("categories", key)
+        if not _SLUG.match(category.slug) or category.slug in RESERVED_SLUGS:
+            reader.error(where + ("slug",), f"category slug \"{category.slug}\" cannot be used",
+                         "use lower-case letters, digits and dashes, and none of: "
+                         + ", ".join(sorted(RESERVED_SLUGS)))
+        if category.slug in seen:
+            reader.error(where + ("slug",), f"categories '{seen[category.slug]}' and '{key}' have the same slug")
+        seen[category.slug] = key
+        if not _COLOR.match(category.color):
+            reader.error(where + ("color",), f"colour \"{category.color}\" is not of the form #rrggbb",
+                         'write for example `color = "#0b5cad"`')

@@ -1,0 +1,1 @@
+"""Reading posts: discovery, front matter, Markdown, and the parse stage."""

@@ -1,0 +1,65 @@
+"""Finds the Markdown files under ``posts/``."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from ..config import SiteConfig
+from ..errors import ContentError, SourceLocation
+from ..model import SourceFile
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_EDITOR_LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak")
+
+
+def is_post_file(name: str) -> bool:
+    """True for Markdown files, false for hidden files and editors' temporary files."""
+    if name.startswith((".", "#", "~$")) or name.endswith(_EDITOR_LEFTOVERS):
+        return False
+    return name.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def fingerprint(data: bytes) -> str:
+    """Content hash used as cache key and change detector."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def discover(config: SiteConfig) -> list[SourceFile]:
+    """Every post file, sorted by path; symlinks leaving the site are refused."""
+    root = config.posts_dir
+    if not root.is_dir():
+        raise ContentError(
+            "no posts/ folder",
+            location=SourceLocation(root),
+            hint="create posts/<category>/ and write articles there, e.g. with `hospiblog new`",
+        )
+    sources = [read_source(path, config) for path in _walk(root, config.site_dir)]
+    return sorted(sources, key=lambda source: source.relative)
+
+
+def _walk(root: Path, site_dir: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(root, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        found.extend(Path(folder, name) for name in files if is_post_file(name))
+    return found
+
+
+def read_source(path: Path, config: SiteConfig) -> SourceFile:
+    """Reads one post file into a :class:`SourceFile`."""
+    relative_path = path.relative_to(config.site_dir)
+    relative = relative_path.as_posix()
+    resolved = path.resolve()
+    if not resolved.is_relative_to(config.site_dir):
+        raise ContentError(
+            "this file is a link to a place outside the site folder",
+            location=SourceLocation(path),
+            hint="copy the article into posts/ instead of linking to it",
+        )
+    parts = relative_path.parts
+    folder_category = parts[1] if len(parts) > 2 else None
+    data = path.read_bytes()
+    return SourceFile(path=path, relative=relative, folder_category=folder_category,
+                      data=data, fingerprint=fingerprint(data))

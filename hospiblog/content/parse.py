@@ -1,0 +1,316 @@
+"""The parse stage: a source file to a :class:`Post`, or every problem found in it."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from .. import __version__
+from ..config import SiteConfig
+from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
+from ..model import Consent, Post, PostMeta, SourceFile
+from ..urls import slugify
+from .frontmatter import SplitPost, decode, split
+from .markdown import render_markdown
+from .typography import french_spacing
+
+FIELDS = (
+    "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
+    "updated", "slug", "lang", "reviewed_by", "last_reviewed", "consent", "share_image", "social",
+)
+SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "x", "whatsapp")
+CONSENT_SCOPES = ("web", "social", "print")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[^>]+>")
+_LOCAL_DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """What a parse depends on besides the file; part of every cache key."""
+
+    language: str
+    timezone: str
+    categories: tuple[str, ...]
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> ParseSettings:
+        return cls(config.language, config.timezone, tuple(sorted(config.categories)))
+
+    def digest(self) -> str:
+        text = f"{__version__}|{self.language}|{self.timezone}|{','.join(self.categories)}"
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def parse_key(source: SourceFile, settings: ParseSettings) -> str:
+    """Cache key of a parse: the file's bytes, its path and the settings."""
+    text = f"{source.fingerprint}|{source.relative}|{settings.digest()}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
+    """Parses one post; raises ContentError or BuildFailed with every problem of the file."""
+    text = decode(source.data, source.path)
+    parts = split(text, source.path)
+    fields = _FieldReader(source, parts, ZoneInfo(settings.timezone))
+    meta = fields.read(settings)
+    language = meta.lang or settings.language if meta else settings.language
+    folder = source.relative.rsplit("/", 1)[0]
+    rendered = render_markdown(parts.body, language=language, post_folder=folder)
+    for message, needle in rendered.problems:
+        fields.problem("body", message, "fix the callout as shown in the documentation",
+                       line=_line_of(parts, needle))
+    if fields.problems:
+        raise fields.problems[0] if len(fields.problems) == 1 else BuildFailed(fields.problems)
+    assert meta is not None
+    words = len(_WORD.findall(_TAG.sub(" ", rendered.html)))
+    return Post(
+        source_path=source.path,
+        relative=source.relative,
+        meta=meta,
+        content_html=rendered.html,
+        toc_html=rendered.toc_html,
+        word_count=words,
+        fingerprint=parse_key(source, settings),
+        body_line=parts.body_line,
+        post_links=tuple((target, _line_of(parts, target.rsplit("/", 1)[-1])) for target in rendered.post_links),
+        local_images=tuple((image, _line_of(parts, image.lstrip("/"))) for image in rendered.local_images),
+    )
+
+
+def _line_of(parts: SplitPost, needle: str) -> int:
+    index = parts.body.find(needle)
+    return parts.body_line + (parts.body[:index].count("\n") if index >= 0 else 0)
+
+
+class _FieldReader:
+    """Validates front-matter fields one by one, collecting every problem."""
+
+    def __init__(self, source: SourceFile, parts: SplitPost, zone: ZoneInfo) -> None:
+        self.source = source
+        self.data = parts.metadata
+        self.lines = parts.key_lines
+        self.zone = zone
+        self.problems: list[HospiblogError] = []
+
+    def problem(self, key: str, message: str, hint: str, *, line: int | None = None) -> None:
+        where = SourceLocation(self.source.path, line or self.lines.get(key) or 1)
+        self.problems.append(ContentError(message, location=where, hint=hint))
+
+    def read(self, settings: ParseSettings) -> PostMeta | None:
+        self._unknown_fields()
+        title = self._text("title", required=True)
+        when = self._datetime("date", required=True)
+        category = self._category(settings.categories)
+        image = self._text("image")
+        image_alt = self._text("image_alt")
+        if image and not image_alt:
+            self.problem("image", "the image has no alternative text (image_alt)",
+                         "add `image_alt:` with a short description of what the image shows, "
+                         "for readers who cannot see it")
+        slug = self._slug(title)
+        meta = PostMeta(
+            title=_typeset(title, settings.language),
+            date=when or datetime.min,
+            category=category or "",
+            slug=slug,
+            summary=_typeset(self._text("summary"), settings.language),
+            author=self._text("author") or None,
+            tags=self._tags(),
+            image=image or None,
+            image_alt=image_alt,
+            draft=self._bool("draft"),
+            updated=self._datetime("updated"),
+            lang=self._text("lang") or None,
+            reviewed_by=self._text("reviewed_by") or None,
+            last_reviewed=self._date("last_reviewed"),
+            consent=self._consent(),
+            share_image=self._text("share_image") or None,
+            social=self._social(),
+            lines=tuple(sorted(self.lines.items())),
+        )
+        return None if self.problems else meta
+
+    def _unknown_fields(self) -> None:
+        for key in self.data:
+            if key not in FIELDS:
+                close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"valid fields: {', '.join(FIELDS)}"
+                self.problem(str(key), f"unknown front-matter field '{key}'", hint)
+
+    def _text(self, key: str, *, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem(key, f"missing '{key}'", f"add a line `{key}: …` to the front matter",
+                             line=self.lines.get(key, 2))
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(key, f"'{key}' must be text, not {_describe(value)}",
+                         f'write `{key}: "…"` with the text in quotes')
+            return ""
+        return str(value).strip()
+
+    def _bool(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, f"'{key}' must be true or false, not {_describe(value)}",
+                         f"write `{key}: true` or `{key}: false`")
+            return False
+        return value
+
+    def _datetime(self, key: str, *, required: bool = False) -> datetime | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(key, f"missing '{key}'", f"add a line `{key}: 2026-11-22` to the front matter",
+                             line=self.lines.get(key, 2))
+            return None
+        parsed = to_datetime(value, self.zone)
+        if parsed is None:
+            self.problem(key, f"'{key}' is not a valid date: {value!r}",
+                         f"write `{key}: 2026-11-22` or `{key}: 2026-11-22 09:30`")
+        return parsed
+
+    def _date(self, key: str) -> date | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        parsed = to_datetime(value, self.zone)
+        if parsed is None:
+            self.problem(key, f"'{key}' is not a valid date: {value!r}", f"write `{key}: 2026-11-22`")
+            return None
+        return parsed.date()
+
+    def _category(self, valid: tuple[str, ...]) -> str | None:
+        folder = self.source.folder_category
+        given = self._text("category") or None
+        if given and folder and given != folder:
+            self.problem("category", f"category '{given}' does not agree with the folder posts/{folder}/",
+                         f"remove the `category:` line, or move the file to posts/{given}/")
+            return None
+        category = given or folder
+        if category is None:
+            self.problem("title", "the article has no category",
+                         f"move it into a category folder (posts/<category>/) or add `category:` "
+                         f"with one of: {', '.join(valid)}")
+            return None
+        if category not in valid:
+            close = difflib.get_close_matches(category, valid, n=1, cutoff=0.5)
+            suggestion = f"did you mean '{close[0]}'? " if close else ""
+            self.problem("category", f"unknown category '{category}'",
+                         f"{suggestion}valid categories: {', '.join(valid)}",
+                         line=self.lines.get("category", 1))
+            return None
+        return category
+
+    def _slug(self, title: str) -> str:
+        given = self._text("slug")
+        if given and not _SLUG.match(given):
+            self.problem("slug", f"slug '{given}' may only hold lower-case letters, digits and dashes",
+                         f"write `slug: {slugify(given) or 'mon-article'}`")
+        slug = given or slugify(title)
+        if not slug and title:
+            self.problem("title", "no URL can be made from this title",
+                         "add `slug:` with lower-case letters, digits and dashes")
+        return slug
+
+    def _tags(self) -> tuple[str, ...]:
+        value = self.data.get("tags")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [part for part in value.split(",")]
+        if not isinstance(value, list) or not all(isinstance(tag, (str, int)) and not isinstance(tag, bool)
+                                                  for tag in value):
+            self.problem("tags", "'tags' must be a list of words",
+                         "write `tags: [sommeil, enfants]`")
+            return ()
+        tags = [str(tag).strip() for tag in value]
+        if any(not slugify(tag) for tag in tags):
+            self.problem("tags", "a tag is empty or has no letter or digit", "remove the empty tag")
+        return tuple(dict.fromkeys(tag for tag in tags if slugify(tag)))
+
+    def _consent(self) -> Consent | None:
+        value = self.data.get("consent")
+        if value is None:
+            return None
+        hint = "write consent: then, indented, `given: 2026-09-20` and `scope: [web, social]`"
+        if not isinstance(value, dict):
+            self.problem("consent", "'consent' must hold 'given' and 'scope'", hint)
+            return None
+        given = to_datetime(value.get("given"), self.zone) if value.get("given") is not None else None
+        scope = value.get("scope")
+        expires_raw = value.get("expires")
+        expires = to_datetime(expires_raw, self.zone) if expires_raw is not None else None
+        bad_scope = not isinstance(scope, list) or any(item not in CONSENT_SCOPES for item in scope)
+        extra = set(value) - {"given", "scope", "expires"}
+        if given is None or bad_scope or (expires_raw is not None and expires is None) or extra:
+            self.problem("consent", "'consent' needs a valid 'given' date, a 'scope' list "
+                         f"among {', '.join(CONSENT_SCOPES)}, and optionally an 'expires' date", hint)
+            return None
+        assert given is not None and isinstance(scope, list)
+        return Consent(given=given.date(), scope=tuple(scope), expires=expires.date() if expires else None)
+
+    def _social(self) -> tuple[tuple[str, str], ...]:
+        value = self.data.get("social")
+        if value is None:
+            return ()
+        if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
+            self.problem("social", "'social' must give a text per network",
+                         'write social: then, indented, `x: "…"` or `linkedin: "…"`')
+            return ()
+        unknown = [str(key) for key in value if key not in SOCIAL_NETWORKS]
+        if unknown:
+            self.problem("social", f"unknown network '{unknown[0]}' in 'social'",
+                         f"use one of: {', '.join(SOCIAL_NETWORKS)}")
+        return tuple(sorted((str(key), text) for key, text in value.items() if key in SOCIAL_NETWORKS))
+
+
+def _typeset(text: str, language: str) -> str:
+    return french_spacing(text) if language == "fr" else text
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a group of fields"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def to_datetime(value: Any, zone: ZoneInfo) -> datetime | None:
+    """A front-matter date as an aware datetime; a bare date is midnight in the site's zone."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=zone)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for parser in _DATE_PARSERS:
+        try:
+            parsed = parser(text)
+        except ValueError:
+            continue
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    return None
+
+
+def _fixed(fmt: str) -> Callable[[str], datetime]:
+    return lambda text: datetime.strptime(text, fmt)
+
+
+_DATE_PARSERS: tuple[Callable[[str], datetime], ...] = (
+    lambda text: datetime.combine(date.fromisoformat(text), time(0, 0)),
+    *(_fixed(fmt) for fmt in _LOCAL_DATETIME_FORMATS),
+    datetime.fromisoformat,
+)

@@ -1,0 +1,116 @@
+"""Atom and RSS 2.0 feeds through feedgen, with full content and absolute links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import lxml.html
+from feedgen.feed import FeedGenerator
+
+from .config import SiteConfig
+from .model import Post
+from .urls import absolute, post_url
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed family (RSS + Atom) and the posts it carries."""
+
+    title: str
+    description: str
+    page_url: str
+    """Root-relative URL of the page the feed follows (``/`` or ``/medecine/``)."""
+    posts: tuple[Post, ...]
+    """Newest first, already cut to the feed size."""
+    category_label: str = ""
+
+
+def post_id(config: SiteConfig, post: Post) -> str:
+    """A stable entry id: a tag URI made of the host, the post's first date and its source path.
+
+    It does not change when the title, slug or category changes, so no reader sees an old post as new.
+    """
+    host = config.base_url.split("://", 1)[1].split("/", 1)[0]
+    return f"tag:{host},{post.meta.date.date().isoformat()}:{post.relative}"
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Every relative link and image in ``html`` made absolute against ``page_url``."""
+    if not html.strip():
+        return html
+    fragments = lxml.html.fragments_fromstring(html)
+    parts: list[str] = []
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            parts.append(fragment)
+            continue
+        fragment.make_links_absolute(page_url, resolve_base_href=False)
+        parts.append(lxml.html.tostring(fragment, encoding="unicode"))
+    return "".join(parts)
+
+
+def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
+    """The feed as bytes; ``kind`` is ``rss`` or ``atom``."""
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)
+    feed_url = absolute(config.base_url, f"{spec.page_url}{kind}.xml")
+    generator.id(absolute(config.base_url, spec.page_url))
+    generator.title(spec.title)
+    generator.subtitle(spec.description or spec.title)
+    generator.link(href=absolute(config.base_url, spec.page_url), rel="alternate")
+    generator.link(href=feed_url, rel="self")
+    generator.language(config.language)
+    generator.author({"name": config.organization.name})
+    generator.generator("hospiblog")
+    if config.organization.logo:
+        generator.logo(absolute(config.base_url, config.organization.logo))
+    newest = max((_changed(post) for post in spec.posts), default=None)
+    if newest is not None:
+        generator.updated(newest)
+        generator.lastBuildDate(newest)
+    # feedgen prepends added entries; adding oldest first leaves the newest at the top.
+    for post in reversed(spec.posts):
+        _add_entry(generator, post, config, spec)
+    data = generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
+    return bytes(data)
+
+
+def _changed(post: Post):  # type: ignore[no-untyped-def]
+    return post.meta.updated or post.meta.date
+
+
+def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, spec: FeedSpec) -> None:
+    meta = post.meta
+    category = config.categories[meta.category]
+    link = absolute(config.base_url, post_url(category.slug, meta.slug))
+    entry = generator.add_entry()
+    entry.id(post_id(config, post))
+    entry.guid(post_id(config, post), permalink=False)
+    entry.title(meta.title)
+    entry.link(href=link, rel="alternate")
+    entry.published(meta.date)
+    entry.updated(_changed(post))
+    if meta.summary:
+        entry.summary(meta.summary)
+        entry.description(meta.summary)
+    if config.feed_full_content:
+        entry.content(absolute_links(post.content_html, link), type="html")
+    author = config.authors.get(meta.author or "")
+    if author is not None:
+        entry.author({"name": author.name})
+        entry.dc.dc_creator(author.name)
+    entry.category([{"term": category.label, "label": category.label}]
+                   + [{"term": tag, "label": tag} for tag in meta.tags])
+
+
+def feed_specs(config: SiteConfig, posts: Sequence[Post], by_category: dict[str, tuple[Post, ...]]) -> list[FeedSpec]:
+    """The site's feed and one per category (even an empty one, so no subscriber gets a 404)."""
+    size = config.feed_size
+    specs = [FeedSpec(config.title, config.description, "/", tuple(posts[:size]))]
+    for key, category in config.categories.items():
+        specs.append(FeedSpec(
+            f"{config.title} – {category.label}", category.description, f"/{category.slug}/",
+            by_category.get(key, ())[:size], category.label,
+        ))
+    return specs

@@ -1,0 +1,135 @@
+"""The site model: frozen dataclasses passed between the stages of a build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .config import AuthorConfig, CategoryConfig
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A Markdown file found under ``posts/``."""
+
+    path: Path
+    """Absolute path."""
+    relative: str
+    """Path relative to the site folder, with forward slashes (``posts/news/x.md``)."""
+    folder_category: str | None
+    """The category named by the folder, or None for a file directly in ``posts/``."""
+    data: bytes = field(repr=False, compare=False)
+    """The file's bytes."""
+    fingerprint: str = ""
+    """Hash of the bytes."""
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The recorded consent of the person who tells a testimonial."""
+
+    given: date
+    scope: tuple[str, ...]
+    expires: date | None = None
+
+
+@dataclass(frozen=True)
+class PostMeta:
+    """Validated front matter."""
+
+    title: str
+    date: datetime
+    category: str
+    slug: str
+    summary: str = ""
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    image_alt: str = ""
+    draft: bool = False
+    updated: datetime | None = None
+    lang: str | None = None
+    reviewed_by: str | None = None
+    last_reviewed: date | None = None
+    consent: Consent | None = None
+    share_image: str | None = None
+    social: tuple[tuple[str, str], ...] = ()
+    lines: tuple[tuple[str, int], ...] = ()
+    """Line of each front-matter key in the file, for messages."""
+
+    def line_of(self, key: str) -> int | None:
+        """The line a front-matter key is written on."""
+        return dict(self.lines).get(key)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A parsed article: front matter and rendered Markdown."""
+
+    source_path: Path
+    relative: str
+    meta: PostMeta
+    content_html: str
+    toc_html: str
+    word_count: int
+    fingerprint: str
+    """Hash of the source and of everything that affects the parse."""
+    body_line: int = 1
+    """Line of the file where the Markdown body starts."""
+    post_links: tuple[tuple[str, int], ...] = ()
+    """Links to other posts: (target path relative to the site, line)."""
+    local_images: tuple[tuple[str, int], ...] = ()
+    """Local images in the body: (URL path, line)."""
+
+    @property
+    def reading_minutes(self) -> int:
+        """Reading time at 200 words a minute, at least one."""
+        return max(1, round(self.word_count / 200))
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category with its published posts, newest first."""
+
+    config: CategoryConfig
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag with its published posts, newest first."""
+
+    slug: str
+    name: str
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author with their published posts, newest first."""
+
+    config: AuthorConfig
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """The assembled site: what every output is planned from."""
+
+    posts: tuple[Post, ...]
+    """Published posts, newest first."""
+    categories: tuple[Category, ...]
+    tags: tuple[Tag, ...]
+    authors: tuple[Author, ...]
+    years: tuple[tuple[int, tuple[Post, ...]], ...]
+    previous: dict[str, Post | None]
+    """Older neighbour of each post, by relative path."""
+    next: dict[str, Post | None]
+    """Newer neighbour of each post, by relative path."""
+    related: dict[str, tuple[Post, ...]]
+    """A few related posts for each post, by relative path."""
+    image_sizes: dict[str, tuple[int, int]]
+    """Pixel size of each local image used, by URL path."""
+    built_at: datetime
+    """The instant the build considers "now" (scheduled posts)."""

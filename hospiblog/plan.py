@@ -1,0 +1,224 @@
+"""The plan: every output the site needs, with a digest of everything its bytes depend on.
+
+A job whose digest is the one recorded for the file already published is not
+rendered again. Full builds, rebuilds in ``serve`` and parallel builds run the
+same plan, so they give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from .config import SiteConfig
+from .feeds import FeedSpec, feed_specs, render_feed
+from .model import Post, Site
+from .sitemap import SitemapEntry, render_robots, render_sitemap
+from .theme import Theme
+from .urls import (
+    ARCHIVE_SEGMENT, AUTHORS_SEGMENT, SUBSCRIBE_SEGMENT, TAGS_SEGMENT, absolute, author_url,
+    join_url, output_path, paginated, tag_url, year_url,
+)
+from .views import PageView, TagView, ViewFactory, category_css, category_stylesheet_name
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One output file: where it goes, what it depends on and how to make it."""
+
+    output: str
+    """Path inside the output folder."""
+    digest: str
+    """Hash of every input of the bytes."""
+    template: str | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    produce: Callable[[], bytes] | None = None
+    """For outputs that are not templates: feeds, sitemap, static files."""
+    url: str | None = None
+    """Set for pages listed in the sitemap."""
+    lastmod: datetime | None = None
+    kind: str = "page"
+    """page, feed, static or meta (sitemap, robots)."""
+
+
+def digest(*parts: object) -> str:
+    """A short hash of the given parts."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(str(part).encode())
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _fingerprints(posts: Iterable[Post]) -> str:
+    # The draft flag is part of the view ("Brouillon" label) and of the fingerprint already.
+    return ",".join(post.fingerprint for post in posts)
+
+
+def _newest(posts: Sequence[Post]) -> datetime | None:
+    return max((post.meta.updated or post.meta.date for post in posts), default=None)
+
+
+@dataclass
+class Planner:
+    """Builds the list of jobs for one site."""
+
+    site: Site
+    config: SiteConfig
+    theme: Theme
+    views: ViewFactory
+    jobs: list[RenderJob] = field(default_factory=list)
+    site_view: Any = None
+
+    def __post_init__(self) -> None:
+        self.site_view = self.views.site_view()
+
+    @property
+    def base_digest(self) -> str:
+        # "now" matters only where scheduled posts are shown with a label (--future).
+        return digest(self.config.fingerprint, self.theme.digest, self.views.dev,
+                      self.site.built_at.date() if self.views.dev else "")
+
+    def page(self, template: str, url: str, page: PageView, depends: str, *,
+             lastmod: datetime | None = None, sitemap: bool = True, **context: Any) -> None:
+        self.jobs.append(RenderJob(
+            output=output_path(url),
+            digest=digest(self.base_digest, template, url, depends),
+            template=template,
+            context={"site": self.site_view, "page": page, **context},
+            url=url if sitemap else None,
+            lastmod=lastmod,
+        ))
+
+    def page_view(self, kind: str, title: str, url: str, description: str = "",
+                  feeds: tuple[Any, ...] = (), accent: str = "") -> PageView:
+        site_feeds = self.views.feed_links("/", self.config.title)
+        return PageView(kind, title, description or self.config.description, url,
+                        absolute(self.config.base_url, url), tuple(feeds) + site_feeds, accent)
+
+    def listing(self, kind: str, url: str, title: str, posts: Sequence[Post], *,
+                description: str = "", feeds: tuple[Any, ...] = (), accent: str = "",
+                template: str = "list.html", **context: Any) -> None:
+        """A paginated listing; page 1 of an empty listing is still made."""
+        per_page = self.config.posts_per_page
+        pages = max(1, math.ceil(len(posts) / per_page))
+        for number in range(1, pages + 1):
+            chunk = posts[(number - 1) * per_page: number * per_page]
+            page_url = paginated(url, number)
+            view = self.page_view(kind, title, page_url, description, feeds, accent)
+            self.page(template, page_url, view, f"{number}/{pages}|{_fingerprints(chunk)}",
+                      lastmod=_newest(chunk),
+                      posts=[self.views.summary(post) for post in chunk],
+                      pagination=self.views.pagination(url, number, pages), **context)
+
+
+def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False) -> list[RenderJob]:
+    """Every output of the site: pages, feeds, sitemap, robots.txt and static files."""
+    views = ViewFactory(config, site, site.image_sizes, dev=dev)
+    planner = Planner(site, config, theme, views)
+    _plan_posts(planner)
+    _plan_listings(planner)
+    _plan_feeds(planner)
+    _plan_static(planner)
+    _plan_category_stylesheet(planner)
+    _plan_meta(planner)
+    return planner.jobs
+
+
+def _plan_posts(planner: Planner) -> None:
+    site, views = planner.site, planner.views
+    for post in site.posts:
+        summary = views.summary(post)
+        neighbours = [site.previous.get(post.relative), site.next.get(post.relative),
+                      *site.related.get(post.relative, ())]
+        view = planner.page_view("post", post.meta.title, summary.url, post.meta.summary,
+                                 summary.category.feeds, summary.category.color)
+        planner.page("post.html", summary.url, view,
+                     f"{post.fingerprint}|{_fingerprints(other for other in neighbours if other)}",
+                     lastmod=post.meta.updated or post.meta.date, post=views.post(post))
+
+
+def _plan_listings(planner: Planner) -> None:
+    site, views, config = planner.site, planner.views, planner.config
+    home_title = config.title
+    planner.listing("home", "/", home_title, site.posts, template="index.html")
+    for category in site.categories:
+        view = views.category(category.config.key)
+        planner.listing("category", view.url, view.label, category.posts, description=view.description,
+                        feeds=view.feeds, accent=view.color, category=view)
+    tags = [TagView(tag.name, tag.slug, tag_url(tag.slug), len(tag.posts)) for tag in site.tags]
+    for tag, tag_view in zip(site.tags, tags):
+        planner.listing("tag", tag_view.url, tag.name, tag.posts, tag=tag_view)
+    tag_index = planner.page_view("tags", planner.theme.translate("tags"), join_url(TAGS_SEGMENT))
+    planner.page("tags.html", tag_index.url, tag_index,
+                 "|".join(f"{tag.slug}:{tag.name}:{tag.count}" for tag in tags), tags=tags)
+    for author in site.authors:
+        author_view = views.author(author.config.key)
+        planner.listing("author", author_url(author.config.key), author.config.name, author.posts,
+                        description=author.config.bio, template="author.html", author=author_view)
+    authors_index = planner.page_view("authors", planner.theme.translate("authors"), join_url(AUTHORS_SEGMENT))
+    planner.page("authors.html", authors_index.url, authors_index,
+                 "|".join(f"{author.config.key}:{len(author.posts)}" for author in site.authors),
+                 authors=[views.author(author.config.key) for author in site.authors])
+    _plan_archive(planner)
+    subscribe = planner.page_view("subscribe", planner.theme.translate("subscribe"), join_url(SUBSCRIBE_SEGMENT))
+    planner.page("subscribe.html", subscribe.url, subscribe, "")
+    not_found = planner.page_view("404", planner.theme.translate("not_found_title"), "/404.html")
+    planner.page("404.html", "/404.html", not_found, "", sitemap=False)
+
+
+def _plan_archive(planner: Planner) -> None:
+    site, views = planner.site, planner.views
+    counts = [(year, len(posts)) for year, posts in site.years]
+    index = planner.page_view("archive", planner.theme.translate("archive"), join_url(ARCHIVE_SEGMENT))
+    planner.page("archive.html", index.url, index, str(counts), years=counts)
+    for year, posts in site.years:
+        view = planner.page_view("year", str(year), year_url(year))
+        planner.page("year.html", view.url, view, f"{year}|{_fingerprints(posts)}", lastmod=_newest(posts),
+                     year=year, posts=[views.summary(post) for post in posts], years=counts)
+
+
+def _plan_feeds(planner: Planner) -> None:
+    by_category = {category.config.key: category.posts for category in planner.site.categories}
+    for spec in feed_specs(planner.config, planner.site.posts, by_category):
+        for kind in ("rss", "atom"):
+            _feed_job(planner, spec, kind)
+
+
+def _feed_job(planner: Planner, spec: FeedSpec, kind: str) -> None:
+    planner.jobs.append(RenderJob(
+        output=output_path(f"{spec.page_url}{kind}.xml"),
+        digest=digest(planner.config.fingerprint, "feed", kind, spec.page_url, _fingerprints(spec.posts)),
+        produce=partial(render_feed, spec, planner.config, kind),
+        kind="feed",
+    ))
+
+
+def _plan_static(planner: Planner) -> None:
+    for asset in planner.theme.assets.values():
+        planner.jobs.append(RenderJob(output=asset.output, digest=digest("static", asset.digest),
+                                      produce=asset.source.read_bytes, kind="static"))
+
+
+def _plan_category_stylesheet(planner: Planner) -> None:
+    css = category_css(planner.config).encode()
+    planner.jobs.append(RenderJob(output=category_stylesheet_name(planner.config), digest=digest("static", css),
+                                  produce=lambda: css, kind="static"))
+
+
+def _plan_meta(planner: Planner) -> None:
+    entries = [SitemapEntry(job.url, job.lastmod) for job in planner.jobs if job.url is not None]
+    config = planner.config
+    planner.jobs.append(RenderJob(
+        output="sitemap.xml",
+        digest=digest(config.fingerprint, "sitemap", *(f"{entry.url}@{entry.lastmod}" for entry in entries)),
+        produce=partial(render_sitemap, entries, config),
+        kind="meta",
+    ))
+    planner.jobs.append(RenderJob(output="robots.txt", digest=digest(config.fingerprint, "robots"),
+                                  produce=partial(render_robots, config), kind="meta"))

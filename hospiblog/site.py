@@ -1,0 +1,213 @@
+"""The assemble stage: parsed posts to a :class:`Site` with listings, neighbours and related posts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from .config import SiteConfig
+from .content.markdown import POST_LINK_PREFIX
+from .errors import BuildFailed, ContentError, HospiblogError, SourceLocation
+from .model import Author, Category, Post, Site, Tag
+from .urls import post_url, slugify
+
+RELATED_COUNT = 3
+_RELATED_WINDOW = 12
+"""Candidates looked at on each side of a post in each of its tag and category lists (keeps it linear)."""
+_POST_LINK = re.compile(re.escape(POST_LINK_PREFIX) + r"([^\"#]+)")
+
+StaticLookup = Callable[[str], Path | None]
+
+
+def is_published(post: Post, *, now: datetime, drafts: bool, future: bool) -> bool:
+    """Whether a post goes into this build: drafts and scheduled posts only when asked."""
+    if post.meta.draft and not drafts:
+        return False
+    return future or post.meta.date <= now
+
+
+def assemble_site(
+    posts: Iterable[Post],
+    config: SiteConfig,
+    *,
+    now: datetime,
+    static_lookup: StaticLookup,
+    drafts: bool = False,
+    future: bool = False,
+) -> Site:
+    """Checks cross-references, resolves links and images, and indexes the published posts."""
+    every_post = sorted(posts, key=lambda post: post.relative)
+    errors: list[HospiblogError] = []
+    _check_authors(every_post, config, errors)
+    _check_collisions(every_post, config, errors)
+    chosen = [post for post in every_post if is_published(post, now=now, drafts=drafts, future=future)]
+    image_sizes = _image_sizes(chosen, static_lookup, errors)
+    urls = {post.relative: post_url(config.categories[post.meta.category].slug, post.meta.slug)
+            for post in chosen}
+    unpublished = {post.relative for post in every_post} - set(urls)
+    resolved = [_resolve(post, urls, unpublished, image_sizes, errors) for post in chosen]
+    if errors:
+        raise BuildFailed(errors)
+    ordered = tuple(sorted(resolved, key=lambda post: (post.meta.date, post.relative), reverse=True))
+    return _index(ordered, config, image_sizes, now)
+
+
+def _index(posts: tuple[Post, ...], config: SiteConfig,
+           image_sizes: dict[str, tuple[int, int]], now: datetime) -> Site:
+    by_category: dict[str, list[Post]] = defaultdict(list)
+    by_author: dict[str, list[Post]] = defaultdict(list)
+    by_tag: dict[str, list[Post]] = defaultdict(list)
+    tag_names: dict[str, set[str]] = defaultdict(set)
+    by_year: dict[int, list[Post]] = defaultdict(list)
+    for post in posts:
+        by_category[post.meta.category].append(post)
+        if post.meta.author:
+            by_author[post.meta.author].append(post)
+        for tag in post.meta.tags:
+            by_tag[slugify(tag)].append(post)
+            tag_names[slugify(tag)].add(tag)
+        by_year[post.meta.date.year].append(post)
+    previous = {post.relative: (posts[index + 1] if index + 1 < len(posts) else None)
+                for index, post in enumerate(posts)}
+    following = {post.relative: (posts[index - 1] if index > 0 else None) for index, post in enumerate(posts)}
+    return Site(
+        posts=posts,
+        categories=tuple(Category(category, tuple(by_category[key])) for key, category in config.categories.items()),
+        tags=tuple(Tag(slug, min(tag_names[slug]), tuple(by_tag[slug])) for slug in sorted(by_tag)),
+        authors=tuple(Author(author, tuple(by_author[key])) for key, author in config.authors.items()),
+        years=tuple((year, tuple(by_year[year])) for year in sorted(by_year, reverse=True)),
+        previous=previous,
+        next=following,
+        related=_related(posts, by_category, by_tag),
+        image_sizes=image_sizes,
+        built_at=now,
+    )
+
+
+def _related(posts: tuple[Post, ...], by_category: dict[str, list[Post]],
+             by_tag: dict[str, list[Post]]) -> dict[str, tuple[Post, ...]]:
+    """A few posts sharing tags (2 points each) and the category (1 point), nearest in time first.
+
+    Only a window of neighbours in each list is scored, so the cost grows linearly with the site.
+    """
+    position: dict[str, dict[str, int]] = {}
+    lists = {f"c:{key}": value for key, value in by_category.items()}
+    lists.update({f"t:{key}": value for key, value in by_tag.items()})
+    for name, members in lists.items():
+        position[name] = {post.relative: index for index, post in enumerate(members)}
+    rank = {post.relative: index for index, post in enumerate(posts)}
+    related: dict[str, tuple[Post, ...]] = {}
+    for post in posts:
+        scores: dict[str, int] = defaultdict(int)
+        candidates: dict[str, Post] = {}
+        names = [(f"c:{post.meta.category}", 1)] + [(f"t:{slugify(tag)}", 2) for tag in post.meta.tags]
+        for name, weight in names:
+            members = lists[name]
+            here = position[name][post.relative]
+            for other in members[max(0, here - _RELATED_WINDOW): here + _RELATED_WINDOW + 1]:
+                if other.relative != post.relative:
+                    scores[other.relative] += weight
+                    candidates[other.relative] = other
+        best = sorted(scores, key=lambda key: (-scores[key], abs(rank[key] - rank[post.relative]), key))
+        related[post.relative] = tuple(candidates[key] for key in best[:RELATED_COUNT])
+    return related
+
+
+def _check_authors(posts: list[Post], config: SiteConfig, errors: list[HospiblogError]) -> None:
+    valid = ", ".join(config.authors) or "(none: add [authors.<key>] tables to site.toml)"
+    for post in posts:
+        if post.meta.author and post.meta.author not in config.authors:
+            errors.append(ContentError(
+                f"unknown author '{post.meta.author}'",
+                location=SourceLocation(post.source_path, post.meta.line_of("author")),
+                hint=f"use one of the authors of site.toml: {valid}",
+            ))
+
+
+def _check_collisions(posts: list[Post], config: SiteConfig, errors: list[HospiblogError]) -> None:
+    owners: dict[str, Post] = {}
+    for post in posts:
+        category = config.categories[post.meta.category]
+        url = post_url(category.slug, post.meta.slug)
+        if post.meta.slug == "page":
+            errors.append(ContentError("the slug 'page' is reserved for listing pages",
+                                       location=SourceLocation(post.source_path, post.meta.line_of("title")),
+                                       hint="add `slug:` with another value"))
+        if url in owners:
+            other = owners[url]
+            errors.append(ContentError(
+                f"this article and {other.relative} would both be published at {url}",
+                location=SourceLocation(post.source_path, post.meta.line_of("slug") or post.meta.line_of("title")),
+                hint="give one of them another title or a `slug:` of its own",
+            ))
+        owners[url] = post
+
+
+def _image_sizes(posts: list[Post], lookup: StaticLookup,
+                 errors: list[HospiblogError]) -> dict[str, tuple[int, int]]:
+    sizes: dict[str, tuple[int, int]] = {}
+    for post in posts:
+        wanted = [(image, line) for image, line in post.local_images]
+        for key in ("image", "share_image"):
+            value = getattr(post.meta, key)
+            if value:
+                wanted.append((value, post.meta.line_of(key) or 1))
+        for image, line in wanted:
+            size = _image_size(image, lookup)
+            if size is None:
+                errors.append(ContentError(
+                    f"image not found: {image}",
+                    location=SourceLocation(post.source_path, line),
+                    hint="put the image under static/ (e.g. static/images/photo.jpg) "
+                         "and write its path from there: /images/photo.jpg",
+                ))
+            else:
+                sizes[_url_path(image)] = size
+    return sizes
+
+
+def _url_path(image: str) -> str:
+    return "/" + image.lstrip("/")
+
+
+def _image_size(image: str, lookup: StaticLookup) -> tuple[int, int] | None:
+    path = lookup(_url_path(image))
+    if path is None:
+        return None
+    if path.suffix.lower() == ".svg":
+        return (0, 0)
+    try:
+        with Image.open(path) as picture:
+            return picture.size
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
+def _resolve(post: Post, urls: dict[str, str], unpublished: set[str],
+             sizes: dict[str, tuple[int, int]], errors: list[HospiblogError]) -> Post:
+    """Replaces links to other posts by their URLs and gives local images their size."""
+    if not post.post_links and not post.local_images:
+        return post
+    html = post.content_html
+    for target, line in post.post_links:
+        if target not in urls:
+            reason = "is not published yet (draft or scheduled)" if target in unpublished else "does not exist"
+            errors.append(ContentError(
+                f"link to {target}: that article {reason}",
+                location=SourceLocation(post.source_path, line),
+                hint="link to the .md file of a published article, with a path relative to this file",
+            ))
+    html = _POST_LINK.sub(lambda match: urls.get(match.group(1), "#"), html)
+    for image, _line in post.local_images:
+        width, height = sizes.get(image, (0, 0))
+        if width:
+            html = html.replace(f'src="{image}"', f'src="{image}" width="{width}" height="{height}"')
+    digest = hashlib.blake2b(f"{post.fingerprint}|{html}".encode(), digest_size=16).hexdigest()
+    return replace(post, content_html=html, fingerprint=digest)

@@ -1,0 +1,85 @@
+"""The only place that turns slugs into URLs and output paths.
+
+Every URL of the site is root-relative (``/medecine/varices/``) inside the
+site and absolute (``base_url`` + path) in feeds, cards and meta tags.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path, PurePosixPath
+
+from unidecode import unidecode
+
+from .errors import OutputError
+
+TAGS_SEGMENT = "sujets"
+AUTHORS_SEGMENT = "auteurs"
+ARCHIVE_SEGMENT = "archives"
+SUBSCRIBE_SEGMENT = "s-abonner"
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """ASCII slug of a text: ``Santé à l'école`` → ``sante-a-l-ecole``."""
+    return _NOT_SLUG.sub("-", unidecode(text).lower()).strip("-")
+
+
+def join_url(*segments: str) -> str:
+    """A root-relative folder URL from segments: ``("medecine", "x")`` → ``/medecine/x/``."""
+    inner = "/".join(segment.strip("/") for segment in segments if segment.strip("/"))
+    return f"/{inner}/" if inner else "/"
+
+
+def paginated(url: str, page: int) -> str:
+    """URL of page ``page`` (1-based) of the listing at ``url``."""
+    return url if page == 1 else join_url(url, "page", str(page))
+
+
+def post_url(category_slug: str, post_slug: str) -> str:
+    """URL of an article."""
+    return join_url(category_slug, post_slug)
+
+
+def tag_url(tag_slug: str) -> str:
+    """URL of a tag's listing."""
+    return join_url(TAGS_SEGMENT, tag_slug)
+
+
+def author_url(author_key: str) -> str:
+    """URL of an author's page."""
+    return join_url(AUTHORS_SEGMENT, slugify(author_key))
+
+
+def year_url(year: int) -> str:
+    """URL of a year's archive."""
+    return join_url(ARCHIVE_SEGMENT, str(year))
+
+
+def absolute(base_url: str, url: str) -> str:
+    """An absolute URL from a root-relative one."""
+    return base_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def output_path(url: str) -> str:
+    """The file behind a URL: folders get ``index.html``; never leaves the output folder."""
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    relative = path.lstrip("/")
+    if path.endswith("/") or not relative:
+        relative = posixpath.join(relative, "index.html")
+    return safe_relative(relative)
+
+
+def safe_relative(relative: str) -> str:
+    """Proves a relative output path stays inside the output folder."""
+    normal = posixpath.normpath(relative)
+    parts = PurePosixPath(normal).parts
+    if normal.startswith("/") or ".." in parts or normal in (".", ""):
+        raise OutputError(f"output path {relative!r} would leave the output folder")
+    return normal
+
+
+def inside(folder: Path, relative: str) -> Path:
+    """The file ``relative`` under ``folder``."""
+    return folder.joinpath(*PurePosixPath(safe_relative(relative)).parts)

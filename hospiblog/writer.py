@@ -1,0 +1,256 @@
+"""The output sink: the only code that touches the output folder.
+
+Only files whose bytes change are written. A build is published atomically: the
+new tree is made in a temporary folder beside the output (unchanged files are
+hard-linked, so they keep their mtime) and swapped in on success. A failed or
+killed build leaves the published folder as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
+from .plan import RenderJob
+from .render import OutputFile
+from .urls import inside
+
+MANIFEST_VERSION = 1
+RenderFunction = Callable[[RenderJob], OutputFile]
+
+
+@dataclass
+class WriteReport:
+    """What publishing did."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    rendered: int = 0
+
+
+@dataclass
+class Manifest:
+    """What the last successful build published: per file, its job digest and stat."""
+
+    path: Path
+    entries: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if data.get("version") != MANIFEST_VERSION:
+                return cls(path)
+            return cls(path, {key: (value[0], value[1], value[2]) for key, value in data["files"].items()})
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return cls(path)
+
+    def save(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".part")
+            temporary.write_text(json.dumps({"version": MANIFEST_VERSION, "files": self.entries}), "utf-8")
+            os.replace(temporary, self.path)
+
+    def is_current(self, job: RenderJob, file: Path) -> bool:
+        """True when the published file is the one this job made last time."""
+        entry = self.entries.get(job.output)
+        if entry is None or entry[0] != job.digest:
+            return False
+        try:
+            stat = file.stat()
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2])
+
+
+def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
+            *, in_place: bool = False) -> WriteReport:
+    """Renders what changed and publishes the output folder; raises BuildFailed on render errors."""
+    clean_leftovers(output_dir)
+    report = WriteReport()
+    changed = _render_changed(jobs, render_one, output_dir, manifest, report)
+    planned = {job.output for job in jobs}
+    stale = sorted(set(_existing_files(output_dir)) - planned)
+    report.removed = stale
+    report.written = sorted(changed)
+    if not changed and not stale and output_dir.is_dir():
+        return report
+    try:
+        if in_place and output_dir.is_dir():
+            _write_in_place(changed, stale, output_dir)
+        else:
+            _write_and_swap(planned, changed, output_dir)
+    except OSError as error:
+        raise _output_error(error, output_dir) from error
+    _record(jobs, changed, output_dir, manifest)
+    return report
+
+
+def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path,
+                    manifest: Manifest, report: WriteReport) -> dict[str, bytes]:
+    changed: dict[str, bytes] = {}
+    problems: dict[str, HospiblogError] = {}
+    for job in jobs:
+        live = inside(output_dir, job.output)
+        if manifest.is_current(job, live):
+            report.unchanged += 1
+            continue
+        try:
+            data = render_one(job).data
+        except HospiblogError as error:
+            problems.setdefault(error.format(), error)
+            continue
+        report.rendered += 1
+        if _same_bytes(live, data):
+            report.unchanged += 1
+            _remember(manifest, job, live)
+        else:
+            changed[job.output] = data
+    if problems:
+        raise BuildFailed(list(problems.values()))
+    return changed
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _remember(manifest: Manifest, job: RenderJob, path: Path) -> None:
+    with contextlib.suppress(OSError):
+        stat = path.stat()
+        manifest.entries[job.output] = (job.digest, stat.st_size, stat.st_mtime_ns)
+
+
+def _record(jobs: Sequence[RenderJob], changed: dict[str, bytes], output_dir: Path, manifest: Manifest) -> None:
+    planned = {job.output for job in jobs}
+    for key in list(manifest.entries):
+        if key not in planned:
+            del manifest.entries[key]
+    for job in jobs:
+        if job.output in changed or job.output not in manifest.entries:
+            _remember(manifest, job, inside(output_dir, job.output))
+    manifest.save()
+
+
+def _existing_files(output_dir: Path) -> Iterator[str]:
+    if not output_dir.is_dir():
+        return
+    for folder, _subfolders, files in os.walk(output_dir):
+        relative = Path(folder).relative_to(output_dir)
+        for name in files:
+            yield (relative / name).as_posix()
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as file:
+        file.write(data)
+
+
+def _write_in_place(changed: dict[str, bytes], stale: list[str], output_dir: Path) -> None:
+    """Used by serve: each file replaced atomically, the folder kept."""
+    for relative, data in changed.items():
+        target = inside(output_dir, relative)
+        temporary = target.with_name(f".{target.name}.part")
+        _write_file(temporary, data)
+        os.replace(temporary, target)
+    for relative in stale:
+        with contextlib.suppress(FileNotFoundError):
+            inside(output_dir, relative).unlink()
+    _remove_empty_folders(output_dir)
+
+
+def _remove_empty_folders(root: Path) -> None:
+    for folder, subfolders, files in os.walk(root, topdown=False):
+        if folder != str(root) and not subfolders and not files:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+
+
+def _write_and_swap(planned: set[str], changed: dict[str, bytes], output_dir: Path) -> None:
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output_dir.with_name(f".{output_dir.name}.tmp-{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
+    try:
+        for relative in sorted(planned):
+            target = inside(temporary, relative)
+            if relative in changed:
+                _write_file(target, changed[relative])
+            else:
+                _link_or_copy(inside(output_dir, relative), target)
+        _swap(temporary, output_dir)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _swap(new: Path, live: Path) -> None:
+    """Puts ``new`` in place of ``live``; the old tree ends up at ``new``'s path, to be removed."""
+    if not live.exists():
+        os.rename(new, live)
+        return
+    if _exchange(new, live):
+        return
+    old = live.with_name(f".{live.name}.old-{os.getpid()}")
+    os.rename(live, old)
+    os.rename(new, live)
+    os.rename(old, new)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomic exchange of two paths (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def clean_leftovers(output_dir: Path) -> None:
+    """Removes temporary folders that a killed build left beside the output."""
+    parent = output_dir.parent
+    if not parent.is_dir():
+        return
+    for pattern in (f".{output_dir.name}.tmp-*", f".{output_dir.name}.old-*"):
+        for leftover in parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _output_error(error: OSError, output_dir: Path) -> OutputError:
+    if error.errno == errno.ENOSPC:
+        message, hint = "the disk is full", "free some space and build again"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        message, hint = "the output folder cannot be written", "check the folder's permissions or choose another with -o"
+    else:
+        message, hint = f"could not write the output: {error.strerror}", "check the output folder"
+    return OutputError(f"{message}; the previous output was left as it was",
+                       location=SourceLocation(output_dir), hint=hint)
