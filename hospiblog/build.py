@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -94,7 +94,7 @@ def build(
                                      workers=workers, report=report)
     errors += parse_errors
     theme = stages.run("theme", load_theme, config)
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     try:
         site = stages.run("assemble", assemble_site, posts, config, now=moment,
                           static_lookup=theme.static_file, drafts=drafts, future=future)
@@ -143,7 +143,7 @@ def parse_all(
     missing = [index for index, post in enumerate(found) if post is None]
     results = _parse_many([sources[index] for index in missing], settings, workers)
     errors: list[HospiblogError] = []
-    for index, result in zip(missing, results):
+    for index, result in zip(missing, results, strict=False):
         if isinstance(result, HospiblogError):
             errors.append(result)
             continue

@@ -28,10 +28,10 @@ class FingerprintCache:
         """The stored value, or None when absent or unreadable."""
         try:
             with open(self._path(key), "rb") as file:
-                return pickle.load(file)  # noqa: S301 (our own cache files)
+                return pickle.load(file)
         except FileNotFoundError:
             return None
-        except Exception:  # noqa: BLE001 (a damaged entry of any kind is only a miss)
+        except Exception:
             return None
 
     def put(self, key: str, value: Any) -> None:

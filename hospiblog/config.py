@@ -24,6 +24,7 @@ CONFIG_FILE = "site.toml"
 SUPPORTED_LANGUAGES = ("fr", "de", "en")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KEY = re.compile(r"^[a-z0-9_-]+$")
 
 
 @dataclass(frozen=True)
@@ -178,53 +179,59 @@ class _Reader:
         known = {f.name for f in fields(cls) if f.name not in _FILLED}
         for key in table:
             if key not in known:
-                self._unknown(key_path + (key,), sorted(known))
+                self._unknown((*key_path, key), sorted(known))
         values: dict[str, Any] = {}
         for spec in fields(cls):
             if spec.name in _FILLED:
                 continue
-            where = key_path + (spec.name,)
+            where = (*key_path, spec.name)
             if spec.name in table:
                 values[spec.name] = self.convert(hints[spec.name], table[spec.name], where)
             elif spec.default is MISSING and spec.default_factory is MISSING:
                 name = ".".join(where)
                 self.error(key_path or ("",), f"missing required key '{name}'",
                            f"add `{spec.name} = …` to {_table_name(key_path)}")
+        if any(value is _INVALID for value in values.values()):
+            return None  # already reported
         try:
             return cls(**values)
         except TypeError:
-            return None  # a required value was missing or wrong; already reported
+            return None  # a required value was missing; already reported
 
     def convert(self, hint: Any, value: Any, where: tuple[str, ...]) -> Any:
         origin = typing.get_origin(hint)
         if origin is dict:
             _, item_type = typing.get_args(hint)
             if not isinstance(value, dict):
-                self.error(where, f"'{'.'.join(where)}' must be a table", f"write it as [{'.'.join(where)}.<key>] tables")
-                return {}
-            return {key: self._keyed(item_type, item, where + (key,)) for key, item in value.items()}
+                name = ".".join(where)
+                self.error(where, f"'{name}' must be a table", f"write it as [{name}.<key>] tables")
+                return _INVALID
+            items = {key: self._keyed(item_type, item, (*where, key)) for key, item in value.items()}
+            return _INVALID if any(item is None or item is _INVALID for item in items.values()) else items
         if origin in (Union, types.UnionType):
             hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
-        if is_dataclass(hint):
+        if isinstance(hint, type) and is_dataclass(hint):
             if not isinstance(value, dict):
                 self.error(where, f"'{'.'.join(where)}' must be a table", f"write it as [{'.'.join(where)}]")
-                return None
+                return _INVALID
             return self.build(hint, value, where)
         expected = hint if isinstance(hint, type) else str
+        name, key = ".".join(where), where[-1]
         if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-            self.error(where, f"'{'.'.join(where)}' must be a whole number, not {_describe(value)}",
-                       f"write for example `{where[-1]} = 10`")
+            self.error(where, f"'{name}' must be a whole number, not {_describe(value)}",
+                       f"write for example `{key} = 10`")
         elif expected is bool and not isinstance(value, bool):
-            self.error(where, f"'{'.'.join(where)}' must be true or false, not {_describe(value)}",
-                       f"write `{where[-1]} = true` or `{where[-1]} = false`")
+            self.error(where, f"'{name}' must be true or false, not {_describe(value)}",
+                       f"write `{key} = true` or `{key} = false`")
         elif expected is str and not isinstance(value, str):
-            self.error(where, f"'{'.'.join(where)}' must be text in quotes, not {_describe(value)}",
-                       f'write `{where[-1]} = "…"`')
-        return value
+            self.error(where, f"'{name}' must be text in quotes, not {_describe(value)}", f'write `{key} = "…"`')
+        else:
+            return value
+        return _INVALID
 
     def _keyed(self, item_type: type, item: Any, where: tuple[str, ...]) -> Any:
         built = self.convert(item_type, item, where)
-        return None if built is None else _replace_key(built, where[-1])
+        return built if built is None or built is _INVALID else _replace_key(built, where[-1])
 
     def _unknown(self, key_path: tuple[str, ...], known: list[str]) -> None:
         key = key_path[-1]
@@ -234,6 +241,8 @@ class _Reader:
 
 
 _FILLED = {"key", "site_dir", "fingerprint"}
+_INVALID = object()
+"""Stands for a value of the wrong type, already reported."""
 
 
 def _replace_key(value: Any, key: str) -> Any:
@@ -313,11 +322,12 @@ def load_config(site_dir: Path) -> SiteConfig:
     if "categories" not in data:
         data["categories"] = DEFAULT_CATEGORIES
     reader = _Reader(path, text)
-    config = reader.build(SiteConfig, data, ())
+    config: SiteConfig | None = reader.build(SiteConfig, data, ())
     if config is not None:
         _check_values(config, reader)
     if reader.errors:
         raise reader.errors[0] if len(reader.errors) == 1 else BuildFailed(reader.errors)
+    assert config is not None
     fingerprint = hashlib.blake2b(raw, digest_size=16).hexdigest()
     return replace(config, site_dir=site_dir, fingerprint=fingerprint)
 
@@ -361,16 +371,17 @@ def _check_categories(config: SiteConfig, reader: _Reader) -> None:
         reader.error(("categories",), "at least one category is needed", "add a [categories.<key>] table")
     seen: dict[str, str] = {}
     for key, category in config.categories.items():
-        if category is None:
-            continue
         where = ("categories", key)
+        if not _KEY.match(key):
+            reader.error(where, f"category key '{key}' may only hold lower-case letters, digits, - and _",
+                         "rename the table and the posts/ folder, e.g. [categories.prevention]")
         if not _SLUG.match(category.slug) or category.slug in RESERVED_SLUGS:
-            reader.error(where + ("slug",), f"category slug \"{category.slug}\" cannot be used",
+            reader.error((*where, "slug"), f"category slug \"{category.slug}\" cannot be used",
                          "use lower-case letters, digits and dashes, and none of: "
                          + ", ".join(sorted(RESERVED_SLUGS)))
         if category.slug in seen:
-            reader.error(where + ("slug",), f"categories '{seen[category.slug]}' and '{key}' have the same slug")
+            reader.error((*where, "slug"), f"categories '{seen[category.slug]}' and '{key}' have the same slug")
         seen[category.slug] = key
         if not _COLOR.match(category.color):
-            reader.error(where + ("color",), f"colour \"{category.color}\" is not of the form #rrggbb",
+            reader.error((*where, "color"), f"colour \"{category.color}\" is not of the form #rrggbb",
                          'write for example `color = "#0b5cad"`')

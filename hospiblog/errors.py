@@ -7,6 +7,7 @@ shows a traceback unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +23,8 @@ class SourceLocation:
         """``path:line`` with the path relative to ``base`` when it lies inside it."""
         path = self.path
         if base is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = path.relative_to(base)
-            except ValueError:
-                pass
         return f"{path}:{self.line}" if self.line else str(path)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 from .config import AuthorConfig, CategoryConfig
@@ -29,9 +29,9 @@ class SourceFile:
 class Consent:
     """The recorded consent of the person who tells a testimonial."""
 
-    given: date
+    given: dt.date
     scope: tuple[str, ...]
-    expires: date | None = None
+    expires: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class PostMeta:
     """Validated front matter."""
 
     title: str
-    date: datetime
+    date: dt.datetime
     category: str
     slug: str
     summary: str = ""
@@ -48,10 +48,10 @@ class PostMeta:
     image: str | None = None
     image_alt: str = ""
     draft: bool = False
-    updated: datetime | None = None
+    updated: dt.datetime | None = None
     lang: str | None = None
     reviewed_by: str | None = None
-    last_reviewed: date | None = None
+    last_reviewed: dt.date | None = None
     consent: Consent | None = None
     share_image: str | None = None
     social: tuple[tuple[str, str], ...] = ()
@@ -131,5 +131,5 @@ class Site:
     """A few related posts for each post, by relative path."""
     image_sizes: dict[str, tuple[int, int]]
     """Pixel size of each local image used, by URL path."""
-    built_at: datetime
+    built_at: dt.datetime
     """The instant the build considers "now" (scheduled posts)."""

@@ -21,8 +21,17 @@ from .model import Post, Site
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import (
-    ARCHIVE_SEGMENT, AUTHORS_SEGMENT, SUBSCRIBE_SEGMENT, TAGS_SEGMENT, absolute, author_url,
-    join_url, output_path, paginated, tag_url, year_url,
+    ARCHIVE_SEGMENT,
+    AUTHORS_SEGMENT,
+    SUBSCRIBE_SEGMENT,
+    TAGS_SEGMENT,
+    absolute,
+    author_url,
+    join_url,
+    output_path,
+    paginated,
+    tag_url,
+    year_url,
 )
 from .views import PageView, TagView, ViewFactory, category_css, category_stylesheet_name
 
@@ -152,7 +161,7 @@ def _plan_listings(planner: Planner) -> None:
         planner.listing("category", view.url, view.label, category.posts, description=view.description,
                         feeds=view.feeds, accent=view.color, category=view)
     tags = [TagView(tag.name, tag.slug, tag_url(tag.slug), len(tag.posts)) for tag in site.tags]
-    for tag, tag_view in zip(site.tags, tags):
+    for tag, tag_view in zip(site.tags, tags, strict=False):
         planner.listing("tag", tag_view.url, tag.name, tag.posts, tag=tag_view)
     tag_index = planner.page_view("tags", planner.theme.translate("tags"), join_url(TAGS_SEGMENT))
     planner.page("tags.html", tag_index.url, tag_index,

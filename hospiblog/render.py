@@ -38,7 +38,8 @@ def render(job: RenderJob, environment: jinja2.Environment) -> OutputFile:
                             hint="create the template in templates/ or fix its name") from error
     except jinja2.UndefinedError as error:
         raise TemplateError(f"template uses an undefined value: {error.message}", location=_template_frame(error),
-                            hint="fix the name on that line; the values a template can use are listed in the README")
+                            hint="fix the name on that line; the values a template can use are listed in the README",
+                            ) from error
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as error:
         raise TemplateError(f"template error while making {job.output}: {error}", location=_template_frame(error),
                             hint="fix the template on that line") from error

@@ -30,7 +30,8 @@ def render_sitemap(entries: Sequence[SitemapEntry], config: SiteConfig) -> bytes
         if entry.lastmod is not None:
             ElementTree.SubElement(url, "lastmod").text = entry.lastmod.isoformat(timespec="seconds")
     ElementTree.indent(root)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def render_robots(config: SiteConfig) -> bytes:

@@ -249,7 +249,8 @@ def _output_error(error: OSError, output_dir: Path) -> OutputError:
     if error.errno == errno.ENOSPC:
         message, hint = "the disk is full", "free some space and build again"
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        message, hint = "the output folder cannot be written", "check the folder's permissions or choose another with -o"
+        message = "the output folder cannot be written"
+        hint = "check the folder's permissions or choose another with -o"
     else:
         message, hint = f"could not write the output: {error.strerror}", "check the output folder"
     return OutputError(f"{message}; the previous output was left as it was",

@@ -70,7 +70,8 @@ class CalloutProcessor(BlockProcessor):
                 return [block for block in inner if block.strip()]
             inner.append(current)
             if not blocks:
-                self.problems.append((f"callout '{opening.strip()}' is never closed; end it with a line ':::'", opening))
+                message = f"callout '{opening.strip()}' is never closed; end it with a line ':::'"
+                self.problems.append((message, opening))
                 return [block for block in inner if block.strip()]
             current = blocks.pop(0)
 

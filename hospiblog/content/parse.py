@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import __version__

@@ -15,7 +15,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 NARROW_NBSP = "\u202f"
-_BEFORE_PUNCTUATION = re.compile(r"(?<=[^\s\u202f\u00a0(\[;:!?«])[ \u00a0]?([;:!?])(?=\s|$|[»)\]\"'.,;:!?…])")
+_BEFORE_PUNCTUATION = re.compile(r"(?:(?<=[^\s\u202f\u00a0(\[;:!?«])|^)[ \u00a0]?([;:!?])(?=\s|$|[»)\]\"'.,;:!?…])")
 _AFTER_OPENING = re.compile(r"«[ \u00a0]?")
 _BEFORE_CLOSING = re.compile(r"[ \u00a0]?»")
 _SKIPPED_TAGS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "math"})

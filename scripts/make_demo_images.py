@@ -1,0 +1,878 @@
+#!/usr/bin/env python3
+"""Draw the demo images of the Hôpital du Val-Clair blog.
+
+Calm, abstract illustrations made only of shapes and gradients (no text):
+
+- one 1200x800 JPEG per post image, in static/images/
+- one 400x400 JPEG portrait per author, in static/images/authors/
+- static/images/logo.png (256x256, transparent background)
+- static/favicon.ico and static/favicon.svg
+
+The output is deterministic: every random choice uses a fixed seed.
+Run from anywhere:  python3 scripts/make_demo_images.py
+Requires Pillow (pip install pillow).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
+IMAGES = STATIC / "images"
+AUTHORS = IMAGES / "authors"
+
+W, H = 1200, 800  # final size of post images
+S = 2  # supersampling factor: draw at 2x, then downscale (anti-aliasing)
+JPEG_QUALITY = 80
+MAX_POST_BYTES = 120 * 1024
+MAX_PORTRAIT_BYTES = 40 * 1024
+
+Color = tuple  # (r, g, b) or (r, g, b, a)
+
+
+def hex2rgb(value: str) -> tuple[int, int, int]:
+    value = value.lstrip("#")
+    return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def mix(a: Color, b: Color, t: float) -> tuple[int, ...]:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))
+
+
+# ---------------------------------------------------------------------------
+# Canvas: coordinates are given in final-size units and scaled by S inside.
+# ---------------------------------------------------------------------------
+
+
+class Canvas:
+    def __init__(self, width: int, height: int, background: Image.Image | None = None):
+        self.w, self.h = width, height
+        if background is None:
+            background = Image.new("RGB", (width * S, height * S), "white")
+        self.img = background.convert("RGBA")
+
+    # -- layers ------------------------------------------------------------
+    def layer(self) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+        im = Image.new("RGBA", self.img.size, (0, 0, 0, 0))
+        return im, ImageDraw.Draw(im)
+
+    def paste(self, layer: Image.Image) -> None:
+        self.img = Image.alpha_composite(self.img, layer)
+
+    @property
+    def draw(self) -> ImageDraw.ImageDraw:
+        return ImageDraw.Draw(self.img)
+
+    # -- primitives (all coordinates in final units) -------------------------
+    @staticmethod
+    def s(v: float) -> float:
+        return v * S
+
+    def pts(self, points):
+        return [(x * S, y * S) for x, y in points]
+
+    def circle(self, cx, cy, r, fill, d=None):
+        d = d or self.draw
+        d.ellipse([(cx - r) * S, (cy - r) * S, (cx + r) * S, (cy + r) * S], fill=fill)
+
+    def ellipse(self, box, fill, d=None):
+        d = d or self.draw
+        d.ellipse([v * S for v in box], fill=fill)
+
+    def rect(self, box, fill, radius=0, d=None):
+        d = d or self.draw
+        box = [v * S for v in box]
+        if radius:
+            d.rounded_rectangle(box, radius=radius * S, fill=fill)
+        else:
+            d.rectangle(box, fill=fill)
+
+    def poly(self, points, fill, d=None):
+        d = d or self.draw
+        d.polygon(self.pts(points), fill=fill)
+
+    def line(self, points, fill, width, d=None, round_caps=True):
+        d = d or self.draw
+        p = self.pts(points)
+        d.line(p, fill=fill, width=round(width * S), joint="curve")
+        if round_caps:
+            r = width * S / 2
+            for x, y in (p[0], p[-1]):
+                d.ellipse([x - r, y - r, x + r, y + r], fill=fill)
+
+    def arc(self, box, start, end, fill, width, d=None):
+        d = d or self.draw
+        d.arc([v * S for v in box], start, end, fill=fill, width=round(width * S))
+
+    def pieslice(self, box, start, end, fill, d=None):
+        d = d or self.draw
+        d.pieslice([v * S for v in box], start, end, fill=fill)
+
+    def glow(self, cx, cy, r, color, alpha=110, blur=40):
+        lay, d = self.layer()
+        self.circle(cx, cy, r, color + (alpha,), d)
+        self.paste(lay.filter(ImageFilter.GaussianBlur(blur * S)))
+
+    # -- output --------------------------------------------------------------
+    def final(self, size=None) -> Image.Image:
+        size = size or (self.w, self.h)
+        return self.img.convert("RGB").resize(size, Image.LANCZOS)
+
+
+def gradient(width, height, top, bottom, angle=0) -> Image.Image:
+    """Linear gradient from `top` to `bottom`, rotated by `angle` degrees."""
+    w, h = width * S, height * S
+    diag = int(math.hypot(w, h)) + 4
+    mask = Image.linear_gradient("L").resize((diag, diag))
+    if angle:
+        mask = mask.rotate(angle, resample=Image.BICUBIC, expand=False)
+    left, upper = (diag - w) // 2, (diag - h) // 2
+    mask = mask.crop((left, upper, left + w, upper + h))
+    a = Image.new("RGB", (w, h), hex2rgb(top) if isinstance(top, str) else top)
+    b = Image.new("RGB", (w, h), hex2rgb(bottom) if isinstance(bottom, str) else bottom)
+    return Image.composite(b, a, mask)
+
+
+def canvas(top, bottom, angle=0) -> Canvas:
+    return Canvas(W, H, gradient(W, H, top, bottom, angle))
+
+
+# ---------------------------------------------------------------------------
+# Pictograms
+# ---------------------------------------------------------------------------
+
+
+def heart_points(cx, cy, size, steps=120):
+    """Classic parametric heart; `size` is about the half-width."""
+    pts = []
+    for i in range(steps):
+        t = 2 * math.pi * i / steps
+        x = 16 * math.sin(t) ** 3
+        y = 13 * math.cos(t) - 5 * math.cos(2 * t) - 2 * math.cos(3 * t) - math.cos(4 * t)
+        pts.append((cx + x * size / 16, cy - y * size / 16))
+    return pts
+
+
+def heart(c: Canvas, cx, cy, size, fill, d=None):
+    c.poly(heart_points(cx, cy, size), fill, d)
+
+
+def drop_points(cx, cy, r, steps=120):
+    """Teardrop with its round part centred on (cx, cy) and the tip upwards."""
+    pts = []
+    for i in range(steps):
+        t = 2 * math.pi * i / steps
+        x = r * math.sin(t) * math.sin(t / 2) ** 1.3
+        y = r * 1.55 * math.cos(t) * 0.95
+        pts.append((cx + x * 1.45, cy - y + r * 0.45))
+    return pts
+
+
+def crescent(c: Canvas, cx, cy, r, fill, offset=(0.42, -0.22)):
+    """Crescent moon: a disc minus an offset disc, drawn through a mask."""
+    mask = Image.new("L", c.img.size, 0)
+    md = ImageDraw.Draw(mask)
+    c.circle(cx, cy, r, 255, md)
+    c.circle(cx + r * offset[0], cy + r * offset[1], r * 0.86, 0, md)
+    lay = Image.new("RGBA", c.img.size, fill if len(fill) == 4 else fill + (255,))
+    empty = Image.new("RGBA", c.img.size, (0, 0, 0, 0))
+    c.paste(Image.composite(lay, empty, mask))
+
+
+def star(c: Canvas, cx, cy, r, fill, points=4, inner=0.38, d=None):
+    pts = []
+    for i in range(points * 2):
+        a = math.pi * i / points - math.pi / 2
+        rr = r if i % 2 == 0 else r * inner
+        pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
+    c.poly(pts, fill, d)
+
+
+def sun(c: Canvas, cx, cy, r, fill, ray_fill=None, rays=12, ray_len=0.45, ray_w=0.16):
+    ray_fill = ray_fill or fill
+    for i in range(rays):
+        a = 2 * math.pi * i / rays
+        r0, r1 = r * 1.22, r * (1.22 + ray_len)
+        c.line(
+            [(cx + r0 * math.cos(a), cy + r0 * math.sin(a)), (cx + r1 * math.cos(a), cy + r1 * math.sin(a))],
+            ray_fill,
+            r * ray_w,
+        )
+    c.circle(cx, cy, r, fill)
+
+
+def leaf(c: Canvas, cx, cy, length, width, angle, fill, vein):
+    """A leaf made of two arcs (vesica) with a central vein, rotated by `angle`."""
+    pts = []
+    steps = 60
+    for i in range(steps + 1):
+        t = i / steps
+        pts.append((-length / 2 + length * t, -width / 2 * math.sin(math.pi * t) ** 0.9))
+    for i in range(steps + 1):
+        t = 1 - i / steps
+        pts.append((-length / 2 + length * t, width / 2 * math.sin(math.pi * t) ** 0.9))
+    ca, sa = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+
+    def rot(p):
+        return (cx + p[0] * ca - p[1] * sa, cy + p[0] * sa + p[1] * ca)
+
+    c.poly([rot(p) for p in pts], fill)
+    c.line([rot((-length / 2 - length * 0.12, 0)), rot((length * 0.38, 0))], vein, width * 0.05)
+    for k in (-0.2, 0.0, 0.2):
+        x0 = length * k
+        for sgn in (-1, 1):
+            c.line([rot((x0, 0)), rot((x0 + length * 0.14, sgn * width * 0.28))], vein, width * 0.035)
+
+
+def hand(c: Canvas, cx, cy, scale, angle, fill, mirror=False):
+    """Open hand pictogram (palm + four fingers + thumb), drawn on its own layer."""
+    size = int(420 * scale * S)
+    lay = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    d = ImageDraw.Draw(lay)
+    u = size / 420  # local unit
+
+    def rr(x0, y0, x1, y1, r):
+        d.rounded_rectangle([x0 * u, y0 * u, x1 * u, y1 * u], radius=r * u, fill=fill)
+
+    rr(130, 190, 300, 370, 55)  # palm
+    fingers = [(132, 80), (174, 50), (216, 58), (258, 100)]
+    for x, top in fingers:
+        rr(x, top, x + 38, 250, 19)
+    # thumb: a thick bar with round ends, from the palm up and outwards
+    base, tip, r = (160 * u, 310 * u), (88 * u, 205 * u), 20 * u
+    d.line([base, tip], fill=fill, width=int(2 * r))
+    for x, y in (base, tip):
+        d.ellipse([x - r, y - r, x + r, y + r], fill=fill)
+    if mirror:
+        lay = lay.transpose(Image.FLIP_LEFT_RIGHT)
+    lay = lay.rotate(angle, resample=Image.BICUBIC)
+    full = Image.new("RGBA", c.img.size, (0, 0, 0, 0))
+    full.paste(lay, (int(cx * S - size / 2), int(cy * S - size / 2)), lay)
+    c.paste(full)
+
+
+def tree(c: Canvas, x, ground, r, leaves, trunk):
+    c.rect([x - r * 0.12, ground - r * 1.2, x + r * 0.12, ground], trunk, radius=r * 0.08)
+    c.circle(x, ground - r * 1.6, r, leaves)
+
+
+def hills(c: Canvas, base, color, amplitude, phase, period=900, step=10):
+    pts = [(0, H)]
+    for x in range(0, W + step, step):
+        pts.append((x, base - amplitude * (0.5 + 0.5 * math.sin(2 * math.pi * x / period + phase))))
+    pts.append((W, H))
+    c.poly(pts, color)
+
+
+def wave_line(c, x0, x1, y, amp, period, phase, color, width, step=6):
+    pts = [(x, y + amp * math.sin(2 * math.pi * x / period + phase)) for x in range(int(x0), int(x1) + 1, step)]
+    c.line(pts, color, width)
+
+
+# ---------------------------------------------------------------------------
+# Post images (one function per file; alt texts in the posts describe these)
+# ---------------------------------------------------------------------------
+
+
+def img_angiologie():
+    c = canvas("#eaf3fb", "#c9def2", angle=20)
+    rnd = random.Random(101)
+    colors = ["#3b6fb6", "#5a86c8", "#6c5bb0", "#8a74c9", "#2f5c9e", "#7f9fd8"]
+    for i in range(9):
+        y = 120 + i * 70 + rnd.uniform(-15, 15)
+        wave_line(c, -40, 1240, y, rnd.uniform(25, 55), rnd.uniform(500, 900), rnd.uniform(0, 6.28),
+                  hex2rgb(rnd.choice(colors)) + (255,), rnd.uniform(8, 20))
+    return c
+
+
+def img_preanesthesie():
+    c = canvas("#6d5ba8", "#1f3466", angle=0)
+    rnd = random.Random(202)
+    c.glow(600, 400, 260, (150, 170, 255), alpha=90, blur=50)
+    c.circle(600, 400, 200, hex2rgb("#15244d"))
+    for _ in range(38):
+        a = rnd.uniform(0, 2 * math.pi)
+        dist = rnd.uniform(250, 520)
+        x, y = 600 + dist * math.cos(a) * 1.25, 400 + dist * math.sin(a) * 0.8
+        star(c, x, y, rnd.uniform(6, 16), (255, 248, 220))
+    crescent(c, 910, 170, 70, hex2rgb("#f6e7a8"))
+    return c
+
+
+def img_urgences():
+    c = canvas("#f1f7fd", "#cfe3f5")
+    c.rect([470, 300, 730, 560], hex2rgb("#0b5cad"), radius=48)
+    c.rect([570, 340, 630, 520], (255, 255, 255), radius=10)
+    c.rect([510, 400, 690, 460], (255, 255, 255), radius=10)
+    ecg = [(0, 220), (330, 220), (380, 220), (410, 170), (440, 250), (480, 220), (560, 220), (600, 80),
+           (650, 300), (690, 220), (780, 220), (820, 190), (860, 220), (1200, 220)]
+    c.line(ecg, hex2rgb("#d62839"), 12)
+    return c
+
+
+def img_maternite():
+    c = canvas("#ffe9dc", "#ffc9b0", angle=-15)
+    c.glow(600, 470, 300, (255, 255, 255), alpha=120, blur=50)
+    c.arc([290, 170, 910, 790], 190, 350, hex2rgb("#e77f9a"), 34)
+    c.circle(540, 500, 150, hex2rgb("#f08a5d"))
+    c.circle(705, 560, 85, hex2rgb("#f7b267"))
+    return c
+
+
+def img_reeducation_hanche():
+    c = canvas("#e6f4dd", "#b9dfae", angle=10)
+    sun(c, 1010, 170, 80, hex2rgb("#f7c948"))
+    rnd = random.Random(303)
+    foot = hex2rgb("#2e6b4f")
+    x, y = 140, 700
+    for i in range(11):
+        side = -1 if i % 2 == 0 else 1
+        fx, fy = x + side * 16, y + side * 10
+        ang = math.radians(-28)
+        # sole + toes, slightly rotated along the path direction
+        c.ellipse([fx - 20, fy - 32, fx + 20, fy + 26], foot)
+        for k, (dx, dy, r) in enumerate([(-14, -44, 7), (-3, -50, 7.5), (8, -49, 6.5), (17, -43, 5.5)]):
+            c.circle(fx + dx * math.cos(ang) - dy * math.sin(ang) * 0.1, fy + dy, r, foot)
+        x += 72 + rnd.uniform(-4, 4)
+        y -= 44 + rnd.uniform(-4, 4)
+    return c
+
+
+def img_sclerotherapie():
+    c = canvas("#ffffff", "#bfe0f7", angle=90)
+    lay, d = c.layer()
+    rnd = random.Random(404)
+
+    def branch(x, y, ang, length, width, depth):
+        if depth == 0 or length < 12:
+            return
+        x2 = x + length * math.cos(ang)
+        y2 = y + length * math.sin(ang)
+        c.line([(x, y), ((x + x2) / 2 + rnd.uniform(-12, 12), (y + y2) / 2 + rnd.uniform(-12, 12)), (x2, y2)],
+               (44, 96, 170, 255), width, d)
+        branch(x2, y2, ang + rnd.uniform(-0.35, -0.1), length * 0.85, width * 0.75, depth - 1)
+        if rnd.random() < 0.7:
+            branch(x2, y2, ang + rnd.uniform(0.1, 0.35), length * 0.75, width * 0.65, depth - 1)
+
+    for y0, a0 in ((200, 0.12), (400, 0.0), (600, -0.12)):
+        branch(-20, y0, a0, 230, 16, 6)
+    # fade the veins out towards the right (opaque on the left)
+    fade = Image.linear_gradient("L").rotate(-90).resize(lay.size)
+    fade = fade.point(lambda v: min(255, int(v * 1.4)))
+    alpha = Image.composite(lay.getchannel("A"), Image.new("L", lay.size, 0), fade)
+    lay.putalpha(alpha)
+    c.paste(lay)
+    return c
+
+
+def img_varices():
+    c = canvas("#eef6ff", "#d6e8fb")
+    # green wave behind
+    pts = [(0, 800)] + [(x, 560 - 60 * math.sin(x / 190)) for x in range(0, 1201, 10)] + [(1200, 800)]
+    c.poly(pts, hex2rgb("#8cc7a1"))
+    legs = [(470, 100), (640, 110)]
+    for i, (x, top) in enumerate(legs):
+        c.rect([x, top, x + 120, 760], hex2rgb("#a9cdf0"), radius=60)
+        pts = [(x + 60 + 22 * math.sin(y / 38 + i * 2), y) for y in range(top + 60, 720, 6)]
+        c.line(pts, hex2rgb("#1f4e8c"), 10)
+    return c
+
+
+def img_sport_post_partum():
+    c = canvas("#fff8ec", "#f6e3c8", angle=-10)
+    colors = ["#f08a5d", "#f4a6a6", "#e8c07d"]
+    for i, col in enumerate(colors):
+        r = 330 - i * 75
+        c.arc([600 - r, 760 - r, 600 + r, 760 + r], 180, 360, hex2rgb(col), 44)
+    leaf(c, 600, 230, 300, 140, -35, hex2rgb("#4f9d69"), hex2rgb("#e9f5e3"))
+    return c
+
+
+def img_sommeil():
+    c = canvas("#0f1d40", "#2d4b8a")
+    rnd = random.Random(505)
+    for _ in range(45):
+        star(c, rnd.uniform(20, 1180), rnd.uniform(20, 430), rnd.uniform(3, 9), (255, 250, 230), points=4)
+    c.glow(820, 200, 120, (250, 240, 190), alpha=70, blur=40)
+    crescent(c, 820, 200, 95, hex2rgb("#f8eeb4"))
+    hills(c, 620, hex2rgb("#3b5fa0"), 90, 0.5, 1100)
+    hills(c, 700, hex2rgb("#27467f"), 70, 2.2, 800)
+    hills(c, 770, hex2rgb("#1a3163"), 40, 4.0, 700)
+    return c
+
+
+def img_soleil():
+    c = canvas("#9fd3f5", "#e8f6ff")
+    c.glow(600, 230, 200, (255, 220, 120), alpha=120, blur=50)
+    sun(c, 600, 230, 120, hex2rgb("#f9b233"), hex2rgb("#f7c948"), rays=14, ray_len=0.5, ray_w=0.2)
+    # sand
+    c.rect([0, 640, 1200, 800], hex2rgb("#f3dfb3"))
+    # parasol: canopy (half disc with scalloped rim) + pole
+    c.line([(600, 520), (640, 760)], hex2rgb("#7a5c3e"), 12)
+    c.pieslice([400, 420, 800, 660], 180, 360, hex2rgb("#1fa5a5"))
+    for k in range(4):
+        x0 = 400 + k * 100
+        c.pieslice([x0, 505, x0 + 100, 575], 0, 180, hex2rgb("#1fa5a5"))
+    c.pieslice([560, 420, 640, 660], 180, 360, hex2rgb("#63c7c2"))
+    return c
+
+
+def img_chutes():
+    c = canvas("#eef7e9", "#d3ead0")
+    c.rect([0, 560, 1200, 566], hex2rgb("#9cbf98"))
+    # cupped blue shape holding the house
+    c.pieslice([380, 330, 820, 770], 0, 180, hex2rgb("#3f7fc4"))
+    c.pieslice([430, 380, 770, 700], 0, 180, hex2rgb("#dcefd8"))
+    # house
+    c.rect([500, 330, 700, 540], hex2rgb("#f08a4b"))
+    c.poly([(470, 340), (600, 220), (730, 340)], hex2rgb("#c85f2a"))
+    c.rect([575, 430, 625, 540], hex2rgb("#8a3d1a"), radius=8)
+    c.rect([520, 370, 560, 410], hex2rgb("#fff3c4"), radius=4)
+    c.rect([640, 370, 680, 410], hex2rgb("#fff3c4"), radius=4)
+    return c
+
+
+def img_chutes_maison():
+    c = canvas("#fbf7ef", "#efe6d6")
+    c.rect([0, 650, 1200, 800], hex2rgb("#d9c8aa"))  # floor
+    # staircase
+    steps = 6
+    pts = [(160, 650)]
+    for i in range(steps):
+        x = 160 + i * 70
+        y = 650 - (i + 1) * 70
+        pts += [(x, y), (x + 70, y)]
+    pts += [(160 + steps * 70, 650)]
+    c.poly(pts, hex2rgb("#4f9d69"))
+    c.line([(150, 560), (590, 120)], hex2rgb("#2e5e40"), 10)  # handrail
+    for i in range(0, steps, 2):
+        x = 195 + i * 70
+        c.line([(x, 650 - (i + 1) * 70), (x, 560 - i * 70 - 35)], hex2rgb("#2e5e40"), 6)
+    # lamp
+    c.glow(870, 300, 120, (255, 225, 120), alpha=140, blur=45)
+    c.line([(870, 330), (870, 640)], hex2rgb("#6b6b6b"), 10)
+    c.rect([830, 635, 910, 652], hex2rgb("#6b6b6b"), radius=6)
+    c.poly([(820, 330), (920, 330), (895, 240), (845, 240)], hex2rgb("#f7c948"))
+    # rug crossed out
+    c.rect([820, 690, 1100, 760], hex2rgb("#c77d9b"), radius=14)
+    c.line([(830, 680), (1090, 770)], hex2rgb("#6d6d6d"), 14)
+    c.line([(830, 770), (1090, 680)], hex2rgb("#6d6d6d"), 14)
+    return c
+
+
+def img_hygiene_mains():
+    c = canvas("#bff0ea", "#4fb8c2", angle=25)
+    rnd = random.Random(606)
+    for _ in range(26):
+        r = rnd.uniform(12, 55)
+        x, y = rnd.uniform(60, 1140), rnd.uniform(60, 740)
+        lay, d = c.layer()
+        c.circle(x, y, r, (255, 255, 255, 90), d)
+        c.arc([x - r, y - r, x + r, y + r], 200, 260, (255, 255, 255, 220), max(2, r * 0.12), d)
+        c.paste(lay)
+    hand(c, 470, 430, 1.35, 12, hex2rgb("#e2f3ff") + (255,))
+    hand(c, 730, 430, 1.35, -12, hex2rgb("#b8dcf5") + (255,), mirror=True)
+    return c
+
+
+def img_conference_coeur():
+    c = canvas("#fff1f1", "#f9d3d6")
+    heart(c, 600, 300, 170, hex2rgb("#d63447"))
+    rows = [(560, 70, "#e8d6c0"), (660, 75, "#dcc6ab"), (760, 80, "#cfb595")]
+    for i, (y, r, col) in enumerate(rows):
+        offset = 0 if i % 2 == 0 else r
+        x = -r + offset
+        while x < W + r:
+            c.pieslice([x - r * 0.55, y - r * 0.55, x + r * 0.55, y + r * 0.55], 0, 360, hex2rgb(col))
+            c.pieslice([x - r, y + r * 0.25, x + r, y + r * 2.2], 180, 360, hex2rgb(col))
+            x += r * 2.1
+    return c
+
+
+def img_changement_heure():
+    c = canvas("#ffd9a8", "#7d93d1", angle=90)
+    # half sun on the left, crescent moon on the right
+    sun(c, 250, 420, 110, hex2rgb("#f7c948"), rays=12)
+    crescent(c, 960, 400, 110, hex2rgb("#22336f"), offset=(-0.45, -0.2))
+    c.circle(600, 400, 230, (255, 255, 255))
+    c.arc([382, 182, 818, 618], 0, 360, hex2rgb("#c9d3ea"), 14)
+    for i in range(12):
+        a = 2 * math.pi * i / 12
+        r0, r1 = 185, 205
+        c.line([(600 + r0 * math.cos(a), 400 + r0 * math.sin(a)), (600 + r1 * math.cos(a), 400 + r1 * math.sin(a))],
+               hex2rgb("#8a96b8"), 8)
+    c.line([(600, 400), (600 + 150 * math.cos(math.radians(-60)), 400 + 150 * math.sin(math.radians(-60)))],
+           hex2rgb("#2b3f86"), 14)
+    c.line([(600, 400), (600 + 100 * math.cos(math.radians(200)), 400 + 100 * math.sin(math.radians(200)))],
+           hex2rgb("#2b3f86"), 18)
+    c.circle(600, 400, 18, hex2rgb("#e8774a"))
+    return c
+
+
+def img_hopital_nounours():
+    c = canvas("#fff9dd", "#fbeeb4")
+    # green cross behind
+    c.rect([530, 60, 670, 480], hex2rgb("#4fae74"), radius=24)
+    c.rect([390, 200, 810, 340], hex2rgb("#4fae74"), radius=24)
+    fur, light = hex2rgb("#c89b6d"), hex2rgb("#ecd2b2")
+    # body and legs (seated)
+    c.ellipse([470, 420, 730, 720], fur)
+    c.ellipse([430, 640, 560, 740], fur)
+    c.ellipse([640, 640, 770, 740], fur)
+    c.ellipse([455, 670, 525, 730], light)
+    c.ellipse([675, 670, 745, 730], light)
+    c.ellipse([530, 500, 670, 660], light)
+    # arms
+    c.ellipse([410, 450, 500, 600], fur)
+    c.ellipse([700, 450, 790, 600], fur)
+    c.rect([408, 505, 502, 540], (255, 255, 255), radius=8)  # bandage
+    # head and ears
+    c.circle(505, 270, 50, fur)
+    c.circle(695, 270, 50, fur)
+    c.circle(505, 270, 26, light)
+    c.circle(695, 270, 26, light)
+    c.circle(600, 350, 120, fur)
+    c.ellipse([545, 365, 655, 445], light)
+    c.ellipse([582, 370, 618, 395], hex2rgb("#5b3a22"))
+    c.circle(555, 325, 12, hex2rgb("#3b2616"))
+    c.circle(645, 325, 12, hex2rgb("#3b2616"))
+    return c
+
+
+def img_don_du_sang():
+    c = canvas("#ffffff", "#f7d2dc", angle=-20)
+    rnd = random.Random(707)
+    for _ in range(16):
+        a = rnd.uniform(0, 2 * math.pi)
+        dist = rnd.uniform(270, 470)
+        heart(c, 600 + dist * math.cos(a) * 1.2, 430 + dist * math.sin(a) * 0.75, rnd.uniform(14, 32),
+              hex2rgb(rnd.choice(["#f4a3b5", "#ef8fa6", "#f7bccb"])))
+    c.poly(drop_points(600, 450, 170), hex2rgb("#c8102e"))
+    c.ellipse([500, 430, 545, 540], hex2rgb("#e04a5f"))
+    c.circle(535, 400, 16, hex2rgb("#f08a98"))
+    return c
+
+
+def building(c, x0, y0, x1, y1, wall, window, roof=None, cols=6, rows=4, lit=None):
+    c.rect([x0, y0, x1, y1], wall)
+    if roof:
+        c.rect([x0 - 10, y0 - 26, x1 + 10, y0 + 4], roof, radius=12)
+    gw = (x1 - x0) / cols
+    gh = (y1 - y0) / rows
+    for i in range(cols):
+        for j in range(rows):
+            wx, wy = x0 + i * gw + gw * 0.22, y0 + j * gh + gh * 0.22
+            col = window
+            if lit and (i, j) in lit:
+                col = lit[(i, j)]
+            c.rect([wx, wy, wx + gw * 0.56, wy + gh * 0.56], col, radius=4)
+
+
+def img_nouvelle_aile():
+    c = canvas("#8ec5ee", "#e4f2fb")
+    hills(c, 560, hex2rgb("#a9d3a0"), 80, 1.0, 1000)
+    building(c, 300, 300, 900, 680, hex2rgb("#f4f1ea"), hex2rgb("#bfe1f5"), roof=hex2rgb("#5aa55f"), cols=8, rows=4)
+    c.rect([560, 600, 640, 680], hex2rgb("#6b8fb5"), radius=6)
+    c.rect([0, 680, 1200, 800], hex2rgb("#7fb971"))
+    tree(c, 200, 690, 55, hex2rgb("#3f8f52"), hex2rgb("#7a5c3e"))
+    tree(c, 1010, 690, 65, hex2rgb("#4c9e5e"), hex2rgb("#7a5c3e"))
+    return c
+
+
+def img_nouvelle_aile_plan():
+    c = canvas("#eef5f0", "#dcebe1")
+    rnd = random.Random(808)
+    # main building, walkway, and the new wing as four stacked storeys
+    c.rect([110, 250, 430, 590], hex2rgb("#9fb3c8"), radius=10)
+    c.rect([430, 395, 600, 445], hex2rgb("#c7d3df"), radius=6)
+    shades = ["#2f6f9f", "#3f87b5", "#4f9d8f", "#6bb38a"]
+    for i, col in enumerate(shades):
+        dx, dy = i * 26, -i * 34
+        c.rect([600 + dx, 270 + dy + 60, 960 + dx, 560 + dy + 60], hex2rgb(col), radius=10)
+    for _ in range(14):
+        x = rnd.choice([rnd.uniform(40, 100), rnd.uniform(1040, 1160), rnd.uniform(150, 1100)])
+        y = rnd.uniform(640, 760) if 100 < x < 1040 else rnd.uniform(80, 760)
+        r = rnd.uniform(22, 38)
+        c.circle(x, y, r, hex2rgb(rnd.choice(["#5aa55f", "#78b86f", "#3f8f52"])))
+    return c
+
+
+def img_portes_ouvertes():
+    c = canvas("#e6f2fb", "#cfe4f4")
+    c.rect([0, 660, 1200, 800], hex2rgb("#a8d19a"))
+    c.rect([330, 160, 870, 660], hex2rgb("#a9cbe8"))
+    c.glow(600, 520, 140, (255, 214, 102), alpha=150, blur=40)
+    c.rect([520, 380, 680, 660], hex2rgb("#ffe08a"))  # lit doorway
+    c.poly([(520, 380), (585, 405), (585, 640), (520, 660)], hex2rgb("#3b6ea8"))  # door leaf ajar
+    c.poly([(680, 660), (760, 800), (440, 800), (520, 660)], hex2rgb("#fff0b8"))  # light on the ground
+    for x in (390, 730):
+        c.rect([x, 220, x + 80, 300], hex2rgb("#e8f3fc"), radius=6)
+    tree(c, 190, 670, 70, hex2rgb("#4c9e5e"), hex2rgb("#7a5c3e"))
+    tree(c, 1010, 670, 80, hex2rgb("#3f8f52"), hex2rgb("#7a5c3e"))
+    return c
+
+
+def img_temoignage_hanche():
+    c = canvas("#cfe8fa", "#f1f8fd")
+    c.rect([0, 430, 1200, 800], hex2rgb("#b9dca6"))
+    path = [(560 + 220 * math.sin(t / 90), 800 - t) for t in range(0, 330, 6)]
+    for i, (x, y) in enumerate(path):
+        w = 150 - i * 1.8
+        c.ellipse([x - w / 2, y - 18, x + w / 2, y + 18], hex2rgb("#e9d8b4"))
+    # bench at the end of the path
+    bx, by = path[-1]
+    c.rect([bx - 80, by - 70, bx + 80, by - 52], hex2rgb("#3f7d4e"), radius=6)
+    c.rect([bx - 85, by - 40, bx + 85, by - 24], hex2rgb("#3f7d4e"), radius=6)
+    c.rect([bx - 70, by - 26, bx - 56, by + 6], hex2rgb("#2e5e3a"))
+    c.rect([bx + 56, by - 26, bx + 70, by + 6], hex2rgb("#2e5e3a"))
+    rnd = random.Random(909)
+    for _ in range(40):
+        side = rnd.choice([-1, 1])
+        y = rnd.uniform(470, 780)
+        t = 800 - y
+        px = 560 + 220 * math.sin(t / 90)
+        x = px + side * rnd.uniform(110, 420)
+        r = rnd.uniform(10, 20)
+        col = hex2rgb(rnd.choice(["#f4a6c0", "#f7c948", "#ef8fb0", "#ffd56b"]))
+        for k in range(5):
+            a = 2 * math.pi * k / 5
+            c.circle(x + r * 0.9 * math.cos(a), y + r * 0.9 * math.sin(a), r * 0.7, col)
+        c.circle(x, y, r * 0.5, hex2rgb("#fff6d8"))
+    return c
+
+
+def img_infirmiere_nuit():
+    c = canvas("#0d1a3a", "#22386e")
+    rnd = random.Random(1010)
+    for _ in range(35):
+        star(c, rnd.uniform(20, 1180), rnd.uniform(20, 260), rnd.uniform(3, 8), (255, 250, 230))
+    crescent(c, 1000, 130, 60, hex2rgb("#f8eeb4"))
+    lit = {(3, 1): hex2rgb("#ffd36b")}
+    c.glow(0, 0, 1, (0, 0, 0), alpha=0, blur=1)
+    building(c, 200, 300, 1000, 800, hex2rgb("#1b2d5c"), hex2rgb("#2a417a"), cols=7, rows=4, lit=lit)
+    gw, gh = 800 / 7, 500 / 4
+    c.glow(200 + 3.5 * gw, 300 + 1.5 * gh, 70, (255, 211, 107), alpha=110, blur=30)
+    return c
+
+
+def snowflake(c, cx, cy, r, color, width):
+    for k in range(6):
+        a = math.pi * k / 3
+        x1, y1 = cx + r * math.cos(a), cy + r * math.sin(a)
+        c.line([(cx, cy), (x1, y1)], color, width)
+        for f in (0.55, 0.8):
+            bx, by = cx + r * f * math.cos(a), cy + r * f * math.sin(a)
+            for s in (-1, 1):
+                b = a + s * math.radians(40)
+                c.line([(bx, by), (bx + r * 0.22 * math.cos(b), by + r * 0.22 * math.sin(b))], color, width * 0.8)
+
+
+def img_jeune_medecin():
+    c = canvas("#e9f5fd", "#a9d2ee", angle=15)
+    blue = hex2rgb("#1f5fa8")
+    # stethoscope: ear tubes, a big loop, and the chest piece
+    c.line([(430, 110), (450, 150), (450, 400)], blue, 18)
+    c.line([(770, 110), (750, 150), (750, 400)], blue, 18)
+    c.circle(430, 108, 18, blue)
+    c.circle(770, 108, 18, blue)
+    c.arc([450, 250, 750, 550], 0, 180, blue, 18)
+    c.line([(600, 548), (610, 620), (680, 680), (780, 690)], blue, 18)
+    c.circle(830, 690, 55, blue)
+    c.circle(830, 690, 32, hex2rgb("#cfe6f7"))
+    snowflake(c, 600, 330, 105, (255, 255, 255), 13)
+    return c
+
+
+def img_benevole():
+    c = canvas("#fff6d9", "#ffe2a6", angle=-10)
+    left = [(x, y) for x, y in heart_points(600, 400, 230) if x <= 600]
+    right = [(x, y) for x, y in heart_points(600, 400, 230) if x >= 600]
+    c.poly(left, hex2rgb("#f08a4b"))
+    c.poly(right, hex2rgb("#3f7fc4"))
+    return c
+
+
+def img_devenir_parents():
+    c = canvas("#efe6fb", "#d6c6f0", angle=20)
+    c.arc([280, 150, 920, 790], 185, 355, hex2rgb("#4a6fb8"), 40)
+    c.circle(500, 520, 120, hex2rgb("#f08a5d"))
+    c.circle(715, 520, 115, hex2rgb("#f4a6b8"))
+    c.circle(608, 600, 70, hex2rgb("#f7c948"))
+    return c
+
+
+def img_temoignage_varices():
+    c = canvas("#cfe9f7", "#f3fafe")
+    c.glow(950, 150, 80, (255, 246, 200), alpha=150, blur=30)
+    c.circle(950, 150, 60, hex2rgb("#fff1b8"))
+    c.poly([(0, 500), (200, 400), (420, 480), (640, 390), (880, 470), (1060, 410), (1200, 450), (1200, 520), (0, 520)],
+           hex2rgb("#a7bfd6"))
+    c.rect([0, 500, 1200, 800], hex2rgb("#4fb3bf"))
+    for y in (560, 620, 690):
+        wave_line(c, 0, 1200, y, 5, 120, y, (255, 255, 255, 120), 4)
+    # a pleated skirt floating in the wind, drawn on its own layer and tilted
+    sk = Canvas(W, H)
+    sk.img = Image.new("RGBA", c.img.size, (0, 0, 0, 0))
+    d = sk.draw
+    pts = [(545, 220), (655, 220), (760, 470)]
+    pts += [(760 - k * 8, 470 + 16 * math.sin(k * 0.6)) for k in range(0, 41)]
+    pts += [(440, 470)]
+    sk.poly(pts, hex2rgb("#2f68b3"), d)
+    for k in range(1, 5):
+        t = k / 5
+        sk.line([(545 + 110 * t, 232), (440 + 320 * t, 470)], hex2rgb("#5b8fd0"), 5, d)
+    sk.rect([535, 205, 665, 235], hex2rgb("#1f4e8c"), radius=10, d=d)
+    c.paste(sk.img.rotate(-10, center=(600 * S, 340 * S), resample=Image.BICUBIC))
+    return c
+
+
+POSTS = {
+    "angiologie": img_angiologie,
+    "preanesthesie": img_preanesthesie,
+    "urgences": img_urgences,
+    "maternite": img_maternite,
+    "reeducation-hanche": img_reeducation_hanche,
+    "sclerotherapie": img_sclerotherapie,
+    "varices": img_varices,
+    "sport-post-partum": img_sport_post_partum,
+    "sommeil": img_sommeil,
+    "soleil": img_soleil,
+    "chutes": img_chutes,
+    "chutes-maison": img_chutes_maison,
+    "hygiene-mains": img_hygiene_mains,
+    "conference-coeur": img_conference_coeur,
+    "changement-heure": img_changement_heure,
+    "hopital-nounours": img_hopital_nounours,
+    "don-du-sang": img_don_du_sang,
+    "nouvelle-aile": img_nouvelle_aile,
+    "nouvelle-aile-plan": img_nouvelle_aile_plan,
+    "portes-ouvertes": img_portes_ouvertes,
+    "temoignage-hanche": img_temoignage_hanche,
+    "infirmiere-nuit": img_infirmiere_nuit,
+    "jeune-medecin": img_jeune_medecin,
+    "benevole": img_benevole,
+    "devenir-parents": img_devenir_parents,
+    "temoignage-varices": img_temoignage_varices,
+}
+
+
+# ---------------------------------------------------------------------------
+# Author portraits: abstract geometric avatars (no initials, no faces)
+# ---------------------------------------------------------------------------
+
+PORTRAITS = {
+    # key: (background top, background bottom, palette, seed)
+    "cmartin": ("#dbe9f8", "#b3d0ef", ["#0b5cad", "#6c5bb0", "#f7c948"], 11),
+    "tmeyer": ("#e3e0f4", "#c3bde8", ["#2b3f86", "#5a86c8", "#f08a5d"], 12),
+    "ahuber": ("#fde2e2", "#f5bcbc", ["#c8102e", "#0b5cad", "#ffd56b"], 13),
+    "lrochat": ("#dff3ef", "#b7e2da", ["#1d6b3a", "#4fb8c2", "#f4a6b8"], 14),
+    "mfavre": ("#e7f4dc", "#c5e4b0", ["#2e6b4f", "#f7c948", "#3f7fc4"], 15),
+    "sbrunner": ("#ffe9dc", "#ffc9b0", ["#e77f9a", "#f08a5d", "#6d2a7f"], 16),
+    "nkeller": ("#f3e6f6", "#dcc1e6", ["#6d2a7f", "#9a3412", "#f7c948"], 17),
+}
+
+
+def portrait(top, bottom, palette, seed) -> Image.Image:
+    size = 400
+    c = Canvas(size, size, gradient(size, size, top, bottom, angle=30))
+    rnd = random.Random(seed)
+    cols = [hex2rgb(p) for p in palette]
+    # a large soft disc, a half-disc "shoulder" and a few small accents
+    c.circle(rnd.uniform(150, 250), rnd.uniform(140, 190), rnd.uniform(80, 100), cols[0])
+    c.pieslice([40, 270, 360, 590], 180, 360, cols[1])
+    for _ in range(3):
+        kind = rnd.choice(["dot", "triangle", "square"])
+        # accents stay in the upper corners, away from the "head" disc
+        x = rnd.choice([rnd.uniform(40, 95), rnd.uniform(305, 360)])
+        y, r = rnd.uniform(40, 200), rnd.uniform(14, 26)
+        if kind == "dot":
+            c.circle(x, y, r, cols[2])
+        elif kind == "triangle":
+            c.poly([(x, y - r), (x + r, y + r), (x - r, y + r)], cols[2])
+        else:
+            c.rect([x - r, y - r, x + r, y + r], cols[2], radius=r * 0.3)
+    return c.final((size, size))
+
+
+# ---------------------------------------------------------------------------
+# Logo and favicons: a white cross over a green valley, in a blue disc
+# ---------------------------------------------------------------------------
+
+LOGO_BLUE = "#0b5cad"
+LOGO_GREEN = "#5fbf7a"
+
+
+def logo(size=256) -> Image.Image:
+    big = size * 4
+    im = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    u = big / 256
+    d.ellipse([8 * u, 8 * u, 248 * u, 248 * u], fill=hex2rgb(LOGO_BLUE))
+    # valley: two green hills inside the disc (clipped by a disc mask)
+    hills_layer = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    hd = ImageDraw.Draw(hills_layer)
+    hd.ellipse([-40 * u, 170 * u, 150 * u, 330 * u], fill=hex2rgb(LOGO_GREEN))
+    hd.ellipse([106 * u, 176 * u, 296 * u, 336 * u], fill=hex2rgb(LOGO_GREEN))
+    disc = Image.new("L", (big, big), 0)
+    ImageDraw.Draw(disc).ellipse([8 * u, 8 * u, 248 * u, 248 * u], fill=255)
+    hills_layer.putalpha(Image.composite(hills_layer.getchannel("A"), Image.new("L", (big, big), 0), disc))
+    im = Image.alpha_composite(im, hills_layer)
+    d = ImageDraw.Draw(im)
+    d.rounded_rectangle([106 * u, 52 * u, 150 * u, 172 * u], radius=8 * u, fill="white")
+    d.rounded_rectangle([68 * u, 90 * u, 188 * u, 134 * u], radius=8 * u, fill="white")
+    return im.resize((size, size), Image.LANCZOS)
+
+
+FAVICON_SVG = f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256">
+  <defs><clipPath id="disc"><circle cx="128" cy="128" r="120"/></clipPath></defs>
+  <circle cx="128" cy="128" r="120" fill="{LOGO_BLUE}"/>
+  <g clip-path="url(#disc)" fill="{LOGO_GREEN}">
+    <ellipse cx="55" cy="250" rx="95" ry="80"/>
+    <ellipse cx="201" cy="256" rx="95" ry="80"/>
+  </g>
+  <rect x="106" y="52" width="44" height="120" rx="8" fill="#fff"/>
+  <rect x="68" y="90" width="120" height="44" rx="8" fill="#fff"/>
+</svg>
+"""
+
+
+# ---------------------------------------------------------------------------
+
+
+def save_jpeg(img: Image.Image, path: Path, limit: int) -> int:
+    quality = JPEG_QUALITY
+    while True:
+        img.save(path, "JPEG", quality=quality, optimize=True, progressive=True)
+        size = path.stat().st_size
+        if size <= limit or quality <= 50:
+            return size
+        quality -= 5
+
+
+def main() -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    AUTHORS.mkdir(parents=True, exist_ok=True)
+    for name, fn in POSTS.items():
+        path = IMAGES / f"{name}.jpg"
+        size = save_jpeg(fn().final(), path, MAX_POST_BYTES)
+        print(f"{path.relative_to(ROOT)}  {size // 1024} KB")
+        assert size <= MAX_POST_BYTES, path
+    for key, (top, bottom, palette, seed) in PORTRAITS.items():
+        path = AUTHORS / f"{key}.jpg"
+        size = save_jpeg(portrait(top, bottom, palette, seed), path, MAX_PORTRAIT_BYTES)
+        print(f"{path.relative_to(ROOT)}  {size // 1024} KB")
+        assert size <= MAX_PORTRAIT_BYTES, path
+    mark = logo(256)
+    mark.save(IMAGES / "logo.png", optimize=True)
+    mark.save(STATIC / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
+    (STATIC / "favicon.svg").write_text(FAVICON_SVG, encoding="utf-8")
+    print("static/images/logo.png, static/favicon.ico, static/favicon.svg")
+
+
+if __name__ == "__main__":
+    main()
