@@ -24,6 +24,8 @@ from .site import assemble_site
 from .theme import load_theme, make_environment
 from .writer import Manifest, WriteReport, publish
 
+SOURCE_FOLDERS = ("posts", "static", "templates", "themes", CACHE_DIR_NAME)
+"""Folders of the site that the output may never replace."""
 PARALLEL_THRESHOLD = 48
 """Below this many posts to parse, a process pool costs more than it saves."""
 T = TypeVar("T")
@@ -180,6 +182,10 @@ def resolve_output(config: SiteConfig, output: Path | None) -> Path:
     if folder == site or site.is_relative_to(folder):
         raise OutputError(f"the output folder {folder} contains the site itself", hint=hint,
                           location=SourceLocation(config.source_path))
+    for source in SOURCE_FOLDERS:
+        if folder.is_relative_to(site / source):
+            raise OutputError(f"the output folder {folder} is inside the site's {source}/ folder", hint=hint,
+                              location=SourceLocation(config.source_path))
     if (folder / "posts").exists() or (folder / CONFIG_FILE).exists():
         raise OutputError(f"the output folder {folder} holds posts/ or {CONFIG_FILE}: it looks like a site",
                           hint=hint, location=SourceLocation(config.source_path))

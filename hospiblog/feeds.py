@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import lxml.html
 from feedgen.feed import FeedGenerator
@@ -11,6 +12,9 @@ from feedgen.feed import FeedGenerator
 from .config import SiteConfig
 from .model import Post
 from .urls import absolute, post_url
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,8 @@ class FeedSpec:
     posts: tuple[Post, ...]
     """Newest first, already cut to the feed size."""
     category_label: str = ""
+    updated: datetime = EPOCH
+    """When the feed last changed: its newest entry, or the site's newest post for an empty feed."""
 
 
 def post_id(config: SiteConfig, post: Post) -> str:
@@ -65,10 +71,9 @@ def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
     generator.generator("hospiblog")
     if config.organization.logo:
         generator.logo(absolute(config.base_url, config.organization.logo))
-    newest = max((_changed(post) for post in spec.posts), default=None)
-    if newest is not None:
-        generator.updated(newest)
-        generator.lastBuildDate(newest)
+    # Never "now": a feed's bytes change only when its content does.
+    generator.updated(spec.updated)
+    generator.lastBuildDate(spec.updated)
     # feedgen prepends added entries; adding oldest first leaves the newest at the top.
     for post in reversed(spec.posts):
         _add_entry(generator, post, config, spec)
@@ -76,8 +81,13 @@ def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
     return bytes(data)
 
 
-def _changed(post: Post):  # type: ignore[no-untyped-def]
+def _changed(post: Post) -> datetime:
     return post.meta.updated or post.meta.date
+
+
+def newest_change(posts: Sequence[Post], default: datetime = EPOCH) -> datetime:
+    """The latest publication or update among ``posts``."""
+    return max((_changed(post) for post in posts), default=default)
 
 
 def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, spec: FeedSpec) -> None:
@@ -107,10 +117,12 @@ def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, spec: F
 def feed_specs(config: SiteConfig, posts: Sequence[Post], by_category: dict[str, tuple[Post, ...]]) -> list[FeedSpec]:
     """The site's feed and one per category (even an empty one, so no subscriber gets a 404)."""
     size = config.feed_size
-    specs = [FeedSpec(config.title, config.description, "/", tuple(posts[:size]))]
+    site_updated = newest_change(posts[:size])
+    specs = [FeedSpec(config.title, config.description, "/", tuple(posts[:size]), updated=site_updated)]
     for key, category in config.categories.items():
+        entries = by_category.get(key, ())[:size]
         specs.append(FeedSpec(
             f"{config.title} – {category.label}", category.description, f"/{category.slug}/",
-            by_category.get(key, ())[:size], category.label,
+            entries, category.label, newest_change(entries, site_updated),
         ))
     return specs

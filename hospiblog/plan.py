@@ -202,7 +202,8 @@ def _plan_feeds(planner: Planner) -> None:
 def _feed_job(planner: Planner, spec: FeedSpec, kind: str) -> None:
     planner.jobs.append(RenderJob(
         output=output_path(f"{spec.page_url}{kind}.xml"),
-        digest=digest(planner.config.fingerprint, "feed", kind, spec.page_url, _fingerprints(spec.posts)),
+        digest=digest(planner.config.fingerprint, "feed", kind, spec.page_url, spec.updated,
+                      _fingerprints(spec.posts)),
         produce=partial(render_feed, spec, planner.config, kind),
         kind="feed",
     ))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,8 +47,17 @@ class ParseSettings:
         return cls(config.language, config.timezone, tuple(sorted(config.categories)))
 
     def digest(self) -> str:
-        text = f"{__version__}|{self.language}|{self.timezone}|{','.join(self.categories)}"
+        text = f"{code_fingerprint()}|{self.language}|{self.timezone}|{','.join(self.categories)}"
         return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Hash of the parsing code itself, so a new hospiblog never reuses an old parse."""
+    hasher = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
 
 
 def parse_key(source: SourceFile, settings: ParseSettings) -> str:

@@ -1,0 +1,219 @@
+"""The whole pipeline on small sites: outputs, the writer's promises, and the CLI's messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from hospiblog.build import build
+from hospiblog.cli import main
+from hospiblog.errors import HospiblogError
+from tests.conftest import NOW, SiteMaker, post
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def small_site(make_site: SiteMaker) -> Path:
+    return make_site({f"posts/news/article-{n}.md": post(f"Article {n}", f"2026-0{n}-10", f"Texte {n}.",
+                                                        author="cmartin", tags="[santé]")
+                      for n in range(1, 6)})
+
+
+def test_outputs_of_a_small_site(make_site: SiteMaker, tmp_path: Path) -> None:
+    report = build(small_site(make_site), output=tmp_path / "out", now=NOW)
+    files = files_of(tmp_path / "out")
+    assert report.posts == 5 and report.feeds == 10
+    for expected in ("index.html", "page/2/index.html", "page/3/index.html", "actualites/article-1/index.html",
+                     "actualites/index.html", "actualites/page/3/index.html", "medecine/index.html",
+                     "sujets/sante/index.html", "sujets/index.html", "auteurs/cmartin/index.html",
+                     "archives/index.html", "archives/2026/index.html", "s-abonner/index.html", "404.html",
+                     "sitemap.xml", "robots.txt", "rss.xml", "atom.xml", "medecine/rss.xml", "medecine/atom.xml"):
+        assert expected in files, expected
+    assert not any(name.startswith("page/4") for name in files)
+    css = [name for name in files if name.startswith("style.") and name.endswith(".css")]
+    assert len(css) == 1 and len(css[0].split(".")[1]) == 10
+    home = files["index.html"].decode()
+    assert f'href="/{css[0]}"' in home
+    assert '<link rel="alternate" type="application/rss+xml"' in home
+
+
+def test_empty_category_still_has_feeds(make_site: SiteMaker, tmp_path: Path) -> None:
+    build(small_site(make_site), output=tmp_path / "out", now=NOW)
+    feed = feedparser.parse((tmp_path / "out" / "medecine" / "rss.xml").read_bytes())
+    assert not feed.bozo and feed.entries == []
+
+
+def test_a_second_build_writes_nothing_and_keeps_mtimes(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = small_site(make_site), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    before = {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()}
+    report = build(site, output=out, now=NOW)
+    assert report.write.written == [] and report.write.removed == []
+    assert {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()} == before
+
+
+def test_an_edit_writes_only_what_shows_the_post(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = small_site(make_site), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    path = site / "posts/news/article-1.md"
+    path.write_text(path.read_text().replace("Texte 1.", "Texte 1, corrigé."))
+    report = build(site, output=out, now=NOW)
+    assert "actualites/article-1/index.html" in report.write.written
+    assert "rss.xml" in report.write.written
+    assert "actualites/article-4/index.html" not in report.write.written
+    assert "s-abonner/index.html" not in report.write.written
+
+
+def test_a_deleted_post_is_removed_from_the_output(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = small_site(make_site), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    (site / "posts/news/article-3.md").unlink()
+    report = build(site, output=out, now=NOW)
+    assert "actualites/article-3/index.html" in report.write.removed
+    assert not (out / "actualites/article-3").exists()
+
+
+def test_cached_and_uncached_builds_are_identical(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = small_site(make_site)
+    build(site, output=tmp_path / "a", now=NOW)
+    build(site, output=tmp_path / "b", now=NOW)  # parses come from the cache now
+    build(site, output=tmp_path / "c", now=NOW, use_cache=False)
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b") == files_of(tmp_path / "c")
+
+
+def test_a_failed_build_leaves_the_previous_output(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = small_site(make_site), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    before = files_of(out)
+    (site / "posts/news/article-2.md").write_text("---\ntitle: [\n---\n")
+    with pytest.raises(HospiblogError):
+        build(site, output=out, now=NOW)
+    assert files_of(out) == before
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".out.")]
+
+
+def test_output_folder_that_holds_the_site_is_refused(make_site: SiteMaker) -> None:
+    site = small_site(make_site)
+    for output in (site, site.parent, site / "posts"):
+        with pytest.raises(HospiblogError, match="output folder"):
+            build(site, output=output, now=NOW)
+
+
+def test_template_override_from_the_site(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = small_site(make_site)
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text(
+        '{% extends "default/404.html" %}{% block content %}<p>Perdu ?</p>{{ super() }}{% endblock %}')
+    build(site, output=tmp_path / "out", now=NOW)
+    page = (tmp_path / "out" / "404.html").read_text()
+    assert "<p>Perdu ?</p>" in page and "Page introuvable" in page
+
+
+def test_theme_extending_the_default(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = small_site(make_site)
+    theme = site / "themes" / "clinique"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "theme.toml").write_text('extends = "default"\n')
+    (theme / "static" / "extra.css").write_text("body { color: black; }\n")
+    (theme / "templates" / "subscribe.html").write_text('{% extends "base.html" %}{% block content %}'
+                                                         '<p>Abonnement clinique</p>{% endblock %}')
+    (site / "site.toml").write_text((site / "site.toml").read_text().replace(
+        'posts_per_page = 2', 'posts_per_page = 2\ntheme = "clinique"'))
+    build(site, output=tmp_path / "out", now=NOW)
+    assert "Abonnement clinique" in (tmp_path / "out/s-abonner/index.html").read_text()
+    assert "Page introuvable" in (tmp_path / "out/404.html").read_text()
+    assert any(path.name.startswith("extra.") for path in (tmp_path / "out").iterdir())
+
+
+def run_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hospiblog", *arguments], capture_output=True, text=True,
+                          cwd=cwd, check=False)
+
+
+def test_cli_version_help_and_usage_errors() -> None:
+    assert run_cli("--version").stdout.startswith("hospiblog ")
+    help_text = run_cli("build", "--help")
+    assert help_text.returncode == 0 and "examples:" in help_text.stdout
+    assert run_cli("build", "--nope").returncode == 2
+    assert run_cli().returncode == 2
+
+
+BAD_INPUTS = {
+    "invalid YAML": ("posts/news/a.md", "---\ntitle: x: y\ndate: 2026-01-01\n---\n", "a.md:2: error: invalid front matter"),
+    "missing title": ("posts/news/a.md", "---\ndate: 2026-01-01\n---\nTexte\n", "error: missing 'title'"),
+    "missing date": ("posts/news/a.md", "---\ntitle: Titre\n---\nTexte\n", "error: missing 'date'"),
+    "invalid date": ("posts/news/a.md", post("Titre", "2026-13-45"), "a.md:3: error:"),
+    "unknown category": ("posts/cardiologie/a.md", post("Titre"), "unknown category 'cardiologie'"),
+    "unknown author": ("posts/news/a.md", post("Titre", author="inconnu"), "a.md:4: error: unknown author 'inconnu'"),
+    "missing image": ("posts/news/a.md", post("Titre", image="/images/absente.jpg", image_alt="x"),
+                      "a.md:4: error: image not found: /images/absente.jpg"),
+    "missing alt": ("posts/news/a.md", post("Titre", image="/images/logo.png"), "a.md:4: error: the image has no alt"),
+    "non-UTF-8": ("posts/news/a.md", post("Été", body="Santé").encode("latin-1"), "not saved as UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gets_one_clear_message(case: str, make_site: SiteMaker, tmp_path: Path) -> None:
+    site = small_site(make_site)
+    out = tmp_path / "out"
+    assert run_cli("build", str(site), "-o", str(out)).returncode == 0
+    before = files_of(out)
+    name, content, expected = BAD_INPUTS[case]
+    path = site / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = run_cli("build", str(site), "-o", str(out))
+    assert result.returncode == 1
+    assert expected in result.stderr, result.stderr
+    assert "how to fix:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert files_of(out) == before
+
+
+def test_every_problem_of_a_build_is_reported(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site({"posts/news/a.md": "---\ntitle: [\n---\n", "posts/news/b.md": post("B", author="personne"),
+                      "posts/news/c.md": post("C", "2026-02-30")})
+    result = run_cli("build", str(site), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert result.stderr.count("error:") == 3 and "3 problems" in result.stderr
+
+
+def test_duplicate_slug_message_names_both_files(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site({"posts/news/a.md": post("Un titre"), "posts/news/b.md": post("Un titre", "2026-02-01")})
+    result = run_cli("build", str(site), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "b.md:2: error: this article and posts/news/a.md would both be published at /actualites/un-titre/" \
+        in result.stderr
+
+
+def test_config_errors_through_the_cli(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site({}, config='title = "x"\ndescription = "y"\n[organization]\nname = "H"\n')
+    result = run_cli("build", str(site), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1 and "missing required key 'base_url'" in result.stderr
+
+
+def test_template_errors_name_the_template_line(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = small_site(make_site)
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text('{% extends "base.html" %}\n{% block content %}\n{{ nope.x }}\n'
+                                                 '{% endblock %}\n')
+    result = run_cli("build", str(site), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1 and "404.html:3: error: template uses an undefined value" in result.stderr
+    (site / "templates" / "404.html").write_text('{% extends "base.html" %}\n{% block content %}\n{% if %}\n')
+    result = run_cli("build", str(site), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1 and "404.html:3: error: template syntax error" in result.stderr
+
+
+def test_main_returns_exit_codes(make_site: SiteMaker, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = small_site(make_site)
+    assert main(["build", str(site), "-o", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().out.startswith("Built 5 posts, ")
