@@ -94,6 +94,38 @@ class AuthorConfig:
 
 
 @dataclass(frozen=True)
+class ChecksConfig:
+    """The content rules run by ``hospiblog check`` and by every build."""
+
+    rules: dict[str, str] = field(default_factory=dict)
+    """Level per rule id: "off", "warning" or "error" (overrides the rule's default)."""
+    review_max_months: int = 24
+    """A medical article last reviewed longer ago than this gets a finding."""
+    title_max: int = 70
+    """Longest title, in characters, that fits a share card."""
+    summary_max: int = 160
+    """Longest summary, in characters (search results and cards cut longer ones)."""
+    image_max_kb: int = 500
+    """Largest image file, in kilobytes."""
+
+
+@dataclass(frozen=True)
+class SharingConfig:
+    """How articles are shared on social networks."""
+
+    utm: bool = True
+    """Add utm_source / utm_medium / utm_campaign to shared links."""
+    utm_medium: str = "social"
+    """Value of utm_medium."""
+    utm_campaign: str = "blog"
+    """Value of utm_campaign."""
+    hashtags_max: int = 5
+    """Most hashtags in an Instagram caption."""
+    x_handle: str = ""
+    """The X account for twitter:site, e.g. "@hopital"; by default taken from social.x."""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything ``site.toml`` says, validated."""
 
@@ -125,6 +157,12 @@ class SiteConfig:
     """The categories, by key."""
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
     """The authors, by key."""
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
+    """Content rules and their settings."""
+    sharing: SharingConfig = field(default_factory=SharingConfig)
+    """Share links and the social kit."""
+    allow_raw_html: bool = False
+    """Keep raw HTML in Markdown as written, unsanitised (a warning is shown in every build)."""
     site_dir: Path = Path(".")
     """Folder holding site.toml (filled by the loader)."""
     fingerprint: str = ""
