@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from jinja2 import Environment
+
 from .cache import CACHE_DIR_NAME, FingerprintCache
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.discover import discover
@@ -21,7 +23,7 @@ from .model import Post, SourceFile
 from .plan import RenderJob, plan
 from .render import render
 from .site import assemble_site
-from .theme import load_theme, make_environment
+from .theme import Theme, load_theme, make_environment
 from .writer import Manifest, WriteReport, publish
 
 SOURCE_FOLDERS = ("posts", "static", "templates", "themes", CACHE_DIR_NAME)
@@ -74,6 +76,107 @@ class _Stages:
             self.report.stages[name] = time.perf_counter() - start
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to include and how."""
+
+    drafts: bool = False
+    """Include drafts."""
+    future: bool = False
+    """Include scheduled posts."""
+    dev: bool = False
+    """Label drafts and scheduled posts (serve)."""
+    workers: int | None = None
+    """Processes for parsing; None: one per core."""
+    use_cache: bool = True
+    """Use the fingerprint cache on disk."""
+
+
+class MemoryCache:
+    """Parsed posts kept in memory by ``hospiblog serve``, in front of the disk cache."""
+
+    def __init__(self, disk: FingerprintCache | None) -> None:
+        self.disk = disk
+        self.entries: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any | None:
+        if key not in self.entries and self.disk is not None:
+            value = self.disk.get(key)
+            if value is not None:
+                self.entries[key] = value
+        return self.entries.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries[key] = value
+        if self.disk is not None:
+            self.disk.put(key, value)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forgets entries no current source needs, so memory does not grow with every edit."""
+        self.entries = {key: value for key, value in self.entries.items() if key in keys}
+
+
+class Pipeline:
+    """Runs the stages of a build; keeps what can be reused between runs (serve keeps one alive)."""
+
+    def __init__(self, site_dir: Path, *, output: Path | None = None, options: BuildOptions | None = None) -> None:
+        self.site_dir = site_dir
+        self.output = output
+        self.options = options or BuildOptions()
+        self.posts_cache: MemoryCache | FingerprintCache | None = None
+        self.manifest: Manifest | None = None
+        self._environment: tuple[str, Environment] | None = None
+
+    def run(self, *, now: datetime | None = None, in_place: bool = False) -> BuildReport:
+        """One build; raises HospiblogError (BuildFailed for many) and leaves the output as it was."""
+        options = self.options
+        config = load_config(self.site_dir)
+        output_dir = resolve_output(config, self.output)
+        report = BuildReport(output_dir)
+        stages = _Stages(report)
+        cache_root = config.site_dir / CACHE_DIR_NAME
+        sources, errors = stages.run("discover", _discover, config)
+        posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=self._posts_cache(cache_root),
+                                         workers=options.workers, report=report)
+        errors += parse_errors
+        theme = stages.run("theme", load_theme, config)
+        moment = now or datetime.now(UTC)
+        try:
+            site = stages.run("assemble", assemble_site, posts, config, now=moment, static_lookup=theme.static_file,
+                              drafts=options.drafts, future=options.future)
+        except BuildFailed as failure:
+            errors += failure.errors
+        if errors:
+            raise BuildFailed(flatten(errors))
+        jobs = stages.run("plan", plan, site, config, theme, dev=options.dev)
+        environment = self._environment_for(theme, cache_root)
+        manifest = self._manifest_for(cache_root, output_dir)
+        report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir,
+                                  manifest, in_place=in_place)
+        _count(report, jobs, site.posts)
+        return report
+
+    def _posts_cache(self, cache_root: Path) -> MemoryCache | FingerprintCache | None:
+        if self.posts_cache is None and self.options.use_cache:
+            self.posts_cache = FingerprintCache(cache_root, "posts")
+        return self.posts_cache
+
+    def _environment_for(self, theme: Theme, cache_root: Path) -> Environment:
+        """Templates are loaded once per process and reused while the theme is unchanged."""
+        if self._environment is None or self._environment[0] != theme.digest:
+            cache_dir = cache_root if self.options.use_cache else None
+            self._environment = (theme.digest, make_environment(theme, cache_dir=cache_dir))
+        return self._environment[1]
+
+    def _manifest_for(self, cache_root: Path, output_dir: Path) -> Manifest:
+        if not self.options.use_cache:
+            return Manifest(Path(os.devnull))
+        path = _manifest_path(cache_root, output_dir)
+        if self.manifest is None or self.manifest.path != path:
+            self.manifest = Manifest.load(path)
+        return self.manifest
+
+
 def build(
     site_dir: Path,
     *,
@@ -83,33 +186,11 @@ def build(
     now: datetime | None = None,
     workers: int | None = None,
     use_cache: bool = True,
+    dev: bool = False,
 ) -> BuildReport:
     """Builds the site in ``site_dir`` into its output folder; raises HospiblogError on problems."""
-    config = load_config(site_dir)
-    output_dir = resolve_output(config, output)
-    report = BuildReport(output_dir)
-    stages = _Stages(report)
-    cache_root = config.site_dir / CACHE_DIR_NAME
-    sources, errors = stages.run("discover", _discover, config)
-    posts, parse_errors = stages.run("parse", parse_all, sources, config,
-                                     cache=FingerprintCache(cache_root, "posts") if use_cache else None,
-                                     workers=workers, report=report)
-    errors += parse_errors
-    theme = stages.run("theme", load_theme, config)
-    moment = now or datetime.now(UTC)
-    try:
-        site = stages.run("assemble", assemble_site, posts, config, now=moment,
-                          static_lookup=theme.static_file, drafts=drafts, future=future)
-    except BuildFailed as failure:
-        errors += failure.errors
-    if errors:
-        raise BuildFailed(flatten(errors))
-    jobs = stages.run("plan", plan, site, config, theme)
-    environment = make_environment(theme, cache_dir=cache_root if use_cache else None)
-    manifest = Manifest.load(_manifest_path(cache_root, output_dir)) if use_cache else Manifest(Path(os.devnull))
-    report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir, manifest)
-    _count(report, jobs, site.posts)
-    return report
+    options = BuildOptions(drafts=drafts, future=future, dev=dev, workers=workers, use_cache=use_cache)
+    return Pipeline(site_dir, output=output, options=options).run(now=now)
 
 
 def _count(report: BuildReport, jobs: Sequence[RenderJob], posts: Sequence[Post]) -> None:
@@ -134,7 +215,7 @@ def parse_all(
     sources: Sequence[SourceFile],
     config: SiteConfig,
     *,
-    cache: FingerprintCache | None,
+    cache: FingerprintCache | MemoryCache | None,
     workers: int | None = None,
     report: BuildReport | None = None,
 ) -> tuple[list[Post], list[HospiblogError]]:

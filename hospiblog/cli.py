@@ -17,6 +17,7 @@ EXAMPLES = """examples:
   hospiblog build                     build the site in this folder into public/
   hospiblog build ../blog -o /tmp/out build another site into another folder
   hospiblog build --drafts --future   preview drafts and scheduled articles
+  hospiblog serve                     preview at http://127.0.0.1:8000/ while you write
 """
 
 
@@ -38,7 +39,27 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     build.add_argument("--future", action="store_true", help="include articles dated in the future")
     build.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded as you write")
+    serve.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: this computer only)")
+    serve.add_argument("--drafts", action="store_true", help="show drafts, labelled « Brouillon »")
+    serve.add_argument("--future", action="store_true", help="show scheduled articles, labelled « Programmé »")
+    serve.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     return parser
+
+
+def run_serve(arguments: argparse.Namespace) -> int:
+    from .serve import serve
+
+    try:
+        serve(arguments.site_dir, bind=arguments.bind, port=arguments.port, drafts=arguments.drafts,
+              future=arguments.future)
+    except OSError as error:
+        print(f"error: cannot listen on {arguments.bind}:{arguments.port}: {error.strerror}", file=sys.stderr)
+        print("    how to fix: choose another port with --port", file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
 
 
 def run_build(arguments: argparse.Namespace) -> int:
@@ -52,7 +73,7 @@ def run_build(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build}
+COMMANDS = {"build": run_build, "serve": run_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

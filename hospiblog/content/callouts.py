@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import Protocol
 
 from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
@@ -22,6 +23,13 @@ CALLOUT_TITLES: dict[str, dict[str, str]] = {
     "consulter": {"fr": "Quand consulter ?", "de": "Wann zum Arzt?", "en": "When to see a doctor"},
     "conseil": {"fr": "Conseil", "de": "Tipp", "en": "Tip"},
 }
+class ProblemSink(Protocol):
+    """Where problems of the current conversion go (the renderer swaps it per post)."""
+
+    @property
+    def problems(self) -> list[tuple[str, str]]: ...
+
+
 _OPEN = re.compile(r"^:::[ \t]*([\w-]+)[ \t]*(.*?)[ \t]*$")
 _CLOSE = re.compile(r"^:::[ \t]*$", re.MULTILINE)
 
@@ -29,10 +37,10 @@ _CLOSE = re.compile(r"^:::[ \t]*$", re.MULTILINE)
 class CalloutProcessor(BlockProcessor):
     """Turns a ``:::kind`` … ``:::`` section into ``<div class="callout callout-kind">``."""
 
-    def __init__(self, parser: object, language: str, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, parser: object, language: str, sink: ProblemSink) -> None:
         super().__init__(parser)  # type: ignore[arg-type]
         self.language = language
-        self.problems = problems
+        self.sink = sink
 
     def test(self, parent: etree.Element, block: str) -> bool:
         return bool(_OPEN.match(block.split("\n", 1)[0]))
@@ -45,7 +53,7 @@ class CalloutProcessor(BlockProcessor):
         kind, title = match.group(1).lower(), match.group(2)
         inner = self._collect(rest, blocks, opening)
         if kind not in CALLOUT_TITLES:
-            self.problems.append((
+            self.sink.problems.append((
                 f"unknown callout kind '{kind}'; use one of: {', '.join(CALLOUT_TITLES)}",
                 opening,
             ))
@@ -71,7 +79,7 @@ class CalloutProcessor(BlockProcessor):
             inner.append(current)
             if not blocks:
                 message = f"callout '{opening.strip()}' is never closed; end it with a line ':::'"
-                self.problems.append((message, opening))
+                self.sink.problems.append((message, opening))
                 return [block for block in inner if block.strip()]
             current = blocks.pop(0)
 
@@ -79,12 +87,12 @@ class CalloutProcessor(BlockProcessor):
 class CalloutExtension(Extension):
     """Registers the callout processor before paragraphs are made."""
 
-    def __init__(self, language: str, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, language: str, sink: ProblemSink) -> None:
         super().__init__()
         self.language = language
-        self.problems = problems
+        self.sink = sink
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (python-markdown's API name)
         md.parser.blockprocessors.register(
-            CalloutProcessor(md.parser, self.language, self.problems), "callout", 105
+            CalloutProcessor(md.parser, self.language, self.sink), "callout", 105
         )

@@ -34,10 +34,9 @@ class RenderedMarkdown:
 class _References(Treeprocessor):
     """Records links to other posts and local images, and marks them for later resolution."""
 
-    def __init__(self, md: Markdown, state: RenderedMarkdown, post_folder: str) -> None:
+    def __init__(self, md: Markdown, renderer: _Renderer) -> None:
         super().__init__(md)
-        self.state = state
-        self.post_folder = post_folder
+        self.renderer = renderer
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter("a"):
@@ -50,8 +49,8 @@ class _References(Treeprocessor):
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path.lower().endswith((".md", ".markdown")):
             return
-        target = posixpath.normpath(posixpath.join(self.post_folder, parts.path))
-        self.state.post_links.append(target)
+        target = posixpath.normpath(posixpath.join(self.renderer.post_folder, parts.path))
+        self.renderer.state.post_links.append(target)
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         element.set("href", f"{POST_LINK_PREFIX}{target}{fragment}")
 
@@ -62,44 +61,67 @@ class _References(Treeprocessor):
             return
         path = "/" + posixpath.normpath(parts.path).lstrip("/")
         element.set("src", path)
-        self.state.local_images.append(path)
+        self.renderer.state.local_images.append(path)
         element.set("loading", "lazy")
         element.set("decoding", "async")
 
 
 class _ReferencesExtension(Extension):
-    def __init__(self, state: RenderedMarkdown, post_folder: str) -> None:
+    def __init__(self, renderer: _Renderer) -> None:
         super().__init__()
-        self.state = state
-        self.post_folder = post_folder
+        self.renderer = renderer
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (python-markdown's API name)
-        md.treeprocessors.register(_References(md, self.state, self.post_folder), "hospiblog_refs", 4)
+        md.treeprocessors.register(_References(md, self.renderer), "hospiblog_refs", 4)
+
+
+_TOC_TITLE = {"fr": "Sommaire", "de": "Inhalt", "en": "Contents"}
+
+
+class _Renderer:
+    """One configured Markdown instance, reused for every post of a language (building one costs
+    more than converting a short post)."""
+
+    def __init__(self, language: str) -> None:
+        self.state = RenderedMarkdown(html="", toc_html="")
+        self.post_folder = ""
+        extensions: list[Extension | str] = [
+            "tables", "footnotes", "attr_list", "fenced_code", "sane_lists", "md_in_html",
+            CalloutExtension(language, self),
+            _ReferencesExtension(self),
+        ]
+        if language == "fr":
+            extensions.append(FrenchTypographyExtension())
+        self.markdown = Markdown(
+            extensions=[*extensions, "toc"],
+            extension_configs={
+                "toc": {"slugify": lambda value, separator: slugify(value), "toc_depth": "2-3",
+                        "marker": "[TOC]", "title": _TOC_TITLE.get(language, "Contents"),
+                        "toc_class": "toc"},
+                "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
+            },
+            output_format="html",
+        )
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        return self.state.problems
+
+    def render(self, text: str, post_folder: str) -> RenderedMarkdown:
+        self.state = RenderedMarkdown(html="", toc_html="")
+        self.post_folder = post_folder
+        self.markdown.reset()
+        self.state.html = self.markdown.convert(text)
+        self.state.toc_html = getattr(self.markdown, "toc", "")
+        return self.state
+
+
+_RENDERERS: dict[str, _Renderer] = {}
 
 
 def render_markdown(text: str, *, language: str, post_folder: str) -> RenderedMarkdown:
     """Renders a post's Markdown body; ``post_folder`` resolves relative links to other posts."""
-    state = RenderedMarkdown(html="", toc_html="")
-    extensions: list[Extension | str] = [
-        "tables", "footnotes", "attr_list", "fenced_code", "sane_lists", "md_in_html",
-        CalloutExtension(language, state.problems),
-        _ReferencesExtension(state, post_folder),
-    ]
-    if language == "fr":
-        extensions.append(FrenchTypographyExtension())
-    md = Markdown(
-        extensions=[*extensions, "toc"],
-        extension_configs={
-            "toc": {"slugify": lambda value, separator: slugify(value), "toc_depth": "2-3",
-                    "marker": "[TOC]", "title": _TOC_TITLE.get(language, "Contents"),
-                    "toc_class": "toc"},
-            "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
-        },
-        output_format="html",
-    )
-    state.html = md.convert(text)
-    state.toc_html = getattr(md, "toc", "")
-    return state
-
-
-_TOC_TITLE = {"fr": "Sommaire", "de": "Inhalt", "en": "Contents"}
+    renderer = _RENDERERS.get(language)
+    if renderer is None:
+        renderer = _RENDERERS[language] = _Renderer(language)
+    return renderer.render(text, post_folder)

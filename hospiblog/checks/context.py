@@ -1,0 +1,228 @@
+"""What every rule may look at: the site's posts, their images and their source lines.
+
+Rules are pure functions of a post and this context. The little I/O the checks need
+(image files, a post's source lines to place a finding) happens here, once per run.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+from PIL import Image, UnidentifiedImageError
+
+from ..config import SiteConfig
+from ..errors import HospiblogError
+from ..model import Post
+from ..urls import post_url
+
+StaticLookup = Callable[[str], Path | None]
+"""Finds the file published at a URL path (``/images/x.jpg``), as ``Theme.static_file`` does."""
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_ATX_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_ATTRIBUTES = re.compile(r"\{:?[^}]*\}\s*$")
+_NOT_WORD = re.compile(r"\W+")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a rule reports about a post; the runner adds the file, the rule id and the level."""
+
+    message: str
+    hint: str
+    line: int | None = None
+    at_most_warning: bool = False
+    """Never more than a warning, whatever the rule's level (a preview shows the linked draft)."""
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """A static file an article uses as an image."""
+
+    path: Path
+    size_bytes: int
+    readable: bool
+    """False when Pillow cannot read it (the build would not know its size)."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of an article's body, as rendered."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything the rules know besides the post they look at."""
+
+    config: SiteConfig
+    today: date
+    posts: Mapping[str, Post]
+    """Every parsed post, drafts and scheduled ones included, by relative path (``posts/news/x.md``)."""
+    unparsed: frozenset[str]
+    """Relative paths of the post files that failed to parse (they exist, but are not in ``posts``)."""
+    images: Mapping[str, ImageFile | None]
+    """Every image the posts use, by URL path; None when no such file exists."""
+    url_owners: Mapping[str, tuple[str, ...]]
+    """Relative paths of the posts published at each URL."""
+    preview: bool = False
+    """A preview build (drafts or scheduled posts shown): links to them are fine."""
+
+
+def make_context(
+    posts: Sequence[Post],
+    config: SiteConfig,
+    *,
+    static_lookup: StaticLookup,
+    today: date,
+    unparsed: Iterable[HospiblogError] = (),
+    preview: bool = False,
+) -> CheckContext:
+    """Indexes the posts and looks every image they use up once."""
+    wanted = {image_url_path(image) for post in posts for image, _line in referenced_images(post)}
+    return CheckContext(
+        config=config,
+        today=today,
+        posts={post.relative: post for post in posts},
+        unparsed=frozenset(_relative_paths(unparsed, config.site_dir)),
+        images={url: find_image(url, static_lookup) for url in sorted(wanted)},
+        url_owners=_url_owners(posts, config),
+        preview=preview,
+    )
+
+
+def _relative_paths(errors: Iterable[HospiblogError], site_dir: Path) -> list[str]:
+    paths = [error.location.path for error in errors if error.location is not None]
+    return [path.relative_to(site_dir).as_posix() for path in paths if path.is_relative_to(site_dir)]
+
+
+def _url_owners(posts: Sequence[Post], config: SiteConfig) -> dict[str, tuple[str, ...]]:
+    owners: dict[str, list[str]] = defaultdict(list)
+    for post in posts:
+        category = config.categories.get(post.meta.category)
+        if category is not None:
+            owners[post_url(category.slug, post.meta.slug)].append(post.relative)
+    return {url: tuple(sorted(relatives)) for url, relatives in owners.items()}
+
+
+def image_url_path(image: str) -> str:
+    """The URL path an image is published at: front matter may leave the leading slash out."""
+    return "/" + image.lstrip("/")
+
+
+def referenced_images(post: Post) -> list[tuple[str, int]]:
+    """Every local image of a post with its line: body images, then ``image`` and ``share_image``."""
+    images = list(post.local_images)
+    for key in ("image", "share_image"):
+        value: str | None = getattr(post.meta, key)
+        if value:
+            images.append((value, post.meta.line_of(key) or 1))
+    return images
+
+
+def find_image(url_path: str, lookup: StaticLookup) -> ImageFile | None:
+    """The file behind an image URL, with its size and whether Pillow can read it."""
+    path = lookup(url_path)
+    if path is None:
+        return None
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return ImageFile(path=path, size_bytes=size, readable=_readable(path))
+
+
+def _readable(path: Path) -> bool:
+    if path.suffix.lower() == ".svg":
+        return True  # the build publishes SVG as is, without reading its size
+    try:
+        with Image.open(path):
+            return True  # opening reads the header only
+    except (UnidentifiedImageError, OSError):
+        return False
+
+
+def source_lines(post: Post) -> tuple[str, ...]:
+    """The lines of the post's file, to point a finding at the line that causes it."""
+    return _read_lines(post.source_path, post.fingerprint)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_lines(path: Path, fingerprint: str) -> tuple[str, ...]:
+    # The fingerprint is part of the key so an edited file is read again (serve keeps the process alive).
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ()
+    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    return tuple(text.split("\n"))
+
+
+def find_body_line(post: Post, matches: Callable[[str], bool]) -> int | None:
+    """The first line of the post's body for which ``matches`` is true."""
+    lines = source_lines(post)
+    for number in range(post.body_line, len(lines) + 1):
+        if matches(lines[number - 1]):
+            return number
+    return None
+
+
+def body_headings(post: Post) -> list[Heading]:
+    """The headings of the rendered body, in order."""
+    root = _html_root(post.content_html)
+    return [Heading(int(element.tag[1]), _text_of(element))
+            for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+
+
+def body_images(post: Post) -> list[tuple[str, str | None]]:
+    """``(src, alt)`` of every image of the rendered body; alt is None when the attribute is missing."""
+    root = _html_root(post.content_html)
+    return [(str(element.get("src", "")), _optional_text(element.get("alt")))
+            for element in root.iter("img")]
+
+
+@functools.lru_cache(maxsize=16)
+def _html_root(html: str) -> Any:
+    # Several rules read the same body; lxml is untyped, hence Any (kept inside this module).
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def _text_of(element: Any) -> str:
+    return str(element.text_content())
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def source_headings(post: Post) -> list[tuple[int, str]]:
+    """``(line, comparable text)`` of the ``#`` headings of the body, outside code blocks."""
+    headings: list[tuple[int, str]] = []
+    in_code = False
+    lines = source_lines(post)
+    for number in range(post.body_line, len(lines) + 1):
+        line = lines[number - 1]
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        match = None if in_code else _ATX_HEADING.match(line)
+        if match:
+            headings.append((number, comparable(_ATTRIBUTES.sub("", match.group(2)))))
+    return headings
+
+
+def comparable(text: str) -> str:
+    """Text reduced to lower-case letters and digits, so the source and its rendering compare equal.
+
+    Typography (narrow no-break spaces, « » quotes) and Markdown marks differ between the two.
+    """
+    return _NOT_WORD.sub("", text).replace("_", "").lower()

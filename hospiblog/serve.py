@@ -1,0 +1,308 @@
+"""``hospiblog serve``: build, serve on loopback, watch the sources, rebuild what changed, reload the browser.
+
+The live-reload script is added to HTML responses by this server only; files on disk
+are exactly what ``build`` would write with drafts and scheduled posts labelled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+
+from .build import BuildOptions, BuildReport, MemoryCache, Pipeline
+from .cache import CACHE_DIR_NAME, FingerprintCache
+from .content.discover import is_post_file
+from .errors import HospiblogError
+
+EVENTS_PATH = "/__hospiblog/events"
+SCRIPT_PATH = "/__hospiblog/live.js"
+WATCHED = ("posts", "themes", "templates", "static", "site.toml")
+DEBOUNCE_SECONDS = 0.05
+LIVE_SCRIPT = (Path(__file__).parent / "live.js").read_text("utf-8")
+
+
+@dataclass
+class EventHub:
+    """Server-sent events to every open page."""
+
+    clients: list[queue.Queue[str]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    last_error: str | None = None
+
+    def subscribe(self) -> queue.Queue[str]:
+        client: queue.Queue[str] = queue.Queue()
+        with self.lock:
+            self.clients.append(client)
+        if self.last_error is not None:
+            client.put(_event("error", {"message": self.last_error}))
+        return client
+
+    def unsubscribe(self, client: queue.Queue[str]) -> None:
+        with self.lock, contextlib.suppress(ValueError):
+            self.clients.remove(client)
+
+    def send(self, name: str, data: object) -> None:
+        message = _event(name, data)
+        with self.lock:
+            for client in self.clients:
+                client.put(message)
+
+
+def _event(name: str, data: object) -> str:
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
+
+
+def with_live_script(page: bytes) -> bytes:
+    """The page with the live-reload script, added at serve time only."""
+    return page.replace(b"</body>", f'<script src="{SCRIPT_PATH}" defer></script></body>'.encode(), 1)
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Serves the output folder only, adds the live-reload script and streams events."""
+
+    hub: EventHub
+    root: Path
+
+    def __init__(self, *args: object, hub: EventHub, root: Path, **kwargs: object) -> None:
+        self.hub = hub
+        self.root = root
+        super().__init__(*args, directory=str(root), **kwargs)  # type: ignore[arg-type]
+
+    def log_message(self, format: str, *args: object) -> None:
+        return  # the terminal shows rebuilds, not every request
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH:
+            self._stream_events()
+        elif path == SCRIPT_PATH:
+            self._send(HTTPStatus.OK, LIVE_SCRIPT.encode(), "text/javascript; charset=utf-8")
+        elif not self._inside_root(path):
+            self._send(HTTPStatus.FORBIDDEN, b"Forbidden", "text/plain; charset=utf-8")
+        elif self._is_html(path):
+            self._send_html(path)
+        else:
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if not self._inside_root(urlsplit(self.path).path):
+            self._send(HTTPStatus.FORBIDDEN, b"", "text/plain")
+            return
+        super().do_HEAD()
+
+    def _inside_root(self, url_path: str) -> bool:
+        """Refuses any path that would leave the output folder, encoded or not, and links out of it."""
+        decoded = unquote(url_path)
+        if ".." in Path(decoded).parts or "\\" in decoded or "\x00" in decoded:
+            return False
+        target = Path(self.translate_path(url_path)).resolve()
+        return target.is_relative_to(self.root.resolve())
+
+    def _is_html(self, url_path: str) -> bool:
+        file = Path(self.translate_path(url_path))
+        return (file / "index.html").is_file() if file.is_dir() else file.suffix == ".html" and file.is_file()
+
+    def _send_html(self, url_path: str) -> None:
+        file = Path(self.translate_path(url_path))
+        if file.is_dir():
+            if not url_path.endswith("/"):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", url_path + "/")
+                self.end_headers()
+                return
+            file = file / "index.html"
+        self._send(HTTPStatus.OK, with_live_script(file.read_bytes()), "text/html; charset=utf-8")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        missing = self.root / "404.html"
+        if code == HTTPStatus.NOT_FOUND and missing.is_file():
+            self._send(HTTPStatus.NOT_FOUND, with_live_script(missing.read_bytes()), "text/html; charset=utf-8")
+            return
+        super().send_error(code, message, explain)
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _stream_events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        client = self.hub.subscribe()
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while True:
+                try:
+                    message = client.get(timeout=10)
+                except queue.Empty:
+                    message = ": keep-alive\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+        finally:
+            self.hub.unsubscribe(client)
+
+
+class _SourceWatcher(FileSystemEventHandler):
+    """Collects relevant changes; the rebuild thread picks them up after a short quiet time."""
+
+    def __init__(self, site_dir: Path, changes: queue.Queue[Path]) -> None:
+        self.site_dir = site_dir
+        self.changes = changes
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                path = Path(raw if isinstance(raw, str) else raw.decode())
+                if is_relevant(path, self.site_dir):
+                    self.changes.put(path)
+
+
+def is_relevant(path: Path, site_dir: Path) -> bool:
+    """Sources only: not the output, the cache, or editors' temporary and backup files."""
+    try:
+        relative = path.relative_to(site_dir)
+    except ValueError:
+        return False
+    parts = relative.parts
+    if not parts or parts[0] not in WATCHED or CACHE_DIR_NAME in parts:
+        return False
+    name = parts[-1]
+    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part")) or name == "4913":
+        return False
+    return parts[0] != "posts" or is_post_file(name) or "." not in name
+
+
+@dataclass
+class ServeSession:
+    """A site being served: the pipeline kept in memory, the output folder, the hub."""
+
+    site_dir: Path
+    options: BuildOptions
+    output_dir: Path
+    hub: EventHub = field(default_factory=EventHub)
+    log: Callable[[str], None] = print
+    pipeline: Pipeline = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pipeline = Pipeline(self.site_dir, output=self.output_dir, options=self.options)
+        disk = FingerprintCache(self.site_dir / CACHE_DIR_NAME, "posts") if self.options.use_cache else None
+        self.pipeline.posts_cache = MemoryCache(disk)
+
+    def rebuild(self, changed: set[Path] | None = None) -> BuildReport | None:
+        """Rebuilds what changed; on error keeps the last good site and tells every open page."""
+        start = time.perf_counter()
+        try:
+            report = self.pipeline.run(in_place=True)
+        except HospiblogError as error:
+            message = error.format(self.site_dir)
+            self.hub.last_error = message
+            self.hub.send("error", {"message": message})
+            self.log(message)
+            return None
+        elapsed = (time.perf_counter() - start) * 1000
+        was_broken = self.hub.last_error is not None
+        self.hub.last_error = None
+        written = report.write.written + report.write.removed
+        if written or was_broken:
+            self._announce(changed or set(), written)
+        self.log(f"Rebuilt in {elapsed:.0f} ms: {len(written)} files changed ({report.posts} posts)")
+        return report
+
+    def _announce(self, changed: set[Path], written: list[str]) -> None:
+        only_css = bool(changed) and all(path.suffix == ".css" for path in changed)
+        if only_css:
+            sheets = ["/" + name for name in written if name.endswith(".css")]
+            self.hub.send("css", {"stylesheets": sheets})
+        else:
+            self.hub.send("reload", {"files": written[:50]})
+
+
+def start_watching(session: ServeSession, stop: threading.Event) -> BaseObserver:
+    """Starts watching the sources and a thread that rebuilds after each burst of changes."""
+    changes: queue.Queue[Path] = queue.Queue()
+    observer = Observer()
+    observer.schedule(_SourceWatcher(session.site_dir, changes), str(session.site_dir), recursive=True)
+    observer.start()
+    thread = threading.Thread(target=_rebuild_loop, args=(session, changes, stop), daemon=True)
+    thread.start()
+    return observer
+
+
+def _rebuild_loop(session: ServeSession, changes: queue.Queue[Path], stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            first = changes.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        batch = {first}
+        # Editors save through temporary files and renames: wait for the burst to end.
+        while True:
+            try:
+                batch.add(changes.get(timeout=DEBOUNCE_SECONDS))
+            except queue.Empty:
+                break
+        session.rebuild(batch)
+
+
+def make_server(session: ServeSession, bind: str, port: int) -> ThreadingHTTPServer:
+    """The HTTP server over the session's output folder."""
+    handler = partial(Handler, hub=session.hub, root=session.output_dir)
+    server = ThreadingHTTPServer((bind, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def serve(site_dir: Path, *, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
+          future: bool = False, ready: Callable[[str], None] | None = None,
+          stop: threading.Event | None = None) -> None:
+    """Builds, serves and watches until interrupted (or until ``stop`` is set)."""
+    output_dir = Path(tempfile.mkdtemp(prefix="hospiblog-serve-")) / "site"
+    options = BuildOptions(drafts=drafts, future=future, dev=True)
+    session = ServeSession(site_dir.resolve(), options, output_dir)
+    stop = stop or threading.Event()
+    try:
+        session.pipeline.run(in_place=True)
+        server = make_server(session, bind, port)
+        url = f"http://{bind}:{server.server_address[1]}/"
+        print(f"Serving {site_dir.resolve()} at {url} (Ctrl+C to stop)", flush=True)
+        if ready:
+            ready(url)
+        observer = start_watching(session, stop)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            while not stop.wait(0.5):
+                pass
+        finally:
+            server.shutdown()
+            observer.stop()
+    finally:
+        shutil.rmtree(output_dir.parent, ignore_errors=True)
+        sys.stdout.flush()
