@@ -1,0 +1,101 @@
+"""Incremental rebuilds (as serve does them) give the same bytes as a clean full build, after any edits."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hospiblog.build import BuildOptions, build
+from hospiblog.serve import ServeSession
+from tests.conftest import SITE_TOML, post, write_image
+
+CATEGORIES = ["news", "prevention", "medicine"]
+TAGS = ["sommeil", "enfants", "sport", "coeur"]
+TITLES = ["Bien dormir", "Le sport", "Un cœur solide", "Les enfants", "La fièvre", "Nouveau service"]
+
+edit = st.one_of(
+    st.tuples(st.just("add"), st.sampled_from(CATEGORIES), st.sampled_from(TITLES), st.integers(1, 28),
+              st.lists(st.sampled_from(TAGS), max_size=2, unique=True), st.booleans()),
+    st.tuples(st.just("body"), st.integers(0, 50), st.text(alphabet="abcdeé !?:", min_size=1, max_size=20)),
+    st.tuples(st.just("delete"), st.integers(0, 50)),
+    st.tuples(st.just("rename"), st.integers(0, 50)),
+    st.tuples(st.just("move"), st.integers(0, 50), st.sampled_from(CATEGORIES)),
+    st.tuples(st.just("template"), st.text(alphabet="xyz", min_size=1, max_size=5)),
+    st.tuples(st.just("static"), st.integers(1, 255)),
+    st.tuples(st.just("config"), st.integers(1, 4)),
+)
+
+
+def posts_of(site: Path) -> list[Path]:
+    return sorted((site / "posts").rglob("*.md"))
+
+
+def apply(site: Path, change: tuple[object, ...], counter: list[int]) -> None:
+    kind = change[0]
+    files = posts_of(site)
+    if kind == "add":
+        _, category, title, day, tags, draft = change
+        counter[0] += 1
+        extra = {"tags": f"[{', '.join(tags)}]"} if tags else {}  # type: ignore[arg-type]
+        if draft:
+            extra["draft"] = "true"
+        text = post(f"{title} {counter[0]}", f"2026-03-{day:02d}", f"Texte {counter[0]}.", **extra)
+        (site / "posts" / str(category) / f"article-{counter[0]}.md").write_text(text)
+    elif kind == "body" and files:
+        path = files[int(change[1]) % len(files)]  # type: ignore[call-overload]
+        path.write_text(path.read_text() + f"\n{change[2]}\n")
+    elif kind == "delete" and files:
+        files[int(change[1]) % len(files)].unlink()  # type: ignore[call-overload]
+    elif kind == "rename" and files:
+        path = files[int(change[1]) % len(files)]  # type: ignore[call-overload]
+        path.rename(path.with_name("renomme-" + path.name))
+    elif kind == "move" and files:
+        path = files[int(change[1]) % len(files)]  # type: ignore[call-overload]
+        target = site / "posts" / str(change[2]) / path.name
+        if not target.exists():
+            path.rename(target)
+    elif kind == "template":
+        (site / "templates").mkdir(exist_ok=True)
+        (site / "templates" / "404.html").write_text(
+            '{% extends "default/404.html" %}{% block content %}<p>' + str(change[1]) + "</p>{% endblock %}")
+    elif kind == "static":
+        write_image(site / "static" / "images" / "logo.png", (int(change[1]) % 50 + 10, 20))  # type: ignore[call-overload]
+    elif kind == "config":
+        (site / "site.toml").write_text(SITE_TOML.replace("posts_per_page = 2", f"posts_per_page = {change[1]}"))
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(edit, min_size=1, max_size=4), min_size=1, max_size=4))
+def test_incremental_rebuilds_equal_a_full_build(batches: list[list[tuple[object, ...]]]) -> None:
+    root = Path(tempfile.mkdtemp(prefix="hospiblog-incremental-"))
+    try:
+        site = root / "site"
+        for category in CATEGORIES:
+            (site / "posts" / category).mkdir(parents=True)
+        (site / "site.toml").write_text(SITE_TOML)
+        write_image(site / "static" / "images" / "logo.png", (64, 64))
+        (site / "posts" / "news" / "depart.md").write_text(post("Départ", "2026-01-05", tags="[sommeil]"))
+        options = BuildOptions(drafts=True, dev=True)
+        session = ServeSession(site, options, root / "served", log=lambda message: None)
+        session.rebuild()
+        counter = [0]
+        for batch in batches:
+            for change in batch:
+                apply(site, change, counter)
+            session.rebuild()
+        if session.hub.last_error is not None:
+            return  # an edit sequence that gives an invalid site (e.g. a slug collision) is reported, not built
+        build(site, output=root / "full", drafts=True, dev=True, use_cache=False,
+              now=datetime.now().astimezone())
+        assert files_of(root / "served") == files_of(root / "full")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
