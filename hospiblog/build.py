@@ -18,7 +18,7 @@ from .cache import CACHE_DIR_NAME, FingerprintCache
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.discover import discover
 from .content.parse import ParseSettings, parse_key, parse_post
-from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation, flatten
+from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation, flatten
 from .model import Post, SourceFile
 from .plan import RenderJob, plan
 from .render import render
@@ -154,6 +154,10 @@ class Pipeline:
         report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir,
                                   manifest, in_place=in_place)
         _count(report, jobs, site.posts)
+        if config.allow_raw_html:
+            report.warnings.append(BuildWarning(
+                "allow_raw_html = true: raw HTML in articles is published without sanitising",
+                location=SourceLocation(config.source_path), hint="remove allow_raw_html unless you need it"))
         return report
 
     def _posts_cache(self, cache_root: Path) -> MemoryCache | FingerprintCache | None:
@@ -209,6 +213,8 @@ def _discover(config: SiteConfig) -> tuple[list[SourceFile], list[HospiblogError
         return discover(config), []
     except BuildFailed as failure:
         return [], list(failure.errors)
+    except HospiblogError as error:
+        return [], [error]
 
 
 def parse_all(

@@ -80,6 +80,12 @@ class OutputError(HospiblogError):
     """The output folder cannot be used or written."""
 
 
+class BuildWarning(HospiblogError):
+    """Something worth fixing that does not stop the build."""
+
+    level = "warning"
+
+
 class BuildFailed(HospiblogError):
     """Several problems found in one build, reported together."""
 

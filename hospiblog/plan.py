@@ -18,6 +18,7 @@ from typing import Any
 from .config import SiteConfig
 from .feeds import FeedSpec, feed_specs, render_feed
 from .model import Post, Site
+from .security import render_headers_file
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import (
@@ -232,3 +233,6 @@ def _plan_meta(planner: Planner) -> None:
     ))
     planner.jobs.append(RenderJob(output="robots.txt", digest=digest(config.fingerprint, "robots"),
                                   produce=partial(render_robots, config), kind="meta"))
+    headers = render_headers_file()
+    planner.jobs.append(RenderJob(output="_headers", digest=digest("headers", headers), produce=lambda: headers,
+                                  kind="meta"))

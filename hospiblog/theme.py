@@ -17,6 +17,7 @@ import jinja2
 from . import __version__
 from .config import SiteConfig
 from .errors import ConfigError, SourceLocation
+from .security import CONTENT_SECURITY_POLICY, REFERRER_POLICY
 
 HASHED_SUFFIXES = (".css", ".js")
 
@@ -138,10 +139,14 @@ def _assets(folders: list[Path]) -> dict[str, Asset]:
     for folder in folders:
         if not folder.is_dir():
             continue
+        root = folder.resolve()
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
             if not path.is_file() or any(part.startswith(".") for part in relative.parts):
                 continue
+            if not path.resolve().is_relative_to(root):
+                raise ConfigError("a static file is a link to a place outside its folder",
+                                  location=SourceLocation(path), hint="copy the file instead of linking to it")
             logical = relative.as_posix()
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
             assets[logical] = Asset(path, _hashed_name(logical, digest), digest)
@@ -192,5 +197,6 @@ def make_environment(theme: Theme, *, cache_dir: Path | None = None) -> jinja2.E
         bytecode_cache=bytecode_cache,
         auto_reload=False,
     )
-    environment.globals.update(t=theme.translate, asset_url=theme.asset_url)
+    environment.globals.update(t=theme.translate, asset_url=theme.asset_url,
+                               content_security_policy=CONTENT_SECURITY_POLICY, referrer_policy=REFERRER_POLICY)
     return environment

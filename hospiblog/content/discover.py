@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..config import SiteConfig
-from ..errors import ContentError, SourceLocation
+from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
 from ..model import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -35,7 +35,15 @@ def discover(config: SiteConfig) -> list[SourceFile]:
             location=SourceLocation(root),
             hint="create posts/<category>/ and write articles there, e.g. with `hospiblog new`",
         )
-    sources = [read_source(path, config) for path in _walk(root, config.site_dir)]
+    sources: list[SourceFile] = []
+    errors: list[HospiblogError] = []
+    for path in _walk(root, config.site_dir):
+        try:
+            sources.append(read_source(path, config))
+        except ContentError as error:
+            errors.append(error)
+    if errors:
+        raise BuildFailed(errors)
     return sorted(sources, key=lambda source: source.relative)
 
 
@@ -51,7 +59,11 @@ def read_source(path: Path, config: SiteConfig) -> SourceFile:
     """Reads one post file into a :class:`SourceFile`."""
     relative_path = path.relative_to(config.site_dir)
     relative = relative_path.as_posix()
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError) as error:
+        raise ContentError("this file is a broken link, or a link that loops", location=SourceLocation(path),
+                           hint="replace the link by the article itself") from error
     if not resolved.is_relative_to(config.site_dir):
         raise ContentError(
             "this file is a link to a place outside the site folder",
@@ -60,6 +72,10 @@ def read_source(path: Path, config: SiteConfig) -> SourceFile:
         )
     parts = relative_path.parts
     folder_category = parts[1] if len(parts) > 2 else None
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ContentError(f"this file cannot be read: {error.strerror}", location=SourceLocation(path),
+                           hint="check that the file exists (not a broken link) and that you may read it") from error
     return SourceFile(path=path, relative=relative, folder_category=folder_category,
                       data=data, fingerprint=fingerprint(data))

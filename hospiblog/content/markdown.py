@@ -99,6 +99,8 @@ class _Renderer:
                         "marker": "[TOC]", "title": _TOC_TITLE.get(language, "Contents"),
                         "toc_class": "toc"},
                 "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
+                # align="" rather than style="": pages carry no inline style (Content-Security-Policy).
+                "tables": {"use_align_attribute": True},
             },
             output_format="html",
         )

@@ -20,6 +20,7 @@ from ..model import Consent, Post, PostMeta, SourceFile
 from ..urls import slugify
 from .frontmatter import SplitPost, decode, split
 from .markdown import render_markdown
+from .sanitize import sanitize
 from .typography import french_spacing
 
 FIELDS = (
@@ -41,13 +42,15 @@ class ParseSettings:
     language: str
     timezone: str
     categories: tuple[str, ...]
+    allow_raw_html: bool = False
 
     @classmethod
     def of(cls, config: SiteConfig) -> ParseSettings:
-        return cls(config.language, config.timezone, tuple(sorted(config.categories)))
+        return cls(config.language, config.timezone, tuple(sorted(config.categories)), config.allow_raw_html)
 
     def digest(self) -> str:
-        text = f"{code_fingerprint()}|{self.language}|{self.timezone}|{','.join(self.categories)}"
+        text = (f"{code_fingerprint()}|{self.language}|{self.timezone}|{','.join(self.categories)}"
+                f"|{self.allow_raw_html}")
         return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
@@ -81,12 +84,13 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
     if fields.problems:
         raise fields.problems[0] if len(fields.problems) == 1 else BuildFailed(fields.problems)
     assert meta is not None
-    words = len(_WORD.findall(_TAG.sub(" ", rendered.html)))
+    html = rendered.html if settings.allow_raw_html else sanitize(rendered.html)
+    words = len(_WORD.findall(_TAG.sub(" ", html)))
     return Post(
         source_path=source.path,
         relative=source.relative,
         meta=meta,
-        content_html=rendered.html,
+        content_html=html,
         toc_html=rendered.toc_html,
         word_count=words,
         fingerprint=parse_key(source, settings),

@@ -1,0 +1,849 @@
+"""Share cards: the images networks show beside a shared article, drawn with Pillow at build time.
+
+Three sizes per post (names used in file names and ``card.toml``):
+
+- ``og``: 1200×630, the ``og:image`` read by Facebook, LinkedIn, X and WhatsApp; kept under 300 KB
+  because WhatsApp shows no preview for a bigger image;
+- ``square``: 1080×1080, Instagram's feed;
+- ``story``: 1080×1920, Instagram and Facebook stories (the apps' bars cover the top and bottom).
+
+A card is the category colour (or the post's image, cover-cropped and darkened so white text keeps a
+WCAG AA contrast), the category label, the title wrapped and shrunk until it fits its box, and the
+hospital's name and logo. The look comes from the theme's ``cards/card.toml``, not from this code.
+
+Cards are pure functions of a :class:`CardSpec` and :class:`CardSettings`; :func:`card_key` hashes
+everything that affects the pixels (including the bytes of the font, logo and image files), and
+:func:`draw_cards` keeps drawn cards in an on-disk cache under that key and spreads cache misses over
+a process pool. The same inputs give the same bytes, serially or in parallel.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import re
+import tempfile
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import PIL
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+from .config import SiteConfig
+from .errors import ConfigError, ContentError, SourceLocation
+from .model import Post
+from .seo import ShareImage
+from .urls import absolute, safe_relative
+
+CARD_SIZES = ("og", "square", "story")
+"""Card sizes in the order they are drawn; ``og`` is the Open Graph image."""
+CARDS_FOLDER = "cards"
+"""Folder of the settings and fonts in each theme, and of the drawn cards in the output."""
+SETTINGS_FILE = "card.toml"
+SITE_CARD_OUTPUT = "cards/site-og.jpg"
+"""The site-wide card, for the home page and every page that is not an article."""
+PARALLEL_THRESHOLD = 16
+"""Below this many cards to draw, a process pool costs more than it saves."""
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+"""Logos Pillow can draw; an SVG logo is left off the cards."""
+AA_CONTRAST = 4.5
+"""WCAG 2.x level AA for normal text; the title is large text (3:1) but the footer is not."""
+_CACHE_MAGIC = b"HBCARD1\n"
+_BREAKING_SPACES = re.compile(r"[ \t\r\n\f\v\u2028\u2029\u0085\u200b]+")
+StaticLookup = Callable[[str], Path | None]
+Box = tuple[int, int, int, int]
+"""left, top, right, bottom in pixels (right and bottom excluded)."""
+
+
+@dataclass(frozen=True)
+class SizeSettings:
+    """The geometry of one card size, from ``[sizes.<name>]`` in ``card.toml``."""
+
+    name: str
+    width: int
+    height: int
+    margin: int = 72
+    """Left and right margin."""
+    top: int = 60
+    """Space above the label (stories keep the apps' top bar free)."""
+    bottom: int = 52
+    """Space below the footer."""
+    gap: int = 28
+    """Space between the label, the title and the footer."""
+    title_max: int = 78
+    """Largest title font size tried."""
+    title_min: int = 36
+    """Smallest title font size; a title that does not fit even so is cut with an ellipsis."""
+    title_align: str = "center"
+    """Where the title sits in its box: top, center or bottom."""
+    label_size: int = 26
+    organization_size: int = 26
+    logo_size: int = 60
+    accent_bar: int = 0
+    """Height of a category-colour strip along the bottom of photo cards; 0 for none."""
+    max_kb: int = 0
+    """Largest file in kilobytes (1000 bytes); the JPEG quality is lowered to stay under it. 0: no limit."""
+
+
+@dataclass(frozen=True)
+class CardSettings:
+    """The look of the cards, from the theme chain's ``cards/card.toml``."""
+
+    title_font: Path
+    """Font of the title and the label."""
+    text_font: Path
+    """Font of the hospital's name."""
+    sizes: tuple[SizeSettings, ...]
+    text_color: str = "#ffffff"
+    line_spacing: float = 1.12
+    label_style: str = "pill"
+    """``pill`` (category colour on a white rounded box) or ``plain`` (white capitals)."""
+    logo_background: str = "#ffffff"
+    """Rounded box behind the logo; empty for none."""
+    site_color: str = "#35506b"
+    """Background of the site-wide card."""
+    overlay_color: str = "#000000"
+    """Layer over a photo; ``category`` for the card's colour."""
+    overlay_opacity: float = 0.56
+    """Raised automatically to what AA contrast for ``text_color`` needs."""
+    jpeg_quality: int = 85
+    jpeg_min_quality: int = 60
+
+    def size(self, name: str) -> SizeSettings:
+        """The settings of a size by name."""
+        for size in self.sizes:
+            if size.name == name:
+                return size
+        raise ConfigError(f"no card size named '{name}' in {SETTINGS_FILE}",
+                          hint=f"define [sizes.{name}] with width and height")
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    """Everything one card shows."""
+
+    title: str
+    label: str
+    """The category's name; empty for no label."""
+    color: str
+    """Background colour, ``#rrggbb`` (darkened if white text would not be readable on it)."""
+    organization: str
+    logo: Path | None = None
+    """A raster logo file (PNG…), or None."""
+    background: Path | None = None
+    """The post's image, drawn cover-cropped under a dark layer, or None for a plain colour."""
+    size: str = "og"
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    """Where everything goes on a card; what tests look at instead of pixels."""
+
+    width: int
+    height: int
+    title_box: Box
+    title_size: int
+    title_lines: tuple[str, ...]
+    line_origins: tuple[tuple[int, int], ...]
+    line_boxes: tuple[Box, ...]
+    """Ink box of each title line as drawn."""
+    truncated: bool
+    """The title did not fit even at ``title_min`` and was cut with an ellipsis."""
+    label_box: Box | None
+    label_text: str
+    footer_box: Box
+    organization_text: str
+
+
+@dataclass(frozen=True)
+class PlannedCard:
+    """A card the build publishes: its output path, what it shows and its cache key."""
+
+    output: str
+    spec: CardSpec
+    key: str
+
+
+# ---------------------------------------------------------------- settings
+
+
+_SETTINGS_TYPES: dict[str, type] = {"text_color": str, "line_spacing": float, "label_style": str,
+                                    "logo_background": str, "site_color": str, "overlay_color": str,
+                                    "overlay_opacity": float, "jpeg_quality": int, "jpeg_min_quality": int,
+                                    "title_font": str, "text_font": str}
+_SIZE_TYPES: dict[str, type] = {f.name: (int if f.type in ("int", int) else str)
+                                for f in fields(SizeSettings) if f.name != "name"}
+
+
+def load_card_settings(theme_folders: Sequence[Path]) -> CardSettings:
+    """Reads ``cards/card.toml`` along the theme chain (most specific folder first); keys of a child override."""
+    chain = [folder / CARDS_FOLDER for folder in theme_folders]
+    merged: dict[str, Any] = {}
+    sizes: dict[str, dict[str, Any]] = {}
+    for folder in reversed(chain):
+        file = folder / SETTINGS_FILE
+        if file.is_file():
+            data = _read_toml(file)
+            for name, table in data.pop("sizes", {}).items():
+                sizes.setdefault(name, {}).update(_checked(file, table, _SIZE_TYPES, f"sizes.{name}."))
+            merged.update(_checked(file, data, _SETTINGS_TYPES, ""))
+    if "title_font" not in merged or "text_font" not in merged:
+        raise ConfigError(f"no {SETTINGS_FILE} names title_font and text_font in the theme chain",
+                          hint="reinstall hospiblog, or add them to your theme's cards/card.toml")
+    size_settings = tuple(SizeSettings(name=name, **values) for name, values in sizes.items())
+    settings = CardSettings(
+        title_font=_find_font(chain, merged.pop("title_font")),
+        text_font=_find_font(chain, merged.pop("text_font")),
+        sizes=size_settings,
+        **merged,
+    )
+    _validate(settings, chain)
+    return settings
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(file.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"invalid {SETTINGS_FILE}: {error}", location=SourceLocation(file),
+                          hint="check the TOML syntax") from error
+
+
+def _line_of(file: Path, key: str) -> int | None:
+    for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def _checked(file: Path, table: Any, types: dict[str, type], prefix: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"'{prefix.rstrip('.')}' must be a table", location=SourceLocation(file))
+    for key, value in table.items():
+        expected = types.get(key)
+        if expected is None:
+            raise ConfigError(f"unknown key '{prefix}{key}' in {SETTINGS_FILE}",
+                              location=SourceLocation(file, _line_of(file, key)),
+                              hint=f"valid keys: {', '.join(sorted(types))}")
+        valid = isinstance(value, expected) and not isinstance(value, bool)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            valid = True
+        if not valid:
+            raise ConfigError(f"'{prefix}{key}' must be {expected.__name__}, not {value!r}",
+                              location=SourceLocation(file, _line_of(file, key)))
+    return {key: (float(value) if types[key] is float else value) for key, value in table.items()}
+
+
+def _find_font(chain: Sequence[Path], name: str) -> Path:
+    for folder in chain:
+        if (folder / name).is_file():
+            return folder / name
+    raise ConfigError(f"card font '{name}' not found in any theme's {CARDS_FOLDER}/ folder",
+                      hint=f"put the .ttf file beside {SETTINGS_FILE} or fix its name")
+
+
+def _validate(settings: CardSettings, chain: Sequence[Path]) -> None:
+    where = SourceLocation(next((folder / SETTINGS_FILE for folder in chain
+                                 if (folder / SETTINGS_FILE).is_file()), chain[0] / SETTINGS_FILE))
+    for name in CARD_SIZES:
+        settings.size(name)
+    problems = [f"sizes.{size.name}: title_min must be between 8 and title_max"
+                for size in settings.sizes if not 8 <= size.title_min <= size.title_max]
+    problems += [f"sizes.{size.name}: title_align must be top, center or bottom"
+                 for size in settings.sizes if size.title_align not in ("top", "center", "bottom")]
+    if settings.label_style not in ("pill", "plain"):
+        problems.append("label_style must be \"pill\" or \"plain\"")
+    if not 1 <= settings.jpeg_min_quality <= settings.jpeg_quality <= 95:
+        problems.append("jpeg_min_quality and jpeg_quality must satisfy 1 ≤ min ≤ quality ≤ 95")
+    if problems:
+        raise ConfigError(f"invalid {SETTINGS_FILE}: {problems[0]}", location=where)
+
+
+# ---------------------------------------------------------------- colours and contrast
+
+
+def parse_color(color: str) -> tuple[int, int, int]:
+    """``#rrggbb`` to an RGB triple."""
+    value = color.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def relative_luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour."""
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+    red, green, blue = (linear(channel) for channel in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio between two colours, from 1 to 21."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _mix(color: tuple[int, int, int], other: tuple[int, int, int], amount: float) -> tuple[int, int, int]:
+    red, green, blue = (round(a * (1 - amount) + b * amount) for a, b in zip(color, other, strict=True))
+    return red, green, blue
+
+
+def readable_background(color: tuple[int, int, int], text: tuple[int, int, int]) -> tuple[int, int, int]:
+    """``color``, darkened just enough for ``text`` on it to reach AA contrast (light text assumed)."""
+    for step in range(0, 101, 2):
+        candidate = _mix(color, (0, 0, 0), step / 100)
+        if contrast_ratio(candidate, text) >= AA_CONTRAST:
+            return candidate
+    return 0, 0, 0
+
+
+def minimum_overlay(overlay: tuple[int, int, int], text: tuple[int, int, int]) -> float:
+    """Smallest opacity of ``overlay`` that keeps AA contrast for ``text`` over any pixel, white included."""
+    for step in range(0, 201):
+        opacity = step / 200
+        # The worst case under light text is a white pixel; JPEG rounding is covered by a small margin.
+        if contrast_ratio(_mix((255, 255, 255), overlay, opacity), text) >= AA_CONTRAST + 0.1:
+            return opacity
+    return 1.0
+
+
+# ---------------------------------------------------------------- text layout
+
+
+@functools.lru_cache(maxsize=256)
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+def clean_text(text: str) -> str:
+    """NFC text on one line; only ordinary spaces remain breakable (U+202F and U+00A0 keep « x » and x ? together)."""
+    return _BREAKING_SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
+    left, _, right, _ = font.getbbox(text, anchor="ls")
+    return int(right - min(0, left))
+
+
+def _split_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """A word wider than the box: cut after hyphens where possible, else between characters."""
+    pieces: list[str] = []
+    current = ""
+    for part in re.findall(r"[^-]+-?|-", word):
+        if _ink_width(font, current + part) <= width:
+            current += part
+            continue
+        if current:
+            pieces.append(current)
+        current = ""
+        for character in part:
+            if current and _ink_width(font, current + character) > width:
+                pieces.append(current)
+                current = ""
+            current += character
+    return [*pieces, current] if current else pieces
+
+
+def wrap_text(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy wrapping on ordinary spaces so every line's ink is at most ``width`` wide."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        if not word:
+            continue
+        candidate = f"{current} {word}" if current else word
+        if _ink_width(font, candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        pieces = _split_word(word, font, width) or [word]
+        lines.extend(pieces[:-1])
+        current = pieces[-1]
+    return [*lines, current] if current else lines
+
+
+def _ellipsize(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """``text`` cut at a word (or a character) and ended with … so its ink fits ``width``."""
+    if _ink_width(font, text) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words).rstrip(" ,;:\u202f\u00a0–-") + "…"
+        if _ink_width(font, candidate) <= width:
+            return candidate
+    characters = words[0] if words else ""
+    while characters and _ink_width(font, characters + "…") > width:
+        characters = characters[:-1]
+    return characters + "…"
+
+
+@dataclass(frozen=True)
+class _TitleFit:
+    size: int
+    lines: tuple[str, ...]
+    line_height: int
+    block_height: int
+    truncated: bool
+
+
+def _block_height(font: ImageFont.FreeTypeFont, lines: int, line_height: int) -> int:
+    ascent, descent = font.getmetrics()
+    return (lines - 1) * line_height + ascent + descent
+
+
+def fit_title(title: str, font_path: Path, width: int, height: int, *, largest: int, smallest: int,
+              line_spacing: float) -> _TitleFit:
+    """The largest font size (in steps of 2) at which the wrapped title fits the box; cut with … at the smallest."""
+    for size in range(largest, smallest - 1, -2):
+        fit = _try_size(title, font_path, size, width, height, line_spacing)
+        if fit is not None:
+            return fit
+    return _truncated(title, font_path, smallest, width, height, line_spacing)
+
+
+def _try_size(title: str, font_path: Path, size: int, width: int, height: int,
+              line_spacing: float) -> _TitleFit | None:
+    font = _font(str(font_path), size)
+    if any(_ink_width(font, word) > width for word in title.split(" ")):
+        return None  # a smaller size that keeps every word whole reads better than a word cut in two
+    lines = wrap_text(title, font, width)
+    line_height = round(size * line_spacing)
+    block = _block_height(font, max(1, len(lines)), line_height)
+    return _TitleFit(size, tuple(lines), line_height, block, False) if block <= height else None
+
+
+def _truncated(title: str, font_path: Path, size: int, width: int, height: int, line_spacing: float) -> _TitleFit:
+    font = _font(str(font_path), size)
+    line_height = round(size * line_spacing)
+    ascent, descent = font.getmetrics()
+    room = max(1, (height - ascent - descent) // line_height + 1)
+    lines = wrap_text(title, font, width)
+    kept = lines[:room]
+    if len(lines) > room:
+        kept[-1] = _ellipsize(kept[-1] + " " + lines[room], font, width)
+    return _TitleFit(size, tuple(kept), line_height, _block_height(font, len(kept), line_height), True)
+
+
+def layout_card(spec: CardSpec, settings: CardSettings) -> CardLayout:
+    """Positions of the label, title lines and footer of a card; every ink box lies inside the card."""
+    size = settings.size(spec.size)
+    left, right = size.margin, size.width - size.margin
+    label_box, label_text = _label_layout(spec, settings, size, left, right)
+    footer_top = size.height - size.bottom - _footer_height(spec, settings, size)
+    footer_box = (left, footer_top, right, size.height - size.bottom)
+    title_top = (label_box[3] + size.gap) if label_box else size.top
+    title_box = (left, title_top, right, footer_top - size.gap)
+    fit = fit_title(clean_text(spec.title), settings.title_font, right - left, title_box[3] - title_box[1],
+                    largest=size.title_max, smallest=size.title_min, line_spacing=settings.line_spacing)
+    origins, boxes = _place_lines(fit, settings, size, title_box)
+    organization = _ellipsize(clean_text(spec.organization), _font(str(settings.text_font), size.organization_size),
+                              right - _organization_left(spec, size))
+    return CardLayout(size.width, size.height, title_box, fit.size, fit.lines, origins, boxes, fit.truncated,
+                      label_box, label_text, footer_box, organization)
+
+
+def _label_layout(spec: CardSpec, settings: CardSettings, size: SizeSettings,
+                  left: int, right: int) -> tuple[Box | None, str]:
+    text = clean_text(spec.label)
+    if not text:
+        return None, ""
+    if settings.label_style == "plain":
+        text = text.upper()
+    font = _font(str(settings.title_font), size.label_size)
+    pad_x, pad_y = _label_padding(settings, size)
+    text = _ellipsize(text, font, right - left - 2 * pad_x)
+    ascent, descent = font.getmetrics()
+    box = (left, size.top, left + _ink_width(font, text) + 2 * pad_x, size.top + ascent + descent + 2 * pad_y)
+    return box, text
+
+
+def _label_padding(settings: CardSettings, size: SizeSettings) -> tuple[int, int]:
+    if settings.label_style == "plain":
+        return 0, 0
+    return round(size.label_size * 0.7), round(size.label_size * 0.3)
+
+
+def _footer_height(spec: CardSpec, settings: CardSettings, size: SizeSettings) -> int:
+    ascent, descent = _font(str(settings.text_font), size.organization_size).getmetrics()
+    return max(size.logo_size if spec.logo else 0, ascent + descent)
+
+
+def _organization_left(spec: CardSpec, size: SizeSettings) -> int:
+    return size.margin + (size.logo_size + round(size.logo_size * 0.3) if spec.logo else 0)
+
+
+def _place_lines(fit: _TitleFit, settings: CardSettings, size: SizeSettings,
+                 box: Box) -> tuple[tuple[tuple[int, int], ...], tuple[Box, ...]]:
+    room = box[3] - box[1]
+    offset = {"top": 0, "center": (room - fit.block_height) // 2, "bottom": room - fit.block_height}
+    top = box[1] + max(0, offset[size.title_align])
+    font = _font(str(settings.title_font), fit.size)
+    origins: list[tuple[int, int]] = []
+    boxes: list[Box] = []
+    for number, line in enumerate(fit.lines):
+        left_bearing = font.getbbox(line, anchor="la")[0]
+        origin = (box[0] - min(0, int(left_bearing)), top + number * fit.line_height)
+        ink = font.getbbox(line, anchor="la")
+        origins.append(origin)
+        boxes.append((origin[0] + int(ink[0]), origin[1] + int(ink[1]), origin[0] + int(ink[2]),
+                       origin[1] + int(ink[3])))
+    return tuple(origins), tuple(boxes)
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def draw_card(spec: CardSpec, settings: CardSettings) -> bytes:
+    """The card as JPEG bytes; the same spec, settings and files always give the same bytes."""
+    layout = layout_card(spec, settings)
+    size = settings.size(spec.size)
+    text_color = parse_color(settings.text_color)
+    color = readable_background(parse_color(spec.color), text_color)
+    image = _background(spec, settings, size, color, text_color)
+    draw = ImageDraw.Draw(image)
+    _draw_label(image, layout, settings, size, color, text_color)
+    title_font = _font(str(settings.title_font), layout.title_size)
+    for line, origin in zip(layout.title_lines, layout.line_origins, strict=True):
+        draw.text(origin, line, font=title_font, fill=text_color, anchor="la")
+    _draw_footer(image, spec, layout, settings, size, text_color)
+    return encode_jpeg(image, settings, max_bytes=size.max_kb * 1000)
+
+
+def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, color: tuple[int, int, int],
+                text_color: tuple[int, int, int]) -> Image.Image:
+    if spec.background is None:
+        return Image.new("RGB", (size.width, size.height), color)
+    photo = _open_image(spec.background)
+    photo = ImageOps.exif_transpose(photo)
+    if photo.mode in ("RGBA", "LA", "P"):
+        base = Image.new("RGBA", photo.size, (*color, 255))
+        photo = Image.alpha_composite(base, photo.convert("RGBA"))
+    photo = ImageOps.fit(photo.convert("RGB"), (size.width, size.height), Image.Resampling.LANCZOS)
+    overlay_rgb = color if settings.overlay_color == "category" else parse_color(settings.overlay_color)
+    opacity = max(settings.overlay_opacity, minimum_overlay(overlay_rgb, text_color))
+    image = Image.blend(photo, Image.new("RGB", photo.size, overlay_rgb), opacity)
+    if size.accent_bar:
+        ImageDraw.Draw(image).rectangle((0, size.height - size.accent_bar, size.width, size.height), fill=color)
+    return image
+
+
+def _open_image(path: Path) -> Image.Image:
+    try:
+        with Image.open(path) as opened:
+            opened.load()
+            return opened.copy()
+    except (OSError, UnidentifiedImageError) as error:
+        raise ContentError(f"cannot read the image {path.name} for a share card: {error}",
+                           location=SourceLocation(path),
+                           hint="save it again as JPEG or PNG") from error
+
+
+def _rounded_mask(width: int, height: int, radius: int) -> Image.Image:
+    """An anti-aliased rounded rectangle (drawn 4× larger, then reduced)."""
+    scale = 4
+    mask = Image.new("L", (width * scale, height * scale), 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, width * scale - 1, height * scale - 1),
+                                           radius=radius * scale, fill=255)
+    return mask.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def _draw_label(image: Image.Image, layout: CardLayout, settings: CardSettings, size: SizeSettings,
+                color: tuple[int, int, int], text_color: tuple[int, int, int]) -> None:
+    if layout.label_box is None:
+        return
+    left, top, right, bottom = layout.label_box
+    font = _font(str(settings.title_font), size.label_size)
+    pad_x, pad_y = _label_padding(settings, size)
+    fill = text_color
+    if settings.label_style == "pill":
+        # The pill is the text colour and the label the card colour: the same AA pair, inverted.
+        mask = _rounded_mask(right - left, bottom - top, (bottom - top) // 2)
+        image.paste(text_color, (left, top, right, bottom), mask)
+        fill = color
+    x = left + pad_x - min(0, int(font.getbbox(layout.label_text, anchor="la")[0]))
+    ImageDraw.Draw(image).text((x, top + pad_y), layout.label_text, font=font, fill=fill, anchor="la")
+
+
+def _draw_footer(image: Image.Image, spec: CardSpec, layout: CardLayout, settings: CardSettings,
+                 size: SizeSettings, text_color: tuple[int, int, int]) -> None:
+    left, top, _, bottom = layout.footer_box
+    middle = (top + bottom) // 2
+    if spec.logo is not None:
+        _paste_logo(image, spec.logo, settings, (left, middle - size.logo_size // 2), size.logo_size)
+    font = _font(str(settings.text_font), size.organization_size)
+    ImageDraw.Draw(image).text((_organization_left(spec, size), middle), layout.organization_text,
+                               font=font, fill=text_color, anchor="lm")
+
+
+def _paste_logo(image: Image.Image, path: Path, settings: CardSettings, where: tuple[int, int], box: int) -> None:
+    logo = _open_image(path).convert("RGBA")
+    inset = round(box * 0.12) if settings.logo_background else 0
+    if settings.logo_background:
+        image.paste(parse_color(settings.logo_background), (*where, where[0] + box, where[1] + box),
+                    _rounded_mask(box, box, round(box * 0.22)))
+    logo = ImageOps.contain(logo, (box - 2 * inset, box - 2 * inset), Image.Resampling.LANCZOS)
+    x = where[0] + (box - logo.width) // 2
+    y = where[1] + (box - logo.height) // 2
+    image.paste(logo, (x, y), logo)
+
+
+def encode_jpeg(image: Image.Image, settings: CardSettings, *, max_bytes: int = 0) -> bytes:
+    """Baseline JPEG without metadata; quality lowered in steps of 5 (then chroma halved) to fit ``max_bytes``."""
+    data = b""
+    for subsampling in (0, 2):  # 4:4:4 keeps text edges on colour clean; 4:2:0 only as a last resort
+        for quality in range(settings.jpeg_quality, settings.jpeg_min_quality - 1, -5):
+            data = _jpeg(image, quality, subsampling)
+            if not max_bytes or len(data) <= max_bytes:
+                return data
+    return data
+
+
+def _jpeg(image: Image.Image, quality: int, subsampling: int) -> bytes:
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "JPEG", quality=quality, optimize=True, progressive=False,
+                              subsampling=subsampling)
+    return buffer.getvalue()
+
+
+def fit_jpeg(data: bytes, max_bytes: int) -> bytes:
+    """An image file's bytes as they are when small enough, else re-encoded (then reduced) as JPEG under ``max_bytes``.
+
+    For the social kit: an editor's ``share_image`` may be a large PNG, and WhatsApp wants under 300 KB.
+    """
+    if len(data) <= max_bytes:
+        return data
+    with Image.open(io.BytesIO(data)) as opened:
+        image = ImageOps.exif_transpose(opened).convert("RGB")
+    while True:
+        for quality in (85, 75, 65):
+            encoded = _jpeg(image, quality, 2)
+            if len(encoded) <= max_bytes or min(image.size) < 64:
+                return encoded
+        image = image.resize((image.width * 3 // 4, image.height * 3 // 4), Image.Resampling.LANCZOS)
+
+
+# ---------------------------------------------------------------- keys and cache
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Hash of this module and of Pillow's version: new drawing code never reuses an old card."""
+    hasher = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    hasher.update(PIL.__version__.encode())
+    return hasher.hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_digest_cached(path: str, mtime_ns: int, size: int) -> str:
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+
+
+def file_digest(path: Path | None) -> str:
+    """Hash of a file's bytes ("" for none); memoised per (path, mtime, size) so a build reads each file once."""
+    if path is None:
+        return ""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return _file_digest_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def card_key(spec: CardSpec, settings: CardSettings) -> str:
+    """Hash of everything that affects a card's pixels: spec, settings, code, and the bytes of its files."""
+    portable = replace(settings, title_font=Path(file_digest(settings.title_font)),
+                       text_font=Path(file_digest(settings.text_font)))
+    parts = (code_fingerprint(), repr(portable), spec.title, spec.label, spec.color, spec.organization,
+             spec.size, file_digest(spec.logo), file_digest(spec.background))
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode() + b"\0")
+    return hasher.hexdigest()
+
+
+def _cache_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / key[:2] / f"{key}.card"
+
+
+def read_cached_card(cache_dir: Path, key: str) -> bytes | None:
+    """A card from the cache, or None when absent, partial or damaged (its checksum is verified)."""
+    try:
+        raw = _cache_path(cache_dir, key).read_bytes()
+    except OSError:
+        return None
+    header = len(_CACHE_MAGIC) + 16
+    if not raw.startswith(_CACHE_MAGIC) or len(raw) <= header:
+        return None
+    data = raw[header:]
+    return data if hashlib.blake2b(data, digest_size=16).digest() == raw[len(_CACHE_MAGIC):header] else None
+
+
+def store_card(cache_dir: Path, key: str, data: bytes) -> None:
+    """Stores a card atomically; failing to store is not an error (the cache can always be deleted)."""
+    path = _cache_path(cache_dir, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as file:
+            file.write(_CACHE_MAGIC + hashlib.blake2b(data, digest_size=16).digest() + data)
+        os.replace(file.name, path)
+    except OSError:
+        return
+
+
+def draw_cards(specs: Iterable[CardSpec], settings: CardSettings, cache_dir: Path | None,
+               workers: int | None = None) -> dict[str, bytes]:
+    """Every card's bytes by :func:`card_key`: from the cache where valid, drawn (in parallel when many) otherwise."""
+    by_key = {card_key(spec, settings): spec for spec in specs}
+    found = {key: read_cached_card(cache_dir, key) if cache_dir else None for key in by_key}
+    missing = [key for key, data in found.items() if data is None]
+    for key, data in zip(missing, _draw_many([by_key[key] for key in missing], settings, workers), strict=True):
+        found[key] = data
+        if cache_dir:
+            store_card(cache_dir, key, data)
+    return {key: data for key, data in found.items() if data is not None}
+
+
+def warm_card_cache(specs: Iterable[CardSpec], settings: CardSettings, cache_dir: Path,
+                    workers: int | None = None) -> int:
+    """Draws the cards not yet in the cache (only checking that their file exists); returns how many were drawn.
+
+    Lets the build spread the work over the cores before the writer asks for the bytes of the few
+    cards whose output changed with :func:`card_bytes`.
+    """
+    by_key = {card_key(spec, settings): spec for spec in specs}
+    missing = [key for key in by_key if not _cache_path(cache_dir, key).is_file()]
+    for key, data in zip(missing, _draw_many([by_key[key] for key in missing], settings, workers), strict=True):
+        store_card(cache_dir, key, data)
+    return len(missing)
+
+
+def card_bytes(spec: CardSpec, settings: CardSettings, cache_dir: Path | None) -> bytes:
+    """One card's bytes: from the cache when valid, else drawn now (and stored)."""
+    key = card_key(spec, settings)
+    data = read_cached_card(cache_dir, key) if cache_dir else None
+    if data is None:
+        data = draw_card(spec, settings)
+        if cache_dir:
+            store_card(cache_dir, key, data)
+    return data
+
+
+def _draw_many(specs: list[CardSpec], settings: CardSettings, workers: int | None) -> list[bytes]:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(specs) <= PARALLEL_THRESHOLD:
+        return [draw_card(spec, settings) for spec in specs]
+    with ProcessPoolExecutor(max_workers=min(count, len(specs))) as pool:
+        return list(pool.map(draw_card, specs, [settings] * len(specs), chunksize=max(1, len(specs) // (count * 4))))
+
+
+# ---------------------------------------------------------------- the site's cards
+
+
+def card_output_path(category_slug: str, post_slug: str, size_name: str) -> str:
+    """Output path of a post's card: ``cards/<category>/<slug>-og.jpg`` (``-square``, ``-story``)."""
+    return safe_relative(f"{CARDS_FOLDER}/{category_slug}/{post_slug}-{size_name}.jpg")
+
+
+def card_alt(title: str, label: str, organization: str) -> str:
+    """Alternative text of a card: the text it shows."""
+    return " – ".join(part for part in (clean_text(title), label, organization) if part)
+
+
+def _raster(lookup: StaticLookup, path: str) -> Path | None:
+    if not path or not path.lower().endswith(RASTER_SUFFIXES):
+        return None
+    return lookup("/" + path.lstrip("/"))
+
+
+def post_card_specs(post: Post, config: SiteConfig, *, static_lookup: StaticLookup) -> dict[str, CardSpec]:
+    """A post's cards by size name; without ``og`` when the post gives its own ``share_image``."""
+    meta = post.meta
+    category = config.categories[meta.category]
+    base = CardSpec(title=meta.title, label=category.label, color=category.color,
+                    organization=config.organization.name, logo=_raster(static_lookup, config.organization.logo),
+                    background=_raster(static_lookup, meta.image or ""))
+    return {size: replace(base, size=size) for size in CARD_SIZES if not (size == "og" and meta.share_image)}
+
+
+def site_card_spec(config: SiteConfig, settings: CardSettings, *, static_lookup: StaticLookup) -> CardSpec:
+    """The site-wide card: the blog's title on the theme's site colour."""
+    return CardSpec(title=config.title, label="", color=settings.site_color, organization=config.organization.name,
+                    logo=_raster(static_lookup, config.organization.logo), size="og")
+
+
+def plan_cards(posts: Iterable[Post], config: SiteConfig, settings: CardSettings, *,
+               static_lookup: StaticLookup) -> list[PlannedCard]:
+    """Every card the site publishes: three per post (two with a ``share_image``) and the site card."""
+    spec = site_card_spec(config, settings, static_lookup=static_lookup)
+    planned = [PlannedCard(SITE_CARD_OUTPUT, spec, card_key(spec, settings))]
+    for post in posts:
+        slug = config.categories[post.meta.category].slug
+        for size, spec in post_card_specs(post, config, static_lookup=static_lookup).items():
+            planned.append(PlannedCard(card_output_path(slug, post.meta.slug, size), spec, card_key(spec, settings)))
+    return planned
+
+
+def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
+                      image_sizes: Mapping[str, tuple[int, int]]) -> tuple[ShareImage, ...]:
+    """Images for a post's meta tags and JSON-LD: the og card (or ``share_image``) first, then the square card."""
+    meta = post.meta
+    category = config.categories[meta.category]
+    alt = card_alt(meta.title, category.label, config.organization.name)
+    images: list[ShareImage] = []
+    if meta.share_image:
+        url = "/" + meta.share_image.lstrip("/")
+        width, height = image_sizes.get(url, (0, 0))
+        images.append(ShareImage(absolute(config.base_url, url), width, height, meta.image_alt or alt,
+                                 _media_type(url)))
+    for size in CARD_SIZES[:2]:
+        if size == "og" and meta.share_image:
+            continue
+        geometry = settings.size(size)
+        output = card_output_path(category.slug, meta.slug, size)
+        images.append(ShareImage(absolute(config.base_url, output), geometry.width, geometry.height, alt))
+    return tuple(images)
+
+
+def site_share_image(config: SiteConfig, settings: CardSettings) -> ShareImage:
+    """The site card as an image for meta tags."""
+    geometry = settings.size("og")
+    return ShareImage(absolute(config.base_url, SITE_CARD_OUTPUT), geometry.width, geometry.height,
+                      card_alt(config.title, "", config.organization.name))
+
+
+def _media_type(url: str) -> str:
+    suffix = url.rsplit(".", 1)[-1].lower()
+    return {"png": "image/png", "webp": "image/webp", "gif": "image/gif"}.get(suffix, "image/jpeg")
+
+
+def post_card_images(post: Post, config: SiteConfig, settings: CardSettings, *, static_lookup: StaticLookup,
+                     cache_dir: Path | None) -> dict[str, bytes]:
+    """A post's images for the social kit by size name: ``og`` (its ``share_image`` file when given), square, story."""
+    images = {size: card_bytes(spec, settings, cache_dir)
+              for size, spec in post_card_specs(post, config, static_lookup=static_lookup).items()}
+    if post.meta.share_image:
+        path = static_lookup("/" + post.meta.share_image.lstrip("/"))
+        if path is None:
+            raise ContentError(f"share_image not found: {post.meta.share_image}",
+                               location=SourceLocation(post.source_path, post.meta.line_of("share_image")),
+                               hint="put the image under static/ and write its path from there")
+        images["og"] = path.read_bytes()
+    return {size: images[size] for size in CARD_SIZES if size in images}
+
+
+__all__ = [
+    "CARD_SIZES", "SITE_CARD_OUTPUT", "CardLayout", "CardSettings", "CardSpec", "PlannedCard", "SizeSettings",
+    "card_alt", "card_bytes", "card_key", "card_output_path", "draw_card", "draw_cards", "encode_jpeg",
+    "fit_jpeg", "layout_card", "load_card_settings", "plan_cards", "post_card_images", "post_card_specs",
+    "post_share_images", "read_cached_card", "site_card_spec", "site_share_image", "store_card",
+    "warm_card_cache",
+]

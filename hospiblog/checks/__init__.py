@@ -1,0 +1,50 @@
+"""The content rules of ``hospiblog check``, also run by every build.
+
+Usage::
+
+    findings = run_checks(posts, config, static_lookup=theme.static_file, today=today)
+    errors_of(findings)    # stop the build
+    warnings_of(findings)  # counted in the build report
+
+``hospiblog.checks.command.check_site`` runs the whole ``check`` command for a site folder.
+"""
+
+from __future__ import annotations
+
+from .context import CheckContext, Issue
+from .finding import (
+    ERROR,
+    WARNING,
+    Finding,
+    Level,
+    errors_of,
+    format_findings_json,
+    format_findings_text,
+    summary_line,
+    warnings_of,
+)
+from .rules import MEDICAL_CATEGORIES, RULES, RULES_BY_ID, TESTIMONIAL_CATEGORY, Rule, in_social_kit
+from .runner import LEVEL_NAMES, rule_levels, run_checks
+
+__all__ = [
+    "ERROR",
+    "LEVEL_NAMES",
+    "MEDICAL_CATEGORIES",
+    "RULES",
+    "RULES_BY_ID",
+    "TESTIMONIAL_CATEGORY",
+    "WARNING",
+    "CheckContext",
+    "Finding",
+    "Issue",
+    "Level",
+    "Rule",
+    "errors_of",
+    "format_findings_json",
+    "format_findings_text",
+    "in_social_kit",
+    "rule_levels",
+    "run_checks",
+    "summary_line",
+    "warnings_of",
+]

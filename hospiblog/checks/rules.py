@@ -1,0 +1,386 @@
+"""The content rules of ``hospiblog check``, each a small function, all listed in :data:`RULES`.
+
+A rule looks at one post (and the :class:`CheckContext`) and yields :class:`Issue` values.
+It never decides the final level: the runner applies the rule's default level, the
+``[checks.rules]`` overrides of site.toml, and the softer treatment of drafts.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..model import Post
+from ..urls import post_url
+from .context import (
+    CheckContext,
+    Issue,
+    body_headings,
+    body_images,
+    comparable,
+    find_body_line,
+    image_url_path,
+    referenced_images,
+    source_headings,
+)
+from .finding import ERROR, WARNING, Level
+
+PostRule = Callable[[Post, CheckContext], Iterator[Issue]]
+
+MEDICAL_CATEGORIES = ("medicine", "prevention")
+"""Categories whose articles give medical information and need a medical review."""
+TESTIMONIAL_CATEGORY = "testimonials"
+"""The category of articles in which a person tells their own story (health data: consent needed)."""
+CONSENT_WARNING_DAYS = 30
+"""A consent ending within this many days gets a warning, before it becomes an error."""
+_IMAGE_SUFFIX = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|heic)$", re.IGNORECASE)
+_PLACEHOLDER_ALTS = frozenset({"image", "img", "photo", "picture", "illustration", "bild", "foto"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A content rule: its id (used in messages and in ``[checks.rules]``), level and one-line description."""
+
+    id: str
+    level: Level
+    description: str
+    check: PostRule | None = None
+    """None for the rules the runner reports itself (front matter, the [checks.rules] table)."""
+    configurable: bool = True
+    """False when site.toml may not change the level (a post that does not parse cannot be built)."""
+
+
+def in_social_kit(post: Post) -> bool:
+    """Whether the social kit offers this article: every article does unless its front matter says ``social: {}``.
+
+    An explicit empty ``social:`` is the way to keep an article (a testimonial, say) off the
+    hospital's own social accounts while it stays on the blog.
+    """
+    opted_out = post.meta.line_of("social") is not None and not post.meta.social
+    return not opted_out
+
+
+# -- links and cross-references ---------------------------------------------------------------------------------
+
+
+def check_links(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """Links to post files that do not exist, or that will not be online when this article is."""
+    for target, line in post.post_links:
+        if target in context.unparsed:
+            continue  # the file exists; its own front-matter finding says what is wrong
+        linked = context.posts.get(target)
+        if linked is None:
+            yield Issue(f"link to {target}: that article does not exist", _missing_link_hint(post, target, context),
+                        line)
+            continue
+        reason = _not_online_in_time(post, linked, context)
+        if reason:
+            yield Issue(f"link to {target}: that article {reason}",
+                        "publish that article first, or remove the link until it is online", line,
+                        at_most_warning=context.preview)
+
+
+def _missing_link_hint(post: Post, target: str, context: CheckContext) -> str:
+    close = difflib.get_close_matches(target, list(context.posts), n=1, cutoff=0.6)
+    if close:
+        folder = posixpath.dirname(post.relative)
+        return f"did you mean {posixpath.relpath(close[0], folder)}?"
+    return "link to the .md file of an article, with a path relative to this file: ../prevention/bien-dormir.md"
+
+
+def _not_online_in_time(post: Post, linked: Post, context: CheckContext) -> str | None:
+    """Why ``linked`` may not be online while ``post`` is, or None.
+
+    A draft is never online; a scheduled article is a problem only when it goes online
+    after the article that links to it.
+    """
+    if linked.meta.draft:
+        return "is a draft"
+    goes_online = linked.meta.date
+    if goes_online.astimezone(context.config.zone).date() > context.today and goes_online > post.meta.date:
+        return f"is scheduled for {goes_online:%Y-%m-%d %H:%M}, after this article"
+    return None
+
+
+def check_author(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """An ``author:`` that is not a key of ``[authors]`` in site.toml."""
+    author = post.meta.author
+    if author and author not in context.config.authors:
+        close = difflib.get_close_matches(author, list(context.config.authors), n=1, cutoff=0.6)
+        valid = ", ".join(context.config.authors) or "(none yet: add [authors.<key>] tables to site.toml)"
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        yield Issue(f"unknown author '{author}'", f"{hint}use one of the authors of site.toml: {valid}",
+                    post.meta.line_of("author"))
+
+
+def check_duplicate_url(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """Two articles that would be published at the same URL."""
+    category = context.config.categories.get(post.meta.category)
+    if category is None:
+        return
+    url = post_url(category.slug, post.meta.slug)
+    others = [owner for owner in context.url_owners.get(url, ()) if owner != post.relative]
+    if others:
+        yield Issue(f"this article and {', '.join(others)} would both be published at {url}",
+                    "give one of them another title or a `slug:` of its own",
+                    post.meta.line_of("slug") or post.meta.line_of("title"))
+
+
+# -- images -------------------------------------------------------------------------------------------------------
+
+
+def check_missing_images(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """Local images (body, ``image``, ``share_image``) with no file under static/, or one that is not an image."""
+    for image, line in referenced_images(post):
+        found = context.images.get(image_url_path(image))
+        if found is None:
+            yield Issue(f"image not found: {image}",
+                        "put the image under static/ (e.g. static/images/photo.jpg) "
+                        "and write its path from there: /images/photo.jpg", line)
+        elif not found.readable:
+            yield Issue(f"image cannot be read: {image}",
+                        "save it again as JPEG, PNG or WebP; the file may be damaged or of another kind", line)
+
+
+def check_image_size(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """Image files heavier than ``[checks] image_max_kb``: slow on a phone."""
+    limit_kb = context.config.checks.image_max_kb
+    seen: set[str] = set()
+    for image, line in referenced_images(post):
+        url = image_url_path(image)
+        found = context.images.get(url)
+        if found is None or url in seen:
+            continue
+        seen.add(url)
+        size_kb = found.size_bytes / 1024
+        if size_kb > limit_kb:
+            yield Issue(f"image {image} weighs {size_kb:.0f} KB, more than {limit_kb} KB",
+                        "resize it (1600 pixels wide is plenty) and save it as JPEG at about 80 % quality, "
+                        "or as WebP", line)
+
+
+def check_image_alt(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """Images without alternative text, or with one that tells a blind reader nothing (a file name)."""
+    meta = post.meta
+    if meta.image and not meta.image_alt.strip():
+        yield Issue("the image has no alternative text (image_alt)", _ALT_HINT, meta.line_of("image"))
+    elif meta.image and _is_placeholder_alt(meta.image_alt):
+        yield Issue(f"the alternative text \"{meta.image_alt}\" does not describe the image", _ALT_HINT,
+                    meta.line_of("image_alt"))
+    for source, alt in body_images(post):
+        if alt is None or not alt.strip():
+            yield Issue(f"the image {source} has no alternative text", _BODY_ALT_HINT,
+                        _image_line(post, source, empty_alt=True))
+        elif _is_placeholder_alt(alt):
+            yield Issue(f"the alternative text \"{alt}\" of {source} does not describe the image", _BODY_ALT_HINT,
+                        _image_line(post, source, empty_alt=False))
+
+
+_ALT_HINT = ("write in `image_alt:` what the image shows, in a sentence, for readers who cannot see it")
+_BODY_ALT_HINT = ("write what the image shows between the brackets: ![Une infirmière prend la tension](/images/x.jpg)")
+
+
+def _is_placeholder_alt(alt: str) -> bool:
+    text = alt.strip().lower().rstrip(".")
+    return text in _PLACEHOLDER_ALTS or bool(_IMAGE_SUFFIX.search(text))
+
+
+def _image_line(post: Post, source: str, *, empty_alt: bool) -> int:
+    """The line that writes an image: its file name after ``![``, the empty ``![]`` preferred."""
+    name = posixpath.basename(source)
+
+    def writes_it(line: str) -> bool:
+        return "![" in line and name in line
+
+    def writes_it_empty(line: str) -> bool:
+        return writes_it(line) and re.search(r"!\[\s*\]", line) is not None
+
+    found = find_body_line(post, writes_it_empty) if empty_alt else None
+    return found or find_body_line(post, writes_it) or post.body_line
+
+
+# -- text ---------------------------------------------------------------------------------------------------------
+
+
+def check_title_length(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """Titles longer than ``[checks] title_max``: a share card or a search result cuts them."""
+    limit = context.config.checks.title_max
+    length = len(post.meta.title)
+    if length > limit:
+        yield Issue(f"the title has {length} characters, more than {limit}: too long for a share card",
+                    f"shorten it to {limit} characters or fewer; keep the words a reader would search for",
+                    post.meta.line_of("title"))
+
+
+def check_summary_missing(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """No summary: listings, feeds and share cards then show the first words of the text."""
+    if not post.meta.summary.strip():
+        yield Issue("the article has no summary",
+                    'add `summary: "…"`: one or two sentences shown in listings, feeds and share cards',
+                    post.meta.line_of("summary") or post.meta.line_of("title"))
+
+
+def check_summary_length(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """Summaries longer than ``[checks] summary_max``: search results and cards cut them."""
+    limit = context.config.checks.summary_max
+    length = len(post.meta.summary)
+    if length > limit:
+        yield Issue(f"the summary has {length} characters, more than {limit}",
+                    f"shorten it to {limit} characters or fewer; search results and share cards cut the rest",
+                    post.meta.line_of("summary"))
+
+
+def check_heading_order(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A heading level skipped (## then ####), or a level-1 heading in the body (the title is the only one)."""
+    previous = 1  # the article's title is the page's h1
+    lines = _heading_lines(post)
+    for index, heading in enumerate(body_headings(post)):
+        line = lines[index] if index < len(lines) else post.body_line
+        if heading.level == 1:
+            yield Issue(f"level-1 heading \"{heading.text}\" in the text: the title is the page's only one",
+                        "write it with ## (or make it the title); start the text's sections at ##", line)
+        elif heading.level > previous + 1:
+            yield Issue(f"heading \"{heading.text}\" (level {heading.level}) skips a level after level {previous}",
+                        f"write it with {'#' * (previous + 1)}, or add the missing level above it; screen readers "
+                        "use heading levels to navigate", line)
+        previous = heading.level
+
+
+def _heading_lines(post: Post) -> list[int]:
+    """The source line of each rendered heading, matched by its text (in order, each line used once)."""
+    available = source_headings(post)
+    lines: list[int] = []
+    for position, heading in enumerate(body_headings(post)):
+        wanted = comparable(heading.text)
+        match = next((entry for entry in available if wanted and wanted in entry[1]), None)
+        if match is None and position < len(available):
+            match = available[0]  # a heading written in raw HTML or underlined: take the next one in order
+        if match is None:
+            lines.append(post.body_line)
+            continue
+        available.remove(match)
+        lines.append(match[0])
+    return lines
+
+
+# -- health information -------------------------------------------------------------------------------------------
+
+
+def check_medical_review(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A medicine or prevention article that does not say who reviewed its medical content, and when."""
+    if post.meta.category not in MEDICAL_CATEGORIES:
+        return
+    missing = [key for key in ("reviewed_by", "last_reviewed") if not getattr(post.meta, key)]
+    if missing:
+        meta = post.meta
+        yield Issue(f"medical article without {' and '.join(missing)}",
+                    'add `reviewed_by: "Dr …, médecin-chef"` and `last_reviewed: 2026-11-22`: the physician '
+                    "who checked the medical content, and when",
+                    meta.line_of("reviewed_by") or meta.line_of("last_reviewed") or meta.line_of("title"))
+
+
+def check_review_age(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A medical review older than ``[checks] review_max_months``: the advice may be out of date."""
+    reviewed = post.meta.last_reviewed
+    months = context.config.checks.review_max_months
+    if reviewed is not None and reviewed < months_before(context.today, months):
+        yield Issue(f"the medical review of {reviewed:%Y-%m-%d} is more than {months} months old",
+                    "have the article reviewed again, then update `last_reviewed:` (and `reviewed_by:`)",
+                    post.meta.line_of("last_reviewed"))
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` months earlier (the month's last day when it is shorter)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month_index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def check_testimonial_consent(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A testimonial without recorded consent covering the web, or published before the consent was given."""
+    if post.meta.category != TESTIMONIAL_CATEGORY:
+        return
+    consent = post.meta.consent
+    if consent is None:
+        yield Issue("testimonial without the recorded consent of the person who speaks",
+                    "add consent: then, indented, `given: 2026-09-20` and `scope: [web, social]`, as signed "
+                    "on the consent form; a patient's story is health data",
+                    post.meta.line_of("title"))
+        return
+    line = post.meta.line_of("consent")
+    if "web" not in consent.scope:
+        yield Issue(f"the consent covers {', '.join(consent.scope) or 'nothing'}, not the web",
+                    "publish it only with a consent whose scope includes web; otherwise keep it as a draft", line)
+    published = post.meta.date.date()
+    if consent.given > published:
+        yield Issue(f"the consent was given on {consent.given:%Y-%m-%d}, after the article's date "
+                    f"{published:%Y-%m-%d}", "check the date on the consent form, or the article's date", line)
+
+
+def check_consent_expired(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A consent whose ``expires`` date has passed: the article must come down."""
+    consent = post.meta.consent
+    if consent is not None and consent.expires is not None and consent.expires < context.today:
+        yield Issue(f"the consent expired on {consent.expires:%Y-%m-%d}",
+                    "remove the article (or set `draft: true`), or record a renewed consent with a new "
+                    "`expires:` date", post.meta.line_of("consent"))
+
+
+def check_consent_expiring(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A consent that ends within 30 days: time to renew it before the article must come down."""
+    consent = post.meta.consent
+    if consent is None or consent.expires is None:
+        return
+    if context.today <= consent.expires < context.today + timedelta(days=CONSENT_WARNING_DAYS):
+        yield Issue(f"the consent expires on {consent.expires:%Y-%m-%d}, in less than {CONSENT_WARNING_DAYS} days",
+                    "ask the person to renew their consent, or plan to take the article down that day",
+                    post.meta.line_of("consent"))
+
+
+def check_consent_social(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A consent without ``social`` on an article the social kit offers for the hospital's accounts."""
+    consent = post.meta.consent
+    if consent is not None and "social" not in consent.scope and in_social_kit(post):
+        yield Issue("the consent does not cover social networks, but the social kit offers this article",
+                    "add social to `scope:` if the consent form says so; otherwise write `social: {}` to keep "
+                    "the article off the social kit", post.meta.line_of("social") or post.meta.line_of("consent"))
+
+
+# -- the table ----------------------------------------------------------------------------------------------------
+
+FRONT_MATTER = "front-matter"
+CHECKS_CONFIG = "checks-config"
+
+RULES: tuple[Rule, ...] = (
+    Rule(FRONT_MATTER, ERROR, "the file cannot be read, or its front matter has a wrong field or value",
+         configurable=False),
+    Rule(CHECKS_CONFIG, ERROR, "[checks.rules] in site.toml names an unknown rule or level", configurable=False),
+    Rule("broken-link", ERROR, "a link to an article that does not exist, is a draft, or goes online later",
+         check_links),
+    Rule("unknown-author", ERROR, "author: names no author of site.toml", check_author),
+    Rule("duplicate-url", ERROR, "two articles would be published at the same URL", check_duplicate_url),
+    Rule("missing-image", ERROR, "an image that is not under static/ or cannot be read", check_missing_images),
+    Rule("image-too-large", WARNING, "an image file heavier than [checks] image_max_kb", check_image_size),
+    Rule("image-alt", ERROR, "an image without alternative text, or with a file name as one", check_image_alt),
+    Rule("title-length", WARNING, "a title longer than [checks] title_max: too long for a share card",
+         check_title_length),
+    Rule("summary-missing", WARNING, "an article without summary", check_summary_missing),
+    Rule("summary-length", WARNING, "a summary longer than [checks] summary_max", check_summary_length),
+    Rule("heading-order", WARNING, "a heading that skips a level, or a level-1 heading in the text",
+         check_heading_order),
+    Rule("medical-review", WARNING, "a medicine or prevention article without reviewed_by and last_reviewed",
+         check_medical_review),
+    Rule("review-outdated", WARNING, "a medical review older than [checks] review_max_months", check_review_age),
+    Rule("testimonial-consent", ERROR, "a testimonial without consent covering the web, or given after publication",
+         check_testimonial_consent),
+    Rule("consent-expired", ERROR, "a consent whose expires date has passed", check_consent_expired),
+    Rule("consent-expiring", WARNING, "a consent that expires within 30 days", check_consent_expiring),
+    Rule("consent-social", ERROR, "a consent without social on an article offered by the social kit",
+         check_consent_social),
+)
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

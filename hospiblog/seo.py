@@ -1,0 +1,285 @@
+"""What search engines and social networks read in a page's ``<head>``: Open Graph, X card, JSON-LD.
+
+Pure functions returning data for ``partials/meta.html``; no Jinja here.
+
+- :func:`meta_tags` gives ``(attribute, key, content)`` triples, ``attribute`` being ``property``
+  (Open Graph, ``article:*``) or ``name`` (``twitter:*``).
+- :func:`json_ld` gives a schema.org graph already serialised *and escaped* for an inline
+  ``<script type="application/ld+json">``: ``<``, ``>``, ``&``, U+2028 and U+2029 are written as
+  ``\\u003c``… so no text of an editor can close the script or open a comment.
+
+``og:locale`` is the site's (or post's) language with a Swiss territory: ``fr`` → ``fr_CH``,
+``de`` → ``de_CH``, ``it`` → ``it_CH``, and ``en`` → ``en_GB`` (the English of Swiss institutions).
+Facebook's own locale list has no ``_CH`` entries; it then falls back to the language, which is what we want.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .config import SiteConfig
+from .model import Post
+
+MetaTag = tuple[str, str, str]
+"""(attribute name, key, content): ``("property", "og:title", "…")``."""
+
+OG_LOCALES = {"fr": "fr_CH", "de": "de_CH", "it": "it_CH", "en": "en_GB"}
+HOME_LABELS = {"fr": "Accueil", "de": "Startseite", "en": "Home"}
+"""Fallback name of the first breadcrumb; the theme's ``t('home')`` is better and can be passed."""
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """An image offered to networks and search engines, with an absolute URL."""
+
+    url: str
+    width: int = 0
+    """Pixels; 0 when unknown (the tag is then left out)."""
+    height: int = 0
+    alt: str = ""
+    media_type: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """The page being described."""
+
+    kind: str
+    """``post`` for an article, ``home`` for the home page, any other page kind otherwise."""
+    title: str
+    description: str
+    canonical_url: str
+    """Absolute URL."""
+    images: tuple[ShareImage, ...] = ()
+    """The first is ``og:image`` / ``twitter:image``; all go to JSON-LD (several aspect ratios help Google)."""
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What an article page adds: the post and the absolute URLs of its author and category pages."""
+
+    post: Post
+    category_url: str
+    author_url: str = ""
+
+
+def og_locale(language: str) -> str:
+    """Open Graph locale of a language code: ``fr`` → ``fr_CH``."""
+    base = language.split("-")[0].split("_")[0].lower()
+    return OG_LOCALES.get(base, base)
+
+
+def bcp47(language: str) -> str:
+    """Language tag for ``inLanguage``: ``fr`` → ``fr-CH``."""
+    return og_locale(language).replace("_", "-")
+
+
+def x_handle(config: SiteConfig) -> str:
+    """``@handle`` for ``twitter:site``: ``sharing.x_handle``, else the first path segment of ``social.x``."""
+    given = config.sharing.x_handle.strip()
+    if given:
+        return given if given.startswith("@") else "@" + given
+    path = urlsplit(config.social.x).path.strip("/")
+    handle = path.split("/")[0] if path else ""
+    return "@" + handle if handle else ""
+
+
+def _language(config: SiteConfig, article: ArticleInfo | None) -> str:
+    return (article.post.meta.lang if article and article.post.meta.lang else None) or config.language
+
+
+def _modified(post: Post) -> datetime:
+    return post.meta.updated or post.meta.date
+
+
+def meta_tags(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None = None) -> list[MetaTag]:
+    """Open Graph, ``article:*`` and X card tags of a page, in a stable order."""
+    tags: list[MetaTag] = [
+        ("property", "og:type", "article" if article else "website"),
+        ("property", "og:title", page.title),
+        ("property", "og:description", page.description),
+        ("property", "og:url", page.canonical_url),
+        ("property", "og:site_name", config.title),
+        ("property", "og:locale", og_locale(_language(config, article))),
+    ]
+    tags += _image_tags(page.images[0]) if page.images else []
+    tags += _article_tags(config, article) if article else []
+    tags += _x_tags(config, page)
+    return tags
+
+
+def _image_tags(image: ShareImage) -> list[MetaTag]:
+    tags: list[MetaTag] = [("property", "og:image", image.url), ("property", "og:image:type", image.media_type)]
+    if image.width and image.height:
+        tags += [("property", "og:image:width", str(image.width)),
+                 ("property", "og:image:height", str(image.height))]
+    if image.alt:
+        tags.append(("property", "og:image:alt", image.alt))
+    return tags
+
+
+def _article_tags(config: SiteConfig, article: ArticleInfo) -> list[MetaTag]:
+    meta = article.post.meta
+    tags: list[MetaTag] = [
+        ("property", "article:published_time", meta.date.isoformat()),
+        ("property", "article:modified_time", _modified(article.post).isoformat()),
+        ("property", "article:section", config.categories[meta.category].label),
+    ]
+    if article.author_url:
+        tags.append(("property", "article:author", article.author_url))
+    tags += [("property", "article:tag", tag) for tag in meta.tags]
+    return tags
+
+
+def _x_tags(config: SiteConfig, page: PageInfo) -> list[MetaTag]:
+    # X reads og:* too, but twitter:card is required and the rest keeps old clients right.
+    tags: list[MetaTag] = [
+        ("name", "twitter:card", "summary_large_image" if page.images else "summary"),
+        ("name", "twitter:title", page.title),
+        ("name", "twitter:description", page.description),
+    ]
+    if page.images:
+        tags.append(("name", "twitter:image", page.images[0].url))
+        if page.images[0].alt:
+            tags.append(("name", "twitter:image:alt", page.images[0].alt))
+    handle = x_handle(config)
+    if handle:
+        tags.append(("name", "twitter:site", handle))
+    return tags
+
+
+def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None = None,
+            logo: ShareImage | None = None, home_label: str | None = None) -> str:
+    """The page's schema.org graph, serialised and safe to put inside ``<script type="application/ld+json">``.
+
+    Articles get a BlogPosting and a BreadcrumbList (home → category → article); the home page
+    gets the Organization and the WebSite; other pages get a WebPage. ``logo`` gives the
+    organisation's logo with its size (by default ``organization.logo`` without size).
+    """
+    base = config.base_url.rstrip("/") + "/"
+    logo = logo or _default_logo(config)
+    graph: list[dict[str, Any]]
+    if article is not None:
+        label = home_label or HOME_LABELS.get(config.language, "Home")
+        graph = [_blog_posting(config, page, article, logo), _breadcrumbs(config, page, article, base, label)]
+    elif page.kind == "home":
+        graph = [_organization(config, logo, full=True), _website(config, base)]
+    else:
+        graph = [_web_page(config, page, base)]
+    return script_safe_json({"@context": "https://schema.org", "@graph": graph})
+
+
+def script_safe_json(value: object) -> str:
+    """JSON that cannot end its ``<script>`` element, start an HTML comment or break a JS string."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    for character, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(character, escape)
+    return text
+
+
+def _default_logo(config: SiteConfig) -> ShareImage | None:
+    logo = config.organization.logo
+    if not logo:
+        return None
+    return ShareImage(config.base_url.rstrip("/") + "/" + logo.lstrip("/"), media_type="")
+
+
+def _image_object(image: ShareImage) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "ImageObject", "url": image.url}
+    if image.width and image.height:
+        node["width"] = image.width
+        node["height"] = image.height
+    return node
+
+
+def _organization_id(config: SiteConfig) -> str:
+    return config.base_url.rstrip("/") + "/#organization"
+
+
+def _organization(config: SiteConfig, logo: ShareImage | None, *, full: bool) -> dict[str, Any]:
+    organization = config.organization
+    node: dict[str, Any] = {"@type": "Organization", "@id": _organization_id(config), "name": organization.name}
+    if organization.url:
+        node["url"] = organization.url
+    if logo is not None:
+        node["logo"] = _image_object(logo)
+    if full:
+        same_as = [getattr(config.social, name) for name in ("facebook", "instagram", "linkedin", "x", "youtube")]
+        if any(same_as):
+            node["sameAs"] = [url for url in same_as if url]
+        if organization.phone:
+            node["telephone"] = organization.phone
+        if organization.address:
+            node["address"] = organization.address
+    return node
+
+
+def _website(config: SiteConfig, base: str) -> dict[str, Any]:
+    return {"@type": "WebSite", "@id": base + "#website", "url": base, "name": config.title,
+            "description": config.description, "inLanguage": bcp47(config.language),
+            "publisher": {"@id": _organization_id(config)}}
+
+
+def _web_page(config: SiteConfig, page: PageInfo, base: str) -> dict[str, Any]:
+    return {"@type": "WebPage", "@id": page.canonical_url, "url": page.canonical_url, "name": page.title,
+            "description": page.description, "inLanguage": bcp47(config.language),
+            "isPartOf": {"@type": "WebSite", "@id": base + "#website", "url": base, "name": config.title}}
+
+
+def _blog_posting(config: SiteConfig, page: PageInfo, article: ArticleInfo,
+                  logo: ShareImage | None) -> dict[str, Any]:
+    post, meta = article.post, article.post.meta
+    node: dict[str, Any] = {
+        "@type": "BlogPosting",
+        "@id": page.canonical_url + "#article",
+        "headline": meta.title,
+        "description": page.description,
+        "datePublished": meta.date.isoformat(),
+        "dateModified": _modified(post).isoformat(),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": page.canonical_url},
+        "url": page.canonical_url,
+        "inLanguage": bcp47(_language(config, article)),
+        "articleSection": config.categories[meta.category].label,
+        "publisher": _organization(config, logo, full=False),
+    }
+    if page.images:
+        node["image"] = [_image_object(image) for image in page.images]
+    if meta.tags:
+        node["keywords"] = ", ".join(meta.tags)
+    author = _person(config, article)
+    if author:
+        node["author"] = author
+    if meta.reviewed_by:
+        # Medical review belongs to the page in schema.org (WebPage.reviewedBy), not to the article.
+        node["mainEntityOfPage"]["reviewedBy"] = {"@type": "Person", "name": meta.reviewed_by}
+        if meta.last_reviewed:
+            node["mainEntityOfPage"]["lastReviewed"] = meta.last_reviewed.isoformat()
+    return node
+
+
+def _person(config: SiteConfig, article: ArticleInfo) -> dict[str, Any] | None:
+    author = config.authors.get(article.post.meta.author or "")
+    if author is None:
+        return None
+    node: dict[str, Any] = {"@type": "Person", "name": author.name}
+    if author.role:
+        node["jobTitle"] = author.role
+    if article.author_url:
+        node["url"] = article.author_url
+    node["worksFor"] = {"@id": _organization_id(config)}
+    return node
+
+
+def _breadcrumbs(config: SiteConfig, page: PageInfo, article: ArticleInfo, base: str,
+                 home_label: str) -> dict[str, Any]:
+    category = config.categories[article.post.meta.category]
+    steps = [(home_label, base), (category.label, article.category_url), (article.post.meta.title, page.canonical_url)]
+    return {"@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": number, "name": name, "item": url}
+        for number, (name, url) in enumerate(steps, start=1)
+    ]}
