@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import math
 import os
 import re
 import tempfile
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import PIL
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
 
 from .config import SiteConfig
 from .errors import ConfigError, ContentError, SourceLocation
@@ -55,6 +56,8 @@ RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 """Logos Pillow can draw; an SVG logo is left off the cards."""
 AA_CONTRAST = 4.5
 """WCAG 2.x level AA for normal text; the title is large text (3:1) but the footer is not."""
+LAYOUT_ENGINE = ImageFont.Layout.RAQM if features.check_feature("raqm") else ImageFont.Layout.BASIC
+"""Raqm (HarfBuzz) shapes text properly and measures it ~15× faster; part of every card key."""
 _CACHE_MAGIC = b"HBCARD1\n"
 _BREAKING_SPACES = re.compile(r"[ \t\r\n\f\v\u2028\u2029\u0085\u200b]+")
 StaticLookup = Callable[[str], Path | None]
@@ -319,7 +322,15 @@ def minimum_overlay(overlay: tuple[int, int, int], text: tuple[int, int, int]) -
 
 @functools.lru_cache(maxsize=256)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+    return ImageFont.truetype(path, size, layout_engine=LAYOUT_ENGINE)
+
+
+@functools.lru_cache(maxsize=8192)
+def _edges(path: str, size: int, character: str) -> tuple[float, float]:
+    """How far a glyph's ink reaches beyond its advance, on the left and on the right."""
+    font = _font(path, size)
+    left, _, right, _ = font.getbbox(character, anchor="ls")
+    return max(0.0, -left), max(0.0, right - font.getlength(character))
 
 
 def clean_text(text: str) -> str:
@@ -328,8 +339,19 @@ def clean_text(text: str) -> str:
 
 
 def _ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
+    """Width of the ink of a line: its advance plus the overhang of its first and last glyphs.
+
+    Measuring advances is cheap where ``getbbox`` renders the glyphs; lines are checked exactly after wrapping.
+    """
+    if not text:
+        return 0
+    path, size = str(font.path), int(font.size)
+    return math.ceil(font.getlength(text) + _edges(path, size, text[0])[0] + _edges(path, size, text[-1])[1])
+
+
+def _exact_ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
     left, _, right, _ = font.getbbox(text, anchor="ls")
-    return int(right - min(0, left))
+    return math.ceil(right - min(0, left))
 
 
 def _split_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -413,12 +435,25 @@ def fit_title(title: str, font_path: Path, width: int, height: int, *, largest: 
 def _try_size(title: str, font_path: Path, size: int, width: int, height: int,
               line_spacing: float) -> _TitleFit | None:
     font = _font(str(font_path), size)
-    if any(_ink_width(font, word) > width for word in title.split(" ")):
-        return None  # a smaller size that keeps every word whole reads better than a word cut in two
-    lines = wrap_text(title, font, width)
     line_height = round(size * line_spacing)
+    if _block_height(font, math.ceil(font.getlength(title) / width), line_height) > height:
+        return None  # even perfectly filled lines would not fit: no need to wrap
+    if any(_ink_width(font, word) > width for word in set(title.split(" "))):
+        return None  # a smaller size that keeps every word whole reads better than a word cut in two
+    lines = _wrap_exactly(title, font, width)
     block = _block_height(font, max(1, len(lines)), line_height)
     return _TitleFit(size, tuple(lines), line_height, block, False) if block <= height else None
+
+
+def _wrap_exactly(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """:func:`wrap_text`, then each line's real ink checked, narrowing the measure where a glyph overhangs."""
+    measure = width
+    while True:
+        lines = wrap_text(text, font, measure)
+        excess = max((_exact_ink_width(font, line) - width for line in lines), default=0)
+        if excess <= 0 or measure <= 1:
+            return lines
+        measure -= excess
 
 
 def _truncated(title: str, font_path: Path, size: int, width: int, height: int, line_spacing: float) -> _TitleFit:
@@ -426,10 +461,13 @@ def _truncated(title: str, font_path: Path, size: int, width: int, height: int, 
     line_height = round(size * line_spacing)
     ascent, descent = font.getmetrics()
     room = max(1, (height - ascent - descent) // line_height + 1)
-    lines = wrap_text(title, font, width)
+    # No glyph is narrower than a quarter of the size, so nothing past this many characters can show.
+    lines = _wrap_exactly(title[: (room + 1) * (4 * width // size + 1)], font, width)
     kept = lines[:room]
     if len(lines) > room:
         kept[-1] = _ellipsize(kept[-1] + " " + lines[room], font, width)
+        while _exact_ink_width(font, kept[-1]) > width and len(kept[-1]) > 1:
+            kept[-1] = kept[-1][:-2].rstrip() + "…"
     return _TitleFit(size, tuple(kept), line_height, _block_height(font, len(kept), line_height), True)
 
 
@@ -547,8 +585,9 @@ def _open_image(path: Path) -> Image.Image:
                            hint="save it again as JPEG or PNG") from error
 
 
+@functools.lru_cache(maxsize=64)
 def _rounded_mask(width: int, height: int, radius: int) -> Image.Image:
-    """An anti-aliased rounded rectangle (drawn 4× larger, then reduced)."""
+    """An anti-aliased rounded rectangle (drawn 4× larger, then reduced); shared, never modified."""
     scale = 4
     mask = Image.new("L", (width * scale, height * scale), 0)
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, width * scale - 1, height * scale - 1),
@@ -638,7 +677,7 @@ def fit_jpeg(data: bytes, max_bytes: int) -> bytes:
 def code_fingerprint() -> str:
     """Hash of this module and of Pillow's version: new drawing code never reuses an old card."""
     hasher = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
-    hasher.update(PIL.__version__.encode())
+    hasher.update(f"{PIL.__version__}|{LAYOUT_ENGINE}|{features.version('raqm')}".encode())
     return hasher.hexdigest()
 
 
@@ -764,14 +803,15 @@ def _raster(lookup: StaticLookup, path: str) -> Path | None:
     return lookup("/" + path.lstrip("/"))
 
 
-def post_card_specs(post: Post, config: SiteConfig, *, static_lookup: StaticLookup) -> dict[str, CardSpec]:
+def post_card_specs(post: Post, config: SiteConfig, *, static_lookup: StaticLookup,
+                    sizes: Sequence[str] = CARD_SIZES) -> dict[str, CardSpec]:
     """A post's cards by size name; without ``og`` when the post gives its own ``share_image``."""
     meta = post.meta
     category = config.categories[meta.category]
     base = CardSpec(title=meta.title, label=category.label, color=category.color,
                     organization=config.organization.name, logo=_raster(static_lookup, config.organization.logo),
                     background=_raster(static_lookup, meta.image or ""))
-    return {size: replace(base, size=size) for size in CARD_SIZES if not (size == "og" and meta.share_image)}
+    return {size: replace(base, size=size) for size in sizes if not (size == "og" and meta.share_image)}
 
 
 def site_card_spec(config: SiteConfig, settings: CardSettings, *, static_lookup: StaticLookup) -> CardSpec:
@@ -781,20 +821,28 @@ def site_card_spec(config: SiteConfig, settings: CardSettings, *, static_lookup:
 
 
 def plan_cards(posts: Iterable[Post], config: SiteConfig, settings: CardSettings, *,
-               static_lookup: StaticLookup) -> list[PlannedCard]:
-    """Every card the site publishes: three per post (two with a ``share_image``) and the site card."""
+               static_lookup: StaticLookup, sizes: Sequence[str] = CARD_SIZES) -> list[PlannedCard]:
+    """Every card the site publishes: one per size and post (no ``og`` with a ``share_image``) and the site card.
+
+    ``sizes`` can leave out the Instagram sizes (``square``, ``story``), which only the social kit
+    uses, to draw a third of the cards in a large site's first build.
+    """
     spec = site_card_spec(config, settings, static_lookup=static_lookup)
     planned = [PlannedCard(SITE_CARD_OUTPUT, spec, card_key(spec, settings))]
     for post in posts:
         slug = config.categories[post.meta.category].slug
-        for size, spec in post_card_specs(post, config, static_lookup=static_lookup).items():
+        for size, spec in post_card_specs(post, config, static_lookup=static_lookup, sizes=sizes).items():
             planned.append(PlannedCard(card_output_path(slug, post.meta.slug, size), spec, card_key(spec, settings)))
     return planned
 
 
 def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
-                      image_sizes: Mapping[str, tuple[int, int]]) -> tuple[ShareImage, ...]:
-    """Images for a post's meta tags and JSON-LD: the og card (or ``share_image``) first, then the square card."""
+                      image_sizes: Mapping[str, tuple[int, int]],
+                      sizes: Sequence[str] = CARD_SIZES) -> tuple[ShareImage, ...]:
+    """Images for a post's meta tags and JSON-LD: the og card (or ``share_image``) first, then the square card.
+
+    ``sizes`` are the sizes the build publishes (as given to :func:`plan_cards`).
+    """
     meta = post.meta
     category = config.categories[meta.category]
     alt = card_alt(meta.title, category.label, config.organization.name)
@@ -804,8 +852,8 @@ def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
         width, height = image_sizes.get(url, (0, 0))
         images.append(ShareImage(absolute(config.base_url, url), width, height, meta.image_alt or alt,
                                  _media_type(url)))
-    for size in CARD_SIZES[:2]:
-        if size == "og" and meta.share_image:
+    for size in ("og", "square"):
+        if size not in sizes or (size == "og" and meta.share_image):
             continue
         geometry = settings.size(size)
         output = card_output_path(category.slug, meta.slug, size)

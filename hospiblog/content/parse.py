@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .. import __version__
@@ -124,7 +125,7 @@ class _FieldReader:
         title = self._text("title", required=True)
         when = self._datetime("date", required=True)
         category = self._category(settings.categories)
-        image = self._text("image")
+        image = self._local_path("image")
         image_alt = self._text("image_alt")
         if image and not image_alt:
             self.problem("image", "the image has no alternative text (image_alt)",
@@ -147,7 +148,7 @@ class _FieldReader:
             reviewed_by=self._text("reviewed_by") or None,
             last_reviewed=self._date("last_reviewed"),
             consent=self._consent(),
-            share_image=self._text("share_image") or None,
+            share_image=self._local_path("share_image") or None,
             social=self._social(),
             lines=tuple(sorted(self.lines.items())),
         )
@@ -172,6 +173,15 @@ class _FieldReader:
                          f'write `{key}: "…"` with the text in quotes')
             return ""
         return str(value).strip()
+
+    def _local_path(self, key: str) -> str:
+        """A file under static/: a URL of any scheme (javascript:, data:, https:) is refused."""
+        value = self._text(key)
+        if value and (urlsplit(value).scheme or value.startswith("//")):
+            self.problem(key, f"'{key}' must be the path of a file under static/, not a URL",
+                         f"put the image in static/images/ and write `{key}: /images/name.jpg`")
+            return ""
+        return value
 
     def _bool(self, key: str) -> bool:
         value = self.data.get(key, False)

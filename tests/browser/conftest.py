@@ -153,8 +153,10 @@ def open_page(browser: Any, base_url: str) -> Iterator[Any]:
     """open_page(path, width) -> PageVisit, in a fresh browser context; requests off the server are blocked."""
     contexts: list[Any] = []
 
-    def open_(path: str, width: int, height: int = 900) -> PageVisit:
-        context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+    def open_(path: str, width: int, height: int = 900, *, bypass_csp: bool = False) -> PageVisit:
+        # The site's Content-Security-Policy forbids inline scripts: only tests that inject one (axe) bypass it.
+        context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block",
+                                      bypass_csp=bypass_csp)
         contexts.append(context)
         console_errors: list[str] = []
         page_errors: list[str] = []

@@ -71,7 +71,7 @@ def test_page_loads_cleanly(open_page: Any, name: str, width: int, screenshot_di
 @page_names
 @widths
 def test_page_passes_axe(open_page: Any, axe_source: str, name: str, width: int) -> None:
-    visit = open_page(PAGES[name], width)
+    visit = open_page(PAGES[name], width, bypass_csp=True)
     visit.page.add_script_tag(content=axe_source)
     results = visit.page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
