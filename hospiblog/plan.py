@@ -47,6 +47,8 @@ class RenderJob:
     """Hash of every input of the bytes."""
     template: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
+    lazy: Mapping[str, Callable[[], Any]] = field(default_factory=dict)
+    """Context values made only when the page is rendered (a job left alone costs nothing)."""
     produce: Callable[[], bytes] | None = None
     """For outputs that are not templates: feeds, sitemap, static files."""
     url: str | None = None
@@ -95,12 +97,14 @@ class Planner:
                       self.site.built_at.date() if self.views.dev else "")
 
     def page(self, template: str, url: str, page: PageView, depends: str, *,
-             lastmod: datetime | None = None, sitemap: bool = True, **context: Any) -> None:
+             lastmod: datetime | None = None, sitemap: bool = True,
+             lazy: Mapping[str, Callable[[], Any]] | None = None, **context: Any) -> None:
         self.jobs.append(RenderJob(
             output=output_path(url),
             digest=digest(self.base_digest, template, url, depends),
             template=template,
             context={"site": self.site_view, "page": page, **context},
+            lazy=lazy or {},
             url=url if sitemap else None,
             lastmod=lastmod,
         ))
@@ -123,8 +127,9 @@ class Planner:
             view = self.page_view(kind, title, page_url, description, feeds, accent)
             self.page(template, page_url, view, f"{number}/{pages}|{_fingerprints(chunk)}",
                       lastmod=_newest(chunk),
-                      posts=[self.views.summary(post) for post in chunk],
-                      pagination=self.views.pagination(url, number, pages), **context)
+                      lazy={"posts": partial(self.views.summaries, chunk),
+                            "pagination": partial(self.views.pagination, url, number, pages)},
+                      **context)
 
 
 def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False) -> list[RenderJob]:
@@ -150,7 +155,7 @@ def _plan_posts(planner: Planner) -> None:
                                  summary.category.feeds, summary.category.color)
         planner.page("post.html", summary.url, view,
                      f"{post.fingerprint}|{_fingerprints(other for other in neighbours if other)}",
-                     lastmod=post.meta.updated or post.meta.date, post=views.post(post))
+                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)})
 
 
 def _plan_listings(planner: Planner) -> None:
@@ -190,7 +195,7 @@ def _plan_archive(planner: Planner) -> None:
     for year, posts in site.years:
         view = planner.page_view("year", str(year), year_url(year))
         planner.page("year.html", view.url, view, f"{year}|{_fingerprints(posts)}", lastmod=_newest(posts),
-                     year=year, posts=[views.summary(post) for post in posts], years=counts)
+                     year=year, lazy={"posts": partial(views.summaries, posts)}, years=counts)
 
 
 def _plan_feeds(planner: Planner) -> None:

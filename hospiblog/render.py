@@ -26,7 +26,8 @@ def render(job: RenderJob, environment: jinja2.Environment) -> OutputFile:
         return OutputFile(job.output, job.produce())
     assert job.template is not None
     try:
-        text = environment.get_template(job.template).render(job.context)
+        context = {**job.context, **{name: make() for name, make in job.lazy.items()}}
+        text = environment.get_template(job.template).render(context)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
             f"template syntax error: {error.message}",

@@ -153,6 +153,7 @@ def _check_collisions(posts: list[Post], config: SiteConfig, errors: list[Hospib
 def _image_sizes(posts: list[Post], lookup: StaticLookup,
                  errors: list[HospiblogError]) -> dict[str, tuple[int, int]]:
     sizes: dict[str, tuple[int, int]] = {}
+    missing: set[str] = set()
     for post in posts:
         wanted = [(image, line) for image, line in post.local_images]
         for key in ("image", "share_image"):
@@ -160,8 +161,11 @@ def _image_sizes(posts: list[Post], lookup: StaticLookup,
             if value:
                 wanted.append((value, post.meta.line_of(key) or 1))
         for image, line in wanted:
-            size = _image_size(image, lookup)
+            path = _url_path(image)
+            # Many posts share an image: each file is opened once.
+            size = sizes.get(path) or (None if path in missing else _image_size(image, lookup))
             if size is None:
+                missing.add(path)
                 errors.append(ContentError(
                     f"image not found: {image}",
                     location=SourceLocation(post.source_path, line),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -230,6 +233,9 @@ class ViewFactory:
             )
         return self._summaries[post.relative]
 
+    def summaries(self, posts: Sequence[Post]) -> list[PostSummary]:
+        return [self.summary(post) for post in posts]
+
     def post(self, post: Post) -> PostView:
         meta = post.meta
         previous = self.site.previous.get(post.relative)
@@ -253,7 +259,11 @@ class ViewFactory:
         """A date the way readers of the site's language write it ("22 novembre 2026")."""
         if isinstance(value, datetime):
             value = value.astimezone(self.config.zone).date()
-        return format_date(value, format="long", locale=self.config.language)
+        return format_date(value, format="long", locale=self._locale)
+
+    @functools.cached_property
+    def _locale(self) -> Locale:
+        return Locale.parse(self.config.language)
 
     def site_view(self) -> SiteView:
         config = self.config
@@ -276,12 +286,19 @@ class ViewFactory:
         )
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:
+        """Previous/next and a window of page numbers: first, last, two around the current one, gaps as "…"."""
+        shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+        links: list[Link] = []
+        for number in shown:
+            if links and number - int(links[-1].label) > 1:
+                links.append(Link("…", ""))
+            links.append(Link(str(number), paginated(url, number)))
         return Pagination(
             page=page,
             pages=pages,
             previous_url=paginated(url, page - 1) if page > 1 else None,
             next_url=paginated(url, page + 1) if page < pages else None,
-            links=tuple(Link(str(number), paginated(url, number)) for number in range(1, pages + 1)),
+            links=tuple(links),
         )
 
 

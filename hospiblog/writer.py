@@ -78,27 +78,70 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     """Renders what changed and publishes the output folder; raises BuildFailed on render errors."""
     clean_leftovers(output_dir)
     report = WriteReport()
-    changed = _render_changed(jobs, render_one, output_dir, manifest, report)
-    planned = {job.output for job in jobs}
-    stale = sorted(set(_existing_files(output_dir)) - planned)
-    report.removed = stale
-    report.written = sorted(changed)
-    if not changed and not stale and output_dir.is_dir():
-        return report
+    staging = _Staging(output_dir, in_place=in_place and output_dir.is_dir())
     try:
-        if in_place and output_dir.is_dir():
-            _write_in_place(changed, stale, output_dir)
-        else:
-            _write_and_swap(planned, changed, output_dir)
+        _render_changed(jobs, render_one, output_dir, manifest, report, staging)
+        planned = {job.output for job in jobs}
+        report.removed = sorted(_published_files(output_dir, manifest) - planned)
+        report.written = sorted(staging.written)
+        if report.written or report.removed or not output_dir.is_dir():
+            staging.commit(planned, report.removed)
+            _record(jobs, set(report.written), output_dir, manifest)
+        elif report.rendered:
+            manifest.save()  # files re-rendered to the same bytes: remember, so the next build skips them
     except OSError as error:
         raise _output_error(error, output_dir) from error
-    _record(jobs, changed, output_dir, manifest)
+    finally:
+        staging.discard()
     return report
 
 
+class _Staging:
+    """Where changed files go before publication.
+
+    A build writes them straight into a temporary tree beside the output (so memory does not
+    grow with the site) and swaps it in; serve keeps them in memory and replaces files in place.
+    """
+
+    def __init__(self, output_dir: Path, *, in_place: bool) -> None:
+        self.output_dir = output_dir
+        self.in_place = in_place
+        self.buffered: dict[str, bytes] = {}
+        self.written: list[str] = []
+        self.folder: Path | None = None
+
+    def add(self, relative: str, data: bytes) -> None:
+        self.written.append(relative)
+        if self.in_place:
+            self.buffered[relative] = data
+            return
+        _write_file(inside(self._folder(), relative), data)
+
+    def commit(self, planned: set[str], stale: list[str]) -> None:
+        if self.in_place:
+            _write_in_place(self.buffered, stale, self.output_dir)
+            return
+        folder = self._folder()
+        for relative in sorted(planned - set(self.written)):
+            _link_or_copy(inside(self.output_dir, relative), inside(folder, relative))
+        _swap(folder, self.output_dir)
+
+    def _folder(self) -> Path:
+        if self.folder is None:
+            self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = self.output_dir.with_name(f".{self.output_dir.name}.tmp-{os.getpid()}")
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir()
+        return self.folder
+
+    def discard(self) -> None:
+        """Removes the temporary tree (after a swap it holds the previous output)."""
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path,
-                    manifest: Manifest, report: WriteReport) -> dict[str, bytes]:
-    changed: dict[str, bytes] = {}
+                    manifest: Manifest, report: WriteReport, staging: _Staging) -> None:
     problems: dict[str, HospiblogError] = {}
     for job in jobs:
         live = inside(output_dir, job.output)
@@ -115,10 +158,16 @@ def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, outpu
             report.unchanged += 1
             _remember(manifest, job, live)
         else:
-            changed[job.output] = data
+            staging.add(job.output, data)
     if problems:
         raise BuildFailed(list(problems.values()))
-    return changed
+
+
+def _published_files(output_dir: Path, manifest: Manifest) -> set[str]:
+    """What the last build published: the manifest's list, or the folder's files when there is none."""
+    if manifest.entries:
+        return set(manifest.entries)
+    return set(_existing_files(output_dir))
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -136,7 +185,7 @@ def _remember(manifest: Manifest, job: RenderJob, path: Path) -> None:
         manifest.entries[job.output] = (job.digest, stat.st_size, stat.st_mtime_ns)
 
 
-def _record(jobs: Sequence[RenderJob], changed: dict[str, bytes], output_dir: Path, manifest: Manifest) -> None:
+def _record(jobs: Sequence[RenderJob], changed: set[str], output_dir: Path, manifest: Manifest) -> None:
     planned = {job.output for job in jobs}
     for key in list(manifest.entries):
         if key not in planned:
@@ -180,23 +229,6 @@ def _remove_empty_folders(root: Path) -> None:
         if folder != str(root) and not subfolders and not files:
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
-
-
-def _write_and_swap(planned: set[str], changed: dict[str, bytes], output_dir: Path) -> None:
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output_dir.with_name(f".{output_dir.name}.tmp-{os.getpid()}")
-    shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir()
-    try:
-        for relative in sorted(planned):
-            target = inside(temporary, relative)
-            if relative in changed:
-                _write_file(target, changed[relative])
-            else:
-                _link_or_copy(inside(output_dir, relative), target)
-        _swap(temporary, output_dir)
-    finally:
-        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
