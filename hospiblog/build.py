@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -15,12 +16,13 @@ from typing import Any, TypeVar
 from jinja2 import Environment
 
 from .cache import CACHE_DIR_NAME, FingerprintCache
+from .cards import load_card_settings, plan_cards, warm_card_cache
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.discover import discover
 from .content.parse import ParseSettings, parse_key, parse_post
 from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation, flatten
-from .model import Post, SourceFile
-from .plan import RenderJob, plan
+from .model import Post, Site, SourceFile
+from .plan import RenderJob, ShareCards, plan
 from .render import render
 from .site import assemble_site
 from .theme import Theme, load_theme, make_environment
@@ -116,6 +118,18 @@ class MemoryCache:
         self.entries = {key: value for key, value in self.entries.items() if key in keys}
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A site read and assembled, before anything is rendered."""
+
+    config: SiteConfig
+    theme: Theme
+    site: Site
+    parsed: tuple[Post, ...]
+    """Every parsed post, drafts and scheduled ones included."""
+    cache_root: Path
+
+
 class Pipeline:
     """Runs the stages of a build; keeps what can be reused between runs (serve keeps one alive)."""
 
@@ -126,15 +140,34 @@ class Pipeline:
         self.posts_cache: MemoryCache | FingerprintCache | None = None
         self.manifest: Manifest | None = None
         self._environment: tuple[str, Environment] | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     def run(self, *, now: datetime | None = None, in_place: bool = False) -> BuildReport:
         """One build; raises HospiblogError (BuildFailed for many) and leaves the output as it was."""
-        options = self.options
         config = load_config(self.site_dir)
         output_dir = resolve_output(config, self.output)
         report = BuildReport(output_dir)
         stages = _Stages(report)
+        loaded = self.load(config, stages, now=now)
+        config, theme, site, cache_root = loaded.config, loaded.theme, loaded.site, loaded.cache_root
+        cards = stages.run("cards", self._cards, config, theme, site, cache_root)
+        jobs = stages.run("plan", plan, site, config, theme, dev=self.options.dev, cards=cards)
+        environment = self._environment_for(theme, cache_root)
+        manifest = self._manifest_for(cache_root, output_dir)
+        report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir,
+                                  manifest, in_place=in_place)
+        _count(report, jobs, site.posts)
+        if config.allow_raw_html:
+            report.warnings.append(BuildWarning(
+                "allow_raw_html = true: raw HTML in articles is published without sanitising",
+                location=SourceLocation(config.source_path), hint="remove allow_raw_html unless you need it"))
+        return report
+
+    def load(self, config: SiteConfig, stages: _Stages, *, now: datetime | None = None) -> Loaded:
+        """Discovers, parses and assembles the site: everything a build, the social kit or a check needs."""
+        options = self.options
         cache_root = config.site_dir / CACHE_DIR_NAME
+        report = stages.report
         sources, errors = stages.run("discover", _discover, config)
         posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=self._posts_cache(cache_root),
                                          workers=options.workers, report=report)
@@ -148,17 +181,23 @@ class Pipeline:
             errors += failure.errors
         if errors:
             raise BuildFailed(flatten(errors))
-        jobs = stages.run("plan", plan, site, config, theme, dev=options.dev)
-        environment = self._environment_for(theme, cache_root)
-        manifest = self._manifest_for(cache_root, output_dir)
-        report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir,
-                                  manifest, in_place=in_place)
-        _count(report, jobs, site.posts)
-        if config.allow_raw_html:
-            report.warnings.append(BuildWarning(
-                "allow_raw_html = true: raw HTML in articles is published without sanitising",
-                location=SourceLocation(config.source_path), hint="remove allow_raw_html unless you need it"))
-        return report
+        return Loaded(config, theme, site, tuple(posts), cache_root)
+
+    def _cards(self, config: SiteConfig, theme: Theme, site: Site, cache_root: Path) -> ShareCards | None:
+        """Plans the share cards and draws the missing ones over the cores before the writer needs them."""
+        if not config.sharing.cards:
+            return None
+        settings = load_card_settings([layer.path for layer in theme.layers])
+        planned = tuple(plan_cards(site.posts, config, settings, static_lookup=theme.static_file))
+        cache_dir = cache_root / "cards" if self.options.use_cache else self._scratch_cards()
+        warm_card_cache([card.spec for card in planned], settings, cache_dir, workers=self.options.workers)
+        return ShareCards(settings, planned, cache_dir)
+
+    def _scratch_cards(self) -> Path:
+        """A cache folder for one uncached build, removed with the process."""
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="hospiblog-cards-")
+        return Path(self._scratch.name)
 
     def _posts_cache(self, cache_root: Path) -> MemoryCache | FingerprintCache | None:
         if self.posts_cache is None and self.options.use_cache:

@@ -261,6 +261,13 @@ def _validate(settings: CardSettings, chain: Sequence[Path]) -> None:
                 for size in settings.sizes if not 8 <= size.title_min <= size.title_max]
     problems += [f"sizes.{size.name}: title_align must be top, center or bottom"
                  for size in settings.sizes if size.title_align not in ("top", "center", "bottom")]
+    colours = {"text_color": settings.text_color, "site_color": settings.site_color,
+               "logo_background": settings.logo_background or "#ffffff",
+               "overlay_color": "#000000" if settings.overlay_color == "category" else settings.overlay_color}
+    problems += [f"{key} must be a colour written #rrggbb, not \"{value}\""
+                 for key, value in colours.items() if not re.fullmatch(r"#[0-9a-fA-F]{6}", value)]
+    if not 0 <= settings.overlay_opacity <= 1:
+        problems.append("overlay_opacity must be between 0 and 1")
     if settings.label_style not in ("pill", "plain"):
         problems.append("label_style must be \"pill\" or \"plain\"")
     if not 1 <= settings.jpeg_min_quality <= settings.jpeg_quality <= 95:
@@ -697,11 +704,19 @@ def file_digest(path: Path | None) -> str:
     return _file_digest_cached(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-def card_key(spec: CardSpec, settings: CardSettings) -> str:
-    """Hash of everything that affects a card's pixels: spec, settings, code, and the bytes of its files."""
+def settings_digest(settings: CardSettings) -> str:
+    """Hash of the card settings, the fonts' bytes and the drawing code (not of the folders they sit in).
+
+    Pages show the cards' sizes in their meta tags: add this to the digest of every page.
+    """
     portable = replace(settings, title_font=Path(file_digest(settings.title_font)),
                        text_font=Path(file_digest(settings.text_font)))
-    parts = (code_fingerprint(), repr(portable), spec.title, spec.label, spec.color, spec.organization,
+    return hashlib.blake2b(f"{code_fingerprint()}|{portable!r}".encode(), digest_size=16).hexdigest()
+
+
+def card_key(spec: CardSpec, settings: CardSettings) -> str:
+    """Hash of everything that affects a card's pixels: spec, settings, code, and the bytes of its files."""
+    parts = (settings_digest(settings), spec.title, spec.label, spec.color, spec.organization,
              spec.size, file_digest(spec.logo), file_digest(spec.background))
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
@@ -892,6 +907,6 @@ __all__ = [
     "CARD_SIZES", "SITE_CARD_OUTPUT", "CardLayout", "CardSettings", "CardSpec", "PlannedCard", "SizeSettings",
     "card_alt", "card_bytes", "card_key", "card_output_path", "draw_card", "draw_cards", "encode_jpeg",
     "fit_jpeg", "layout_card", "load_card_settings", "plan_cards", "post_card_images", "post_card_specs",
-    "post_share_images", "read_cached_card", "site_card_spec", "site_share_image", "store_card",
+    "post_share_images", "read_cached_card", "settings_digest", "site_card_spec", "site_share_image", "store_card",
     "warm_card_cache",
 ]

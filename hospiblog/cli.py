@@ -6,6 +6,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from . import __version__
@@ -18,6 +19,7 @@ EXAMPLES = """examples:
   hospiblog build ../blog -o /tmp/out build another site into another folder
   hospiblog build --drafts --future   preview drafts and scheduled articles
   hospiblog serve                     preview at http://127.0.0.1:8000/ while you write
+  hospiblog social --since 2026-11-01 texts and images to post on social networks
 """
 
 
@@ -46,7 +48,29 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="show drafts, labelled « Brouillon »")
     serve.add_argument("--future", action="store_true", help="show scheduled articles, labelled « Programmé »")
     serve.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    social = commands.add_parser("social", help="write the social kit: texts, images and scheduler CSV per post")
+    social.add_argument("posts", nargs="*", metavar="POST", help="slugs or files of the posts (default: all)")
+    social.add_argument("--site", dest="site_dir", default=".", type=Path, help="folder holding site.toml")
+    social.add_argument("--since", type=_date, help="only posts published on or after this day (YYYY-MM-DD)")
+    social.add_argument("-o", "--output", type=Path, help="output folder (default: social-kit)")
+    social.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it YYYY-MM-DD") from None
+
+
+def run_social(arguments: argparse.Namespace) -> int:
+    from .kit import make_kit
+
+    report = make_kit(arguments.site_dir, names=tuple(arguments.posts), since=arguments.since,
+                      output=arguments.output)
+    print(f"Social kit: {report.posts} posts, {len(report.files)} files → {report.output_dir}/")
+    return EXIT_OK
 
 
 def run_serve(arguments: argparse.Namespace) -> int:
@@ -73,7 +97,7 @@ def run_build(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "serve": run_serve}
+COMMANDS = {"build": run_build, "serve": run_serve, "social": run_social}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -113,6 +113,8 @@ class ChecksConfig:
 class SharingConfig:
     """How articles are shared on social networks."""
 
+    cards: bool = True
+    """Draw share card images for every post (off only for experiments: networks then show the post's image)."""
     utm: bool = True
     """Add utm_source / utm_medium / utm_campaign to shared links."""
     utm_medium: str = "social"
@@ -195,7 +197,7 @@ DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
     "news": {"slug": "actualites", "label": "Actualités et événements", "color": "#8a3b00"},
     "testimonials": {"slug": "temoignages", "label": "Témoignages", "color": "#6b2d7b"},
 }
-RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static"})
+RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards"})
 
 
 class _Reader:

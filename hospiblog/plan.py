@@ -7,18 +7,23 @@ same plan, so they give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import mimetypes
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+from .cards import CardSettings, PlannedCard, card_bytes, post_share_images, settings_digest, site_share_image
 from .config import SiteConfig
 from .feeds import FeedSpec, feed_specs, render_feed
 from .model import Post, Site
 from .security import render_headers_file
+from .seo import ArticleInfo, PageInfo, SeoView, ShareImage, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import (
@@ -76,6 +81,15 @@ def _newest(posts: Sequence[Post]) -> datetime | None:
     return max((post.meta.updated or post.meta.date for post in posts), default=None)
 
 
+@dataclass(frozen=True)
+class ShareCards:
+    """The share cards of this build: their settings, the cards to publish and where drawn cards are kept."""
+
+    settings: CardSettings
+    planned: tuple[PlannedCard, ...]
+    cache_dir: Path | None
+
+
 @dataclass
 class Planner:
     """Builds the list of jobs for one site."""
@@ -84,27 +98,57 @@ class Planner:
     config: SiteConfig
     theme: Theme
     views: ViewFactory
+    cards: ShareCards | None = None
     jobs: list[RenderJob] = field(default_factory=list)
     site_view: Any = None
+    logo: ShareImage | None = None
 
     def __post_init__(self) -> None:
         self.site_view = self.views.site_view()
+        logo = self.site_view.organization.logo
+        if logo is not None:
+            self.logo = ShareImage(logo.absolute_url, logo.width, logo.height, logo.alt, _media_type(logo.url))
 
-    @property
+    def share_images(self, post: Post | None) -> tuple[ShareImage, ...]:
+        """The images networks show for a page: its cards, else the post's own image."""
+        if self.cards is not None:
+            if post is None:
+                return (site_share_image(self.config, self.cards.settings),)
+            return post_share_images(post, self.config, self.cards.settings, image_sizes=self.site.image_sizes)
+        if post is not None and post.meta.image:
+            image = self.views.image(post.meta.image, post.meta.image_alt)
+            return (ShareImage(image.absolute_url, image.width, image.height, image.alt, _media_type(image.url)),)
+        return ()
+
+    def seo(self, page: PageView, post: Post | None = None) -> Callable[[], SeoView]:
+        info = PageInfo(page.kind, page.title, page.description, page.canonical_url, self.share_images(post))
+        article = None
+        if post is not None:
+            summary = self.views.summary(post)
+            author = summary.author
+            article = ArticleInfo(post, absolute(self.config.base_url, summary.category.url),
+                                  absolute(self.config.base_url, author.url) if author else "")
+        return partial(seo_view, self.config, info, article=article, logo=self.logo,
+                       home_label=self.theme.translate("home"))
+
+    @functools.cached_property
     def base_digest(self) -> str:
         # "now" matters only where scheduled posts are shown with a label (--future).
-        return digest(self.config.fingerprint, self.theme.digest, self.views.dev,
+        cards = settings_digest(self.cards.settings) if self.cards else "no cards"
+        return digest(self.config.fingerprint, self.theme.digest, self.views.dev, cards,
                       self.site.built_at.date() if self.views.dev else "")
 
     def page(self, template: str, url: str, page: PageView, depends: str, *,
              lastmod: datetime | None = None, sitemap: bool = True,
-             lazy: Mapping[str, Callable[[], Any]] | None = None, **context: Any) -> None:
+             lazy: Mapping[str, Callable[[], Any]] | None = None, post: Post | None = None,
+             **context: Any) -> None:
+        lazy = {"seo": self.seo(page, post), **(lazy or {})}
         self.jobs.append(RenderJob(
             output=output_path(url),
             digest=digest(self.base_digest, template, url, depends),
             template=template,
             context={"site": self.site_view, "page": page, **context},
-            lazy=lazy or {},
+            lazy=lazy,
             url=url if sitemap else None,
             lastmod=lastmod,
         ))
@@ -132,10 +176,12 @@ class Planner:
                       **context)
 
 
-def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False) -> list[RenderJob]:
-    """Every output of the site: pages, feeds, sitemap, robots.txt and static files."""
+def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
+         cards: ShareCards | None = None) -> list[RenderJob]:
+    """Every output of the site: pages, feeds, share cards, sitemap, robots.txt and static files."""
     views = ViewFactory(config, site, site.image_sizes, dev=dev)
-    planner = Planner(site, config, theme, views)
+    planner = Planner(site, config, theme, views, cards)
+    _plan_cards(planner)
     _plan_posts(planner)
     _plan_listings(planner)
     _plan_feeds(planner)
@@ -155,7 +201,7 @@ def _plan_posts(planner: Planner) -> None:
                                  summary.category.feeds, summary.category.color)
         planner.page("post.html", summary.url, view,
                      f"{post.fingerprint}|{_fingerprints(other for other in neighbours if other)}",
-                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)})
+                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post)
 
 
 def _plan_listings(planner: Planner) -> None:
@@ -219,6 +265,19 @@ def _plan_static(planner: Planner) -> None:
     for asset in planner.theme.assets.values():
         planner.jobs.append(RenderJob(output=asset.output, digest=digest("static", asset.digest),
                                       produce=asset.source.read_bytes, kind="static"))
+
+
+def _plan_cards(planner: Planner) -> None:
+    if planner.cards is None:
+        return
+    settings, cache_dir = planner.cards.settings, planner.cards.cache_dir
+    for card in planner.cards.planned:
+        planner.jobs.append(RenderJob(output=card.output, digest=digest("card", card.key),
+                                      produce=partial(card_bytes, card.spec, settings, cache_dir), kind="static"))
+
+
+def _media_type(url: str) -> str:
+    return mimetypes.guess_type(url)[0] or "image/jpeg"
 
 
 def _plan_category_stylesheet(planner: Planner) -> None:

@@ -68,6 +68,22 @@ class ArticleInfo:
     author_url: str = ""
 
 
+@dataclass(frozen=True)
+class SeoView:
+    """What ``partials/meta.html`` shows, as the template value ``seo``."""
+
+    meta_tags: tuple[MetaTag, ...]
+    json_ld: str
+    """Already escaped by :func:`script_safe_json`; the partial marks it safe."""
+
+
+def seo_view(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None = None,
+             logo: ShareImage | None = None, home_label: str | None = None) -> SeoView:
+    """The meta tags and JSON-LD of a page, for ``partials/meta.html``."""
+    return SeoView(tuple(meta_tags(config, page, article=article)),
+                   json_ld(config, page, article=article, logo=logo, home_label=home_label))
+
+
 def og_locale(language: str) -> str:
     """Open Graph locale of a language code: ``fr`` → ``fr_CH``."""
     base = language.split("-")[0].split("_")[0].lower()

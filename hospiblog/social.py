@@ -92,6 +92,8 @@ X_URL_LENGTH = 23
 """What X counts for any URL (t.co)."""
 LINK_IN_BIO = {"fr": "Lien en bio", "de": "Link in der Bio", "en": "Link in bio"}
 """What an Instagram caption says instead of a link, by language."""
+KIT_WORDS = {"fr": ("Lien", "Images"), "de": ("Link", "Bilder"), "en": ("Link", "Images")}
+"""The two labels of ``texts.txt``, by language."""
 NETWORK_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn", "x": "X",
                  "whatsapp": "WhatsApp", "email": "E-mail"}
 SCHEDULE_DATE_FORMAT = "%d/%m/%Y %H:%M"
@@ -405,35 +407,51 @@ def texts_json(post: Post, config: SiteConfig, entries: Sequence[KitEntry]) -> s
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def texts_txt(post: Post, entries: Sequence[KitEntry]) -> str:
-    """``texts.txt``: the same texts, to copy and paste."""
+def texts_txt(post: Post, entries: Sequence[KitEntry], language: str = "fr") -> str:
+    """``texts.txt``: the same texts, to copy and paste, with the length each network counts."""
+    link_word, images_word = KIT_WORDS.get(language, KIT_WORDS["en"])
     blocks = [post.meta.title, "=" * len(post.meta.title)]
     for entry in entries:
         limit = NETWORK_LIMITS[entry.network].characters
         blocks += ["", f"--- {NETWORK_NAMES[entry.network]} ({text_length(entry.text, entry.network)}/{limit}) ---",
-                   entry.text, "", f"Link: {entry.link}"]
+                   entry.text, "", f"{link_word} : {entry.link}" if language == "fr" else f"{link_word}: {entry.link}"]
         if entry.images:
-            blocks.append(f"Images: {', '.join(entry.images)}")
+            separator = " : " if language == "fr" else ": "
+            blocks.append(f"{images_word}{separator}{', '.join(entry.images)}")
     return "\n".join(blocks) + "\n"
 
 
 def schedule_rows(posts: Sequence[Post], config: SiteConfig, network: str) -> list[tuple[str, str, str]]:
     """Hootsuite bulk-composer rows for one network: (date, one-line message, link)."""
-    rows = []
-    for post in posts:
-        url = absolute(config.base_url, post_url(config.categories[post.meta.category].slug, post.meta.slug))
-        link = tracked_url(url, network, config.sharing)
-        override = _override(post, network)
-        if override is not None:
-            text = clean(_check_override(post, network, override))
-            # The editor's text may already hold the link; Hootsuite would add a second one.
-            if "http://" in text or "https://" in text or not fits(f"{text} {link}", network):
-                link = ""
-        else:
-            # Hootsuite joins message and link with a space.
-            text = clean(message(post, network, config, suffix=" " + link))
-        rows.append((schedule_time(post.meta.date, config), text, link))
-    return rows
+    return [(schedule_time(post.meta.date, config), *_schedule_message(post, config, network)) for post in posts]
+
+
+def _schedule_message(post: Post, config: SiteConfig, network: str) -> tuple[str, str]:
+    url = absolute(config.base_url, post_url(config.categories[post.meta.category].slug, post.meta.slug))
+    link = tracked_url(url, network, config.sharing)
+    override = _override(post, network)
+    if override is not None:
+        text = one_line(_check_override(post, network, override))
+        # The editor's text may already hold the link; Hootsuite would add a second one.
+        has_link = "http://" in text or "https://" in text
+        return text, "" if has_link or not fits(f"{text} {link}", network) else link
+    # Hootsuite joins message and link with a space; the one-line form is measured again.
+    text = shorten(one_line(message(post, network, config, suffix=" " + link)),
+                   lambda candidate: fits(f"{candidate} {link}", network),
+                   longest=NETWORK_LIMITS[network].characters)
+    return text, link
+
+
+def one_line(text: str) -> str:
+    """Paragraphs on one line: joined by a space after closing punctuation, by " – " otherwise."""
+    joined = ""
+    for paragraph in (clean(part) for part in text.split("\n\n")):
+        if not paragraph:
+            continue
+        if joined:
+            joined += " " if joined[-1] in ".!?…:»)" else " – "
+        joined += paragraph
+    return joined
 
 
 def schedule_csv(rows: Iterable[tuple[str, str, str]]) -> str:
@@ -459,7 +477,7 @@ def write_kit(posts: Sequence[Post], config: SiteConfig, output_dir: Path,
         entries = kit_entries(post, config, images)
         planned.update({folder / name: data for name, data in images.items()})
         planned[folder / "texts.json"] = texts_json(post, config, entries).encode("utf-8")
-        planned[folder / "texts.txt"] = texts_txt(post, entries).encode("utf-8")
+        planned[folder / "texts.txt"] = texts_txt(post, entries, _language(post, config)).encode("utf-8")
     for network in SCHEDULED_NETWORKS:
         planned[output_dir / f"schedule-{network}.csv"] = schedule_csv(schedule_rows(posts, config, network)).encode()
     for path, data in planned.items():

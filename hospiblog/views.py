@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from .config import AuthorConfig, CategoryConfig, SiteConfig
 from .model import Post, Site
+from .social import ShareLink, share_links
 from .urls import absolute, author_url, join_url, paginated, post_url, slugify, tag_url
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
@@ -112,6 +113,7 @@ class PostView:
     lang: str
     reviewed_by: str
     last_reviewed_display: str
+    share_links: tuple[ShareLink, ...] = ()
 
     def __getattr__(self, name: str) -> object:
         # Post pages use the summary's fields too (title, url, date…).
@@ -253,6 +255,8 @@ class ViewFactory:
             lang=meta.lang or self.config.language,
             reviewed_by=meta.reviewed_by or "",
             last_reviewed_display=self.date_text(meta.last_reviewed) if meta.last_reviewed else "",
+            share_links=tuple(share_links(self.summary(post).absolute_url, meta.title, meta.summary,
+                                          self.config.sharing)),
         )
 
     def date_text(self, value: date | datetime) -> str:

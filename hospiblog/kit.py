@@ -1,0 +1,42 @@
+"""``hospiblog social``: the social kit for the communication team, from the assembled site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .build import BuildReport, Pipeline, _Stages
+from .cache import CACHE_DIR_NAME
+from .cards import load_card_settings, post_card_images
+from .config import load_config
+from .errors import OutputError, SourceLocation
+from .social import select_posts, write_kit
+
+
+@dataclass(frozen=True)
+class KitReport:
+    """What the kit holds."""
+
+    posts: int
+    files: list[Path]
+    output_dir: Path
+
+
+def make_kit(site_dir: Path, *, names: tuple[str, ...] = (), since: date | None = None,
+             output: Path | None = None, now: datetime | None = None) -> KitReport:
+    """Writes texts, images and scheduler CSV files for the chosen published posts."""
+    config = load_config(site_dir)
+    pipeline = Pipeline(site_dir)
+    loaded = pipeline.load(config, _Stages(BuildReport(config.site_dir)), now=now or datetime.now(UTC))
+    posts = select_posts(loaded.site.posts, names, since)
+    output_dir = (output or config.site_dir / "social-kit").resolve()
+    if output_dir == config.site_dir or output_dir.is_relative_to(config.posts_dir):
+        raise OutputError(f"the social kit cannot be written to {output_dir}", location=SourceLocation(output_dir),
+                          hint="choose another folder with -o, e.g. -o social-kit")
+    settings = load_card_settings([layer.path for layer in loaded.theme.layers])
+    cache_dir = config.site_dir / CACHE_DIR_NAME / "cards"
+    images = {post.relative: post_card_images(post, config, settings, static_lookup=loaded.theme.static_file,
+                                              cache_dir=cache_dir) for post in posts}
+    files = write_kit(posts, config, output_dir, images)
+    return KitReport(len(posts), files, output_dir)

@@ -1,0 +1,253 @@
+"""Share cards drawn with the real Pillow: sizes, determinism, fitting titles, contrast and the cache."""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from hospiblog import cards
+from hospiblog.build import parse_all
+from hospiblog.cards import CardSettings, CardSpec
+from hospiblog.config import SiteConfig, load_config
+from hospiblog.content.discover import discover
+from hospiblog.errors import ConfigError
+from hospiblog.model import Site
+from hospiblog.site import assemble_site
+from hospiblog.theme import builtin_theme_dir, load_theme
+from tests.conftest import NOW, SiteMaker, post, write_image
+
+LONG_TITLE = ("Prévention des chutes chez les aînés : l’ergothérapeute du Val-Clair répond à « vos » questions "
+              "les plus fréquentes sur l'aménagement du domicile")
+SIZES = {"og": (1200, 630), "square": (1080, 1080), "story": (1080, 1920)}
+
+
+@pytest.fixture(scope="module")
+def settings() -> CardSettings:
+    return cards.load_card_settings([builtin_theme_dir()])
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("card-files")
+    logo = folder / "logo.png"
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    image.paste((11, 92, 173, 255), (8, 8, 56, 56))
+    image.save(logo)
+    photo = folder / "photo.jpg"
+    write_image(photo, (900, 600))
+    white = folder / "white.png"
+    Image.new("RGB", (400, 300), (255, 255, 255)).save(white)
+    noise = folder / "noise.png"
+    Image.frombytes("RGB", (1600, 900), random.Random(7).randbytes(1600 * 900 * 3)).save(noise)
+    return {"logo": logo, "photo": photo, "white": white, "noise": noise}
+
+
+def spec(files: dict[str, Path], size: str = "og", *, title: str = "Varices : quand consulter ?",
+         background: str | None = None) -> CardSpec:
+    return CardSpec(title=title, label="Médecine et soins", color="#0b5cad", organization="Hôpital du Val-Clair",
+                    logo=files["logo"], background=files[background] if background else None, size=size)
+
+
+def decoded(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("background", [None, "photo"])
+def test_every_card_has_its_exact_size_and_is_a_jpeg(settings: CardSettings, files: dict[str, Path], size: str,
+                                                      background: str | None) -> None:
+    image = decoded(cards.draw_card(spec(files, size, background=background), settings))
+    assert image.format == "JPEG" and image.mode == "RGB" and image.size == SIZES[size]
+
+
+def test_same_inputs_give_the_same_bytes(settings: CardSettings, files: dict[str, Path]) -> None:
+    card = spec(files, background="photo")
+    assert cards.draw_card(card, settings) == cards.draw_card(card, settings)
+    assert cards.draw_card(card, settings) != cards.draw_card(replace(card, title="Autre titre"), settings)
+
+
+def test_og_card_stays_under_300_kb_even_over_noise(settings: CardSettings, files: dict[str, Path]) -> None:
+    data = cards.draw_card(spec(files, title=LONG_TITLE, background="noise"), settings)
+    assert len(data) <= 300_000
+    assert decoded(data).size == (1200, 630)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("title", [LONG_TITLE, "Bien dormir", "Être bénévole à l'hôpital : Odette raconte",
+                                   "Oto-rhino-laryngologie-pédiatrique-et-cervico-faciale " * 3,
+                                   "« " + "très " * 80 + "»"])
+def test_title_never_leaves_its_box(settings: CardSettings, files: dict[str, Path], size: str, title: str) -> None:
+    layout = cards.layout_card(spec(files, size, title=title), settings)
+    left, top, right, bottom = layout.title_box
+    assert layout.title_lines and settings.size(size).title_min <= layout.title_size <= settings.size(size).title_max
+    for ink in layout.line_boxes:
+        assert left <= ink[0] and ink[2] <= right and top <= ink[1] and ink[3] <= bottom, (ink, layout.title_box)
+    assert left >= 0 and right <= layout.width and bottom < layout.footer_box[1]
+    assert layout.label_box is not None and layout.label_box[2] <= layout.width - settings.size(size).margin
+
+
+def test_long_french_title_is_shrunk_not_cut(settings: CardSettings, files: dict[str, Path]) -> None:
+    layout = cards.layout_card(spec(files, title=LONG_TITLE), settings)
+    assert not layout.truncated and layout.title_size < settings.size("og").title_max
+    assert " ".join(layout.title_lines) == cards.clean_text(LONG_TITLE)
+    assert "« vos »" in " ".join(layout.title_lines).replace("\u202f", " ") or "« vos »" in LONG_TITLE
+    short = cards.layout_card(spec(files, title="Bien dormir"), settings)
+    assert short.title_size == settings.size("og").title_max and short.title_lines == ("Bien dormir",)
+
+
+def test_words_stay_whole_when_a_smaller_size_allows(settings: CardSettings, files: dict[str, Path]) -> None:
+    layout = cards.layout_card(spec(files, "story", title=LONG_TITLE), settings)
+    assert set(" ".join(layout.title_lines).split(" ")) == set(cards.clean_text(LONG_TITLE).split(" "))
+
+
+def test_a_title_too_long_for_any_size_ends_with_an_ellipsis(settings: CardSettings, files: dict[str, Path]) -> None:
+    layout = cards.layout_card(spec(files, title="très " * 200), settings)
+    assert layout.truncated and layout.title_size == settings.size("og").title_min
+    assert layout.title_lines[-1].endswith("…")
+
+
+def test_white_text_keeps_aa_contrast_over_a_white_photo(settings: CardSettings, files: dict[str, Path]) -> None:
+    image = decoded(cards.draw_card(spec(files, background="white"), settings))
+    background = image.getpixel((5, 5))
+    assert isinstance(background, tuple)
+    assert cards.contrast_ratio((background[0], background[1], background[2]), (255, 255, 255)) >= 4.5
+
+
+def test_light_category_colour_is_darkened(settings: CardSettings, files: dict[str, Path]) -> None:
+    image = decoded(cards.draw_card(replace(spec(files), color="#ffe066"), settings))
+    pixel = image.getpixel((5, 5))
+    assert isinstance(pixel, tuple)
+    assert cards.contrast_ratio((pixel[0], pixel[1], pixel[2]), (255, 255, 255)) >= 4.5
+    assert cards.readable_background((11, 92, 173), (255, 255, 255)) == (11, 92, 173)
+
+
+def test_cache_hit_does_not_redraw(settings: CardSettings, files: dict[str, Path], tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    specs = [spec(files), spec(files, "square", background="photo")]
+    first = cards.draw_cards(specs, settings, tmp_path, workers=1)
+
+    def refuse(*_: object) -> bytes:
+        raise AssertionError("a cached card was drawn again")
+
+    monkeypatch.setattr(cards, "draw_card", refuse)
+    assert cards.draw_cards(specs, settings, tmp_path, workers=1) == first
+    assert cards.card_bytes(specs[0], settings, tmp_path) == first[cards.card_key(specs[0], settings)]
+    assert cards.warm_card_cache(specs, settings, tmp_path, workers=1) == 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "flipped"])
+def test_damaged_cache_entry_is_a_miss(settings: CardSettings, files: dict[str, Path], tmp_path: Path,
+                                       damage: str) -> None:
+    card = spec(files)
+    key = cards.card_key(card, settings)
+    good = cards.draw_cards([card], settings, tmp_path, workers=1)[key]
+    (entry,) = tmp_path.rglob(f"{key}.card")
+    raw = entry.read_bytes()
+    entry.write_bytes({"garbage": b"not a card", "truncated": raw[: len(raw) // 2], "empty": b"",
+                       "flipped": raw[:-10] + bytes(10)}[damage])
+    assert cards.read_cached_card(tmp_path, key) is None
+    assert cards.draw_cards([card], settings, tmp_path, workers=1)[key] == good
+    assert cards.read_cached_card(tmp_path, key) == good
+
+
+def test_serial_and_parallel_give_the_same_bytes(settings: CardSettings, files: dict[str, Path]) -> None:
+    specs = [spec(files, size, title=f"Article numéro {number} : un titre", background="photo" if number % 2 else None)
+             for number in range(6) for size in SIZES]
+    assert len(specs) > cards.PARALLEL_THRESHOLD
+    serial = cards.draw_cards(specs, settings, None, workers=1)
+    parallel = cards.draw_cards(specs, settings, None, workers=3)
+    assert serial == parallel and len(serial) == len(specs)
+
+
+def test_key_follows_file_bytes_and_settings(settings: CardSettings, files: dict[str, Path], tmp_path: Path) -> None:
+    photo = tmp_path / "photo.jpg"
+    write_image(photo, (300, 200))
+    card = replace(spec(files), background=photo)
+    before = cards.card_key(card, settings)
+    assert cards.card_key(card, settings) == before
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(photo)
+    assert cards.card_key(card, settings) != before
+    assert cards.card_key(card, replace(settings, overlay_opacity=0.9)) != cards.card_key(card, settings)
+    assert cards.card_key(replace(card, size="square"), settings) != cards.card_key(card, settings)
+
+
+def test_theme_card_toml_overrides_keys(tmp_path: Path) -> None:
+    child = tmp_path / "child"
+    (child / "cards").mkdir(parents=True)
+    (child / "cards" / "card.toml").write_text('label_style = "plain"\n[sizes.og]\ntitle_max = 50\n', "utf-8")
+    settings = cards.load_card_settings([child, builtin_theme_dir()])
+    assert settings.label_style == "plain" and settings.size("og").title_max == 50
+    assert settings.size("og").width == 1200 and settings.title_font.name == "NotoSans-Bold.ttf"
+    (child / "cards" / "card.toml").write_text('label_style = "plain"\ntitle_colour = "#fff"\n', "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        cards.load_card_settings([child, builtin_theme_dir()])
+    assert caught.value.location is not None and caught.value.location.line == 2
+    assert "title_colour" in caught.value.message
+
+
+def test_font_and_licence_are_shipped() -> None:
+    folder = builtin_theme_dir() / "cards"
+    assert (folder / "OFL.txt").read_text("utf-8").count("SIL OPEN FONT LICENSE Version 1.1") == 1
+    for name in ("NotoSans-Bold.ttf", "NotoSans-Regular.ttf"):
+        assert (folder / name).read_bytes()[:4] == b"\x00\x01\x00\x00"
+
+
+def test_output_paths() -> None:
+    assert cards.card_output_path("medecine", "varices", "og") == "cards/medecine/varices-og.jpg"
+    assert cards.card_output_path("medecine", "varices", "square") == "cards/medecine/varices-square.jpg"
+    assert cards.card_output_path("medecine", "varices", "story") == "cards/medecine/varices-story.jpg"
+
+
+def assembled(site_dir: Path) -> tuple[SiteConfig, Site, cards.StaticLookup]:
+    config = load_config(site_dir)
+    posts, errors = parse_all(discover(config), config, cache=None, workers=1)
+    assert not errors
+    theme = load_theme(config)
+    return config, assemble_site(posts, config, now=NOW, static_lookup=theme.static_file), theme.static_file
+
+
+def test_site_cards_from_real_posts(make_site: SiteMaker, settings: CardSettings, tmp_path: Path) -> None:
+    site_dir = make_site({
+        "posts/medicine/a.md": post("Varices : quand consulter ?", image="/images/photo.jpg", image_alt="Une photo"),
+        "posts/news/b.md": post("Portes ouvertes", share_image="/images/carte.png"),
+    })
+    write_image(site_dir / "static/images/photo.jpg", (800, 500))
+    write_image(site_dir / "static/images/carte.png", (1200, 630))
+    config, site, lookup = assembled(site_dir)
+    planned = cards.plan_cards(site.posts, config, settings, static_lookup=lookup)
+    assert sorted(card.output for card in planned) == [
+        "cards/actualites/portes-ouvertes-square.jpg", "cards/actualites/portes-ouvertes-story.jpg",
+        "cards/medecine/varices-quand-consulter-og.jpg", "cards/medecine/varices-quand-consulter-square.jpg",
+        "cards/medecine/varices-quand-consulter-story.jpg", "cards/site-og.jpg"]
+    varices = next(card for card in planned if card.output.endswith("consulter-og.jpg"))
+    assert varices.spec.background == site_dir / "static/images/photo.jpg"
+    assert varices.spec.logo == site_dir / "static/images/logo.png" and varices.spec.label == "Médecine et soins"
+    by_title = {p.meta.title: p for p in site.posts}
+    images = cards.post_share_images(by_title["Portes ouvertes"], config, settings, image_sizes=site.image_sizes)
+    assert [(image.url, image.width, image.media_type) for image in images] == [
+        ("https://blog.test.example/images/carte.png", 1200, "image/png"),
+        ("https://blog.test.example/cards/actualites/portes-ouvertes-square.jpg", 1080, "image/jpeg")]
+    kit = cards.post_card_images(by_title["Portes ouvertes"], config, settings, static_lookup=lookup,
+                                 cache_dir=tmp_path)
+    assert kit["og"] == (site_dir / "static/images/carte.png").read_bytes()
+    assert decoded(kit["story"]).size == (1080, 1920)
+
+
+def test_invalid_settings_are_reported(tmp_path: Path) -> None:
+    child = tmp_path / "child"
+    (child / "cards").mkdir(parents=True)
+    for text, message in (('site_color = "blue"\n', "site_color must be a colour"),
+                           ("jpeg_quality = 99\n", "jpeg_quality"),
+                           ('[sizes.og]\ntitle_min = 90\n', "title_min"),
+                           ('[sizes.og]\nwidth = "large"\n', "'sizes.og.width' must be int")):
+        (child / "cards" / "card.toml").write_text(text, "utf-8")
+        with pytest.raises(ConfigError) as caught:
+            cards.load_card_settings([child, builtin_theme_dir()])
+        assert message in caught.value.message
