@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import json
 import os
 import tempfile
 import time
@@ -16,7 +19,7 @@ from typing import Any, TypeVar
 from jinja2 import Environment
 
 from .cache import CACHE_DIR_NAME, FingerprintCache
-from .cards import load_card_settings, plan_cards, warm_card_cache
+from .cards import load_card_settings, plan_cards, settings_digest, warm_card_cache
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.discover import discover
 from .content.parse import ParseSettings, parse_key, parse_post
@@ -148,31 +151,44 @@ class Pipeline:
         output_dir = resolve_output(config, self.output)
         report = BuildReport(output_dir)
         stages = _Stages(report)
-        loaded = self.load(config, stages, now=now)
-        config, theme, site, cache_root = loaded.config, loaded.theme, loaded.site, loaded.cache_root
+        moment = now or datetime.now(UTC)
+        cache_root = config.site_dir / CACHE_DIR_NAME
+        sources, errors = stages.run("discover", _discover, config)
+        theme = stages.run("theme", load_theme, config)
+        snapshot = Snapshot.load(_manifest_path(cache_root, output_dir).with_suffix(".snapshot.json"))
+        key = self._inputs_key(config, theme, sources)
+        manifest = self._manifest_for(cache_root, output_dir)
+        if not errors and stages.run("unchanged", self._unchanged, snapshot, key, moment, manifest, output_dir):
+            report.posts, report.pages, report.feeds = snapshot.counts
+            return report
+        loaded = self.load(config, stages, now=moment, found=(sources, errors), theme=theme)
+        site = loaded.site
         cards = stages.run("cards", self._cards, config, theme, site, cache_root)
         jobs = stages.run("plan", plan, site, config, theme, dev=self.options.dev, cards=cards)
         environment = self._environment_for(theme, cache_root)
-        manifest = self._manifest_for(cache_root, output_dir)
         report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir,
                                   manifest, in_place=in_place)
         _count(report, jobs, site.posts)
+        if self.options.use_cache:
+            snapshot.record(key, _next_change(loaded.parsed, moment, self.options), report)
         if config.allow_raw_html:
             report.warnings.append(BuildWarning(
                 "allow_raw_html = true: raw HTML in articles is published without sanitising",
                 location=SourceLocation(config.source_path), hint="remove allow_raw_html unless you need it"))
         return report
 
-    def load(self, config: SiteConfig, stages: _Stages, *, now: datetime | None = None) -> Loaded:
+    def load(self, config: SiteConfig, stages: _Stages, *, now: datetime | None = None,
+             found: tuple[list[SourceFile], list[HospiblogError]] | None = None, theme: Theme | None = None) -> Loaded:
         """Discovers, parses and assembles the site: everything a build, the social kit or a check needs."""
         options = self.options
         cache_root = config.site_dir / CACHE_DIR_NAME
         report = stages.report
-        sources, errors = stages.run("discover", _discover, config)
+        sources, errors = found if found is not None else stages.run("discover", _discover, config)
+        errors = list(errors)
         posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=self._posts_cache(cache_root),
                                          workers=options.workers, report=report)
         errors += parse_errors
-        theme = stages.run("theme", load_theme, config)
+        theme = theme or stages.run("theme", load_theme, config)
         moment = now or datetime.now(UTC)
         try:
             site = stages.run("assemble", assemble_site, posts, config, now=moment, static_lookup=theme.static_file,
@@ -182,6 +198,24 @@ class Pipeline:
         if errors:
             raise BuildFailed(flatten(errors))
         return Loaded(config, theme, site, tuple(posts), cache_root)
+
+    def _inputs_key(self, config: SiteConfig, theme: Theme, sources: Sequence[SourceFile]) -> str:
+        """Hash of every input of a build: code, options, configuration, theme and every post's bytes."""
+        hasher = hashlib.blake2b(digest_size=16)
+        for part in (package_fingerprint(), repr(self.options), config.fingerprint, theme.digest):
+            hasher.update(part.encode() + b"\0")
+        if config.sharing.cards:
+            settings = load_card_settings([layer.path for layer in theme.layers])
+            hasher.update(settings_digest(settings).encode())
+        for source in sources:
+            hasher.update(f"{source.relative}\0{source.fingerprint}\0".encode())
+        return hasher.hexdigest()
+
+    def _unchanged(self, snapshot: Snapshot, key: str, now: datetime, manifest: Manifest, output_dir: Path) -> bool:
+        """True when nothing changed since the last build into this folder and its files are as it left them."""
+        if self.options.dev or not self.options.use_cache or not snapshot.matches(key, now):
+            return False
+        return manifest.all_current(output_dir)
 
     def _cards(self, config: SiteConfig, theme: Theme, site: Site, cache_root: Path) -> ShareCards | None:
         """Plans the share cards and draws the missing ones over the cores before the writer needs them."""
@@ -234,6 +268,55 @@ def build(
     """Builds the site in ``site_dir`` into its output folder; raises HospiblogError on problems."""
     options = BuildOptions(drafts=drafts, future=future, dev=dev, workers=workers, use_cache=use_cache)
     return Pipeline(site_dir, output=output, options=options).run(now=now)
+
+
+def _next_change(posts: Sequence[Post], now: datetime, options: BuildOptions) -> datetime | None:
+    """When a scheduled post becomes due, the site changes with no source changing."""
+    if options.future:
+        return None
+    due = [post.meta.date for post in posts if post.meta.date > now and (options.drafts or not post.meta.draft)]
+    return min(due, default=None)
+
+
+@dataclass
+class Snapshot:
+    """The inputs of the last successful build into an output folder, so an unchanged site is not rebuilt."""
+
+    path: Path
+    key: str = ""
+    next_change: datetime | None = None
+    counts: tuple[int, int, int] = (0, 0, 0)
+
+    @classmethod
+    def load(cls, path: Path) -> Snapshot:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            change = datetime.fromisoformat(data["next_change"]) if data["next_change"] else None
+            return cls(path, str(data["key"]), change, tuple(data["counts"]))  # type: ignore[arg-type]
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls(path)
+
+    def matches(self, key: str, now: datetime) -> bool:
+        return bool(self.key) and self.key == key and (self.next_change is None or now < self.next_change)
+
+    def record(self, key: str, next_change: datetime | None, report: BuildReport) -> None:
+        self.key, self.next_change = key, next_change
+        self.counts = (report.posts, report.pages, report.feeds)
+        data = {"key": key, "next_change": next_change.isoformat() if next_change else "", "counts": self.counts}
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".part")
+            temporary.write_text(json.dumps(data), "utf-8")
+            os.replace(temporary, self.path)
+
+
+@functools.cache
+def package_fingerprint() -> str:
+    """Hash of hospiblog's own code: a new version never reuses an old build's snapshot."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
 
 
 def _count(report: BuildReport, jobs: Sequence[RenderJob], posts: Sequence[Post]) -> None:

@@ -61,6 +61,19 @@ class Manifest:
             temporary.write_text(json.dumps({"version": MANIFEST_VERSION, "files": self.entries}), "utf-8")
             os.replace(temporary, self.path)
 
+    def all_current(self, output_dir: Path) -> bool:
+        """True when every file of the last build is still there, as it was written."""
+        if not self.entries:
+            return False
+        for relative, (_digest, size, mtime) in self.entries.items():
+            try:
+                stat = inside(output_dir, relative).stat()
+            except OSError:
+                return False
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+                return False
+        return True
+
     def is_current(self, job: RenderJob, file: Path) -> bool:
         """True when the published file is the one this job made last time."""
         entry = self.entries.get(job.output)

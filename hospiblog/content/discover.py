@@ -35,11 +35,13 @@ def discover(config: SiteConfig) -> list[SourceFile]:
             location=SourceLocation(root),
             hint="create posts/<category>/ and write articles there, e.g. with `hospiblog new`",
         )
+    if root.is_symlink():
+        _check_link(root, config)
     sources: list[SourceFile] = []
     errors: list[HospiblogError] = []
-    for path in _walk(root, config.site_dir):
+    for path, is_link in _walk(root):
         try:
-            sources.append(read_source(path, config))
+            sources.append(read_source(path, config, is_link=is_link))
         except ContentError as error:
             errors.append(error)
     if errors:
@@ -47,18 +49,23 @@ def discover(config: SiteConfig) -> list[SourceFile]:
     return sorted(sources, key=lambda source: source.relative)
 
 
-def _walk(root: Path, site_dir: Path) -> list[Path]:
-    found: list[Path] = []
-    for folder, subfolders, files in os.walk(root, followlinks=False):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        found.extend(Path(folder, name) for name in files if is_post_file(name))
+def _walk(root: Path) -> list[tuple[Path, bool]]:
+    """Post files under ``root`` with whether each is a symbolic link; linked folders are not entered."""
+    found: list[tuple[Path, bool]] = []
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif is_post_file(entry.name):
+                    found.append((Path(entry.path), entry.is_symlink()))
     return found
 
 
-def read_source(path: Path, config: SiteConfig) -> SourceFile:
-    """Reads one post file into a :class:`SourceFile`."""
-    relative_path = path.relative_to(config.site_dir)
-    relative = relative_path.as_posix()
+def _check_link(path: Path, config: SiteConfig) -> None:
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError) as error:
@@ -70,6 +77,14 @@ def read_source(path: Path, config: SiteConfig) -> SourceFile:
             location=SourceLocation(path),
             hint="copy the article into posts/ instead of linking to it",
         )
+
+
+def read_source(path: Path, config: SiteConfig, *, is_link: bool = True) -> SourceFile:
+    """Reads one post file into a :class:`SourceFile`; a link must stay inside the site."""
+    relative_path = path.relative_to(config.site_dir)
+    relative = relative_path.as_posix()
+    if is_link:
+        _check_link(path, config)
     parts = relative_path.parts
     folder_category = parts[1] if len(parts) > 2 else None
     try:
