@@ -23,7 +23,7 @@ from .finding import (
     summary_line,
     warnings_of,
 )
-from .rules import MEDICAL_CATEGORIES, RULES, RULES_BY_ID, TESTIMONIAL_CATEGORY, Rule, in_social_kit
+from .rules import MEDICAL_CATEGORIES, RULES, RULES_BY_ID, TESTIMONIAL_CATEGORY, Rule, in_social_kit, next_change
 from .runner import LEVEL_NAMES, rule_levels, run_checks
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "format_findings_json",
     "format_findings_text",
     "in_social_kit",
+    "next_change",
     "rule_levels",
     "run_checks",
     "summary_line",

@@ -176,28 +176,39 @@ def find_body_line(post: Post, matches: Callable[[str], bool]) -> int | None:
     return None
 
 
-def body_headings(post: Post) -> list[Heading]:
-    """The headings of the rendered body, in order."""
-    root = _html_root(post.content_html)
-    return [Heading(int(element.tag[1]), _text_of(element))
-            for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+@dataclass(frozen=True)
+class Outline:
+    """What the rules need from a rendered body: its headings and its images, in order."""
+
+    headings: tuple[Heading, ...]
+    images: tuple[tuple[str, str | None], ...]
+    """``(src, alt)``; alt is None when the attribute is missing."""
 
 
-def body_images(post: Post) -> list[tuple[str, str | None]]:
-    """``(src, alt)`` of every image of the rendered body; alt is None when the attribute is missing."""
-    root = _html_root(post.content_html)
-    return [(str(element.get("src", "")), _optional_text(element.get("alt")))
-            for element in root.iter("img")]
+_OUTLINES: dict[tuple[str, int], Outline] = {}
+_OUTLINES_MAX = 20_000
+"""Outlines kept between runs: serve checks the same, unchanged posts again at every rebuild."""
 
 
-@functools.lru_cache(maxsize=16)
-def _html_root(html: str) -> Any:
-    # Several rules read the same body; lxml is untyped, hence Any (kept inside this module).
-    return lxml.html.fragment_fromstring(html, create_parent="div")
+def body_outline(post: Post) -> Outline:
+    """The headings and images of the post's rendered body (parsing the HTML is most of the checks' time)."""
+    key = (post.fingerprint, hash(post.content_html))
+    outline = _OUTLINES.get(key)
+    if outline is None:
+        if len(_OUTLINES) >= _OUTLINES_MAX:
+            _OUTLINES.clear()  # a crude bound, enough for a cache refilled in one run
+        outline = _OUTLINES[key] = _outline(post.content_html)
+    return outline
 
 
-def _text_of(element: Any) -> str:
-    return str(element.text_content())
+def _outline(html: str) -> Outline:
+    if "<h" not in html and "<img" not in html:
+        return Outline((), ())
+    root: Any = lxml.html.fragment_fromstring(html, create_parent="div")  # lxml is untyped
+    headings = tuple(Heading(int(element.tag[1]), str(element.text_content()))
+                     for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+    images = tuple((str(element.get("src", "")), _optional_text(element.get("alt"))) for element in root.iter("img"))
+    return Outline(headings, images)
 
 
 def _optional_text(value: Any) -> str | None:

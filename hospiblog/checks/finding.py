@@ -43,7 +43,7 @@ class Finding(HospiblogError):
         """Findings are listed by file, then line, then rule."""
         location = self.location
         path = str(location.path) if location else ""
-        line = location.line or 0 if location else 0
+        line = (location.line or 0) if location else 0
         return (path, line, self.rule or "", self.message)
 
     def as_dict(self, base: Path | None = None) -> dict[str, object]:

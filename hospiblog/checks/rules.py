@@ -11,17 +11,18 @@ import calendar
 import difflib
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from ..config import SiteConfig
 from ..model import Post
 from ..urls import post_url
 from .context import (
     CheckContext,
+    Heading,
     Issue,
-    body_headings,
-    body_images,
+    body_outline,
     comparable,
     find_body_line,
     image_url_path,
@@ -101,8 +102,8 @@ def _not_online_in_time(post: Post, linked: Post, context: CheckContext) -> str 
     """
     if linked.meta.draft:
         return "is a draft"
-    goes_online = linked.meta.date
-    if goes_online.astimezone(context.config.zone).date() > context.today and goes_online > post.meta.date:
+    goes_online = linked.meta.date.astimezone(context.config.zone)
+    if goes_online.date() > context.today and goes_online > post.meta.date:
         return f"is scheduled for {goes_online:%Y-%m-%d %H:%M}, after this article"
     return None
 
@@ -172,7 +173,7 @@ def check_image_alt(post: Post, context: CheckContext) -> Iterator[Issue]:
     elif meta.image and _is_placeholder_alt(meta.image_alt):
         yield Issue(f"the alternative text \"{meta.image_alt}\" does not describe the image", _ALT_HINT,
                     meta.line_of("image_alt"))
-    for source, alt in body_images(post):
+    for source, alt in body_outline(post).images:
         if alt is None or not alt.strip():
             yield Issue(f"the image {source} has no alternative text", _BODY_ALT_HINT,
                         _image_line(post, source, empty_alt=True))
@@ -237,35 +238,36 @@ def check_summary_length(post: Post, context: CheckContext) -> Iterator[Issue]:
 
 def check_heading_order(post: Post, context: CheckContext) -> Iterator[Issue]:
     """A heading level skipped (## then ####), or a level-1 heading in the body (the title is the only one)."""
+    headings = body_outline(post).headings
     previous = 1  # the article's title is the page's h1
-    lines = _heading_lines(post)
-    for index, heading in enumerate(body_headings(post)):
-        line = lines[index] if index < len(lines) else post.body_line
+    for index, heading in enumerate(headings):
         if heading.level == 1:
             yield Issue(f"level-1 heading \"{heading.text}\" in the text: the title is the page's only one",
-                        "write it with ## (or make it the title); start the text's sections at ##", line)
+                        "write it with ## (or make it the title); start the text's sections at ##",
+                        _heading_line(post, headings, index))
         elif heading.level > previous + 1:
             yield Issue(f"heading \"{heading.text}\" (level {heading.level}) skips a level after level {previous}",
                         f"write it with {'#' * (previous + 1)}, or add the missing level above it; screen readers "
-                        "use heading levels to navigate", line)
+                        "use heading levels to navigate", _heading_line(post, headings, index))
         previous = heading.level
 
 
-def _heading_lines(post: Post) -> list[int]:
-    """The source line of each rendered heading, matched by its text (in order, each line used once)."""
+def _heading_line(post: Post, headings: tuple[Heading, ...], wanted: int) -> int:
+    """The source line of the ``wanted``-th rendered heading, matched by text (in order, each line used once).
+
+    Only called for a heading with a problem: reading the source is the costly part of the rule.
+    """
     available = source_headings(post)
-    lines: list[int] = []
-    for position, heading in enumerate(body_headings(post)):
-        wanted = comparable(heading.text)
-        match = next((entry for entry in available if wanted and wanted in entry[1]), None)
+    line = post.body_line
+    for position, heading in enumerate(headings[: wanted + 1]):
+        text = comparable(heading.text)
+        match = next((entry for entry in available if text and text in entry[1]), None)
         if match is None and position < len(available):
             match = available[0]  # a heading written in raw HTML or underlined: take the next one in order
-        if match is None:
-            lines.append(post.body_line)
-            continue
-        available.remove(match)
-        lines.append(match[0])
-    return lines
+        if match is not None:
+            available.remove(match)
+        line = match[0] if match is not None else post.body_line
+    return line
 
 
 # -- health information -------------------------------------------------------------------------------------------
@@ -299,6 +301,31 @@ def months_before(day: date, months: int) -> date:
     year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
     month = month_index + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` months later (the month's last day when it is shorter)."""
+    return months_before(day, -months)
+
+
+def next_change(posts: Iterable[Post], config: SiteConfig, *, today: date) -> datetime | None:
+    """The next local midnight at which a date-based rule (consents, reviews) gives other findings.
+
+    A build that skips an unchanged site must not skip that day: a consent that expires changes
+    nothing in the sources. (Scheduled posts are the build's own business.)
+    """
+    days = [day for post in posts for day in _change_days(post, config) if day > today]
+    return datetime.combine(min(days), time(0, 0), tzinfo=config.zone) if days else None
+
+
+def _change_days(post: Post, config: SiteConfig) -> list[date]:
+    days: list[date] = []
+    consent = post.meta.consent
+    if consent is not None and consent.expires is not None:
+        days += [consent.expires - timedelta(days=CONSENT_WARNING_DAYS - 1), consent.expires + timedelta(days=1)]
+    if post.meta.last_reviewed is not None:
+        days.append(months_after(post.meta.last_reviewed, config.checks.review_max_months) + timedelta(days=1))
+    return days
 
 
 def check_testimonial_consent(post: Post, context: CheckContext) -> Iterator[Issue]:

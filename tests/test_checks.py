@@ -1,0 +1,437 @@
+"""The content rules: for each, a file that triggers it and one that does not, through the real parse."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+from PIL import Image
+
+from hospiblog.build import parse_all
+from hospiblog.checks import (
+    RULES,
+    RULES_BY_ID,
+    Finding,
+    format_findings_json,
+    in_social_kit,
+    next_change,
+    run_checks,
+    summary_line,
+)
+from hospiblog.checks.command import check_site
+from hospiblog.checks.context import make_context
+from hospiblog.checks.rules import check_image_alt, months_before
+from hospiblog.config import load_config
+from hospiblog.content.discover import discover
+from hospiblog.errors import BuildFailed, SourceLocation
+from hospiblog.theme import load_theme
+from tests.conftest import NOW, REPO, SITE_TOML, SiteMaker, post
+
+TODAY = NOW.date()  # 2026-11-22
+SUMMARY = "Un résumé."
+CONSENT = "\n  given: 2026-09-01\n  scope: [web, social]"
+
+
+def article(title: str = "Un article", date: str = "2026-10-01", body: str = "Un texte.", **fields: str) -> str:
+    """A post with a summary, so that only the rule under test speaks."""
+    return post(title, date, body, **{"summary": SUMMARY, **fields})
+
+
+def check(make_site: SiteMaker, files: dict[str, str | bytes], *, settings: str = "", today: date = TODAY,
+          preview: bool = False) -> list[Finding]:
+    site = make_site(files, SITE_TOML + settings)
+    config = load_config(site)
+    posts, errors = parse_all(discover(config), config, cache=None, workers=1)
+    theme = load_theme(config)
+    return run_checks(posts, config, static_lookup=theme.static_file, today=today, unparsed=errors,
+                      preview=preview)
+
+
+def found(findings: list[Finding], rule: str | None = None) -> list[tuple[str, int | None, str, str]]:
+    """(file name, line, level, rule) of each finding, of one rule when given."""
+    return [(Path(f.location.path).name, f.location.line, f.level, f.rule or "")  # type: ignore[union-attr]
+            for f in findings if rule is None or f.rule == rule]
+
+
+def png(size: tuple[int, int] = (40, 30), *, noisy: bool = False) -> bytes:
+    # Noise does not compress: a heavy file of a known size.
+    picture = (Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) if noisy
+               else Image.new("RGB", size, (40, 90, 160)))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# -- the table and the findings -----------------------------------------------------------------------------------
+
+
+def test_every_rule_has_a_kebab_case_id_a_level_and_a_description() -> None:
+    assert len(RULES_BY_ID) == len(RULES)
+    for rule in RULES:
+        assert rule.id == rule.id.lower() and " " not in rule.id and "_" not in rule.id
+        assert rule.level in ("error", "warning") and rule.description and "\n" not in rule.description
+
+
+def test_a_finding_prints_compiler_style_and_survives_pickling() -> None:
+    finding = Finding("the article has no summary", level="warning", rule="summary-missing",
+                      location=SourceLocation(Path("/site/posts/news/a.md"), 2), hint="add `summary:`")
+    assert finding.format(Path("/site")) == ("posts/news/a.md:2: warning: the article has no summary "
+                                             "[summary-missing]\n    how to fix: add `summary:`")
+    copy = pickle.loads(pickle.dumps(finding))
+    assert (copy.level, copy.rule, copy.location, copy.hint) == ("warning", "summary-missing", finding.location,
+                                                                 "add `summary:`")
+
+
+def test_json_and_summary_line() -> None:
+    where = SourceLocation(Path("/site/posts/news/a.md"), 3)
+    findings = [Finding("m1", level="error", rule="r1", location=where, hint="h1"),
+                Finding("m2", level="warning", rule="r2", location=where),
+                Finding("m3", level="warning", rule="r3", location=where)]
+    data = json.loads(format_findings_json(findings, Path("/site")))
+    assert data[0] == {"path": "posts/news/a.md", "line": 3, "level": "error", "rule": "r1", "message": "m1",
+                       "hint": "h1"}
+    assert [item["level"] for item in data] == ["error", "warning", "warning"]
+    assert summary_line(findings) == "1 error, 2 warnings"
+    assert summary_line([]) == "0 errors, 0 warnings"
+
+
+def test_findings_are_sorted_by_path_then_line(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/b.md": post("B" * 80),
+        "posts/news/a.md": post("Titre", body="## Un\n\n#### Deux"),
+    })
+    assert found(findings) == [("a.md", 2, "warning", "summary-missing"), ("a.md", 7, "warning", "heading-order"),
+                               ("b.md", 2, "warning", "summary-missing"), ("b.md", 2, "warning", "title-length")]
+
+
+# -- front matter -------------------------------------------------------------------------------------------------
+
+
+def test_parse_errors_pass_through_as_front_matter_errors(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/bad.md": article("Titre", categroy="news"),
+        "posts/news/good.md": article("Autre titre"),
+    })
+    assert found(findings) == [("bad.md", 5, "error", "front-matter")]
+    assert findings[0].hint == "did you mean 'category'?"
+
+
+def test_grouped_parse_errors_are_each_a_finding(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/news/bad.md": article("Titre", draft="peut-être", tags="{a: 1}")})
+    assert sorted(found(findings)) == [("bad.md", 5, "error", "front-matter"), ("bad.md", 6, "error", "front-matter")]
+
+
+# -- links and cross-references -----------------------------------------------------------------------------------
+
+
+def test_broken_link_to_a_missing_file_suggests_the_closest(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/a.md": article("A", body="Texte.\n\n[voir](../prevention/bien-dormr.md)"),
+        "posts/news/ok.md": article("Ok", body="[voir](../prevention/bien-dormir.md)"),
+        "posts/prevention/bien-dormir.md": article("Bien dormir", reviewed_by="X", last_reviewed="2026-09-01"),
+    })
+    assert found(findings) == [("a.md", 8, "error", "broken-link")]
+    assert findings[0].message == "link to posts/prevention/bien-dormr.md: that article does not exist"
+    assert findings[0].hint == "did you mean ../prevention/bien-dormir.md?"
+
+
+def test_broken_link_to_drafts_and_later_articles(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/published.md": article("Publié", "2026-10-01", body="[a](draft.md) [b](later.md)"),
+        "posts/news/draft.md": article("Brouillon", draft="true", body="[c](other-draft.md)"),
+        "posts/news/other-draft.md": article("Autre brouillon", draft="true"),
+        "posts/news/later.md": article("Plus tard", "2027-03-01"),
+        "posts/news/scheduled.md": article("Programmé", "2027-04-01", body="[d](later.md)"),
+        "posts/news/old.md": article("Ancien", "2025-01-01", body="[e](published.md)"),
+    })
+    assert found(findings) == [("draft.md", 7, "warning", "broken-link"), ("published.md", 6, "error", "broken-link"),
+                               ("published.md", 6, "error", "broken-link")]
+    assert sorted(f.message for f in findings if f.level == "error") == [
+        "link to posts/news/draft.md: that article is a draft",
+        "link to posts/news/later.md: that article is scheduled for 2027-03-01 00:00, after this article"]
+
+
+def test_a_preview_build_accepts_links_to_drafts(make_site: SiteMaker) -> None:
+    files: dict[str, str | bytes] = {"posts/news/a.md": article("A", body="[b](b.md) [c](nulle-part.md)"),
+                                     "posts/news/b.md": article("B", draft="true")}
+    assert [f.level for f in check(make_site, files, preview=True)] == ["warning", "error"]
+
+
+def test_a_link_to_a_file_that_does_not_parse_is_reported_once(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/a.md": article("A", body="[b](b.md)"),
+        "posts/news/b.md": article("B", dat="2026-01-01"),
+    })
+    assert found(findings) == [("b.md", 5, "error", "front-matter")]
+
+
+def test_unknown_author(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/news/a.md": article("A", author="cmarti"),
+                                 "posts/news/b.md": article("B", author="cmartin")})
+    assert found(findings) == [("a.md", 5, "error", "unknown-author")]
+    assert findings[0].hint == "did you mean 'cmartin'? use one of the authors of site.toml: cmartin"
+
+
+def test_duplicate_url_names_the_other_file(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/news/a.md": article("Même titre"), "posts/news/b.md": article("Même titre !"),
+                                 "posts/medicine/c.md": article("Même titre", reviewed_by="X",
+                                                                last_reviewed="2026-01-01")})
+    assert found(findings) == [("a.md", 2, "error", "duplicate-url"), ("b.md", 2, "error", "duplicate-url")]
+    assert findings[0].message == "this article and posts/news/b.md would both be published at /actualites/meme-titre/"
+
+
+# -- images -------------------------------------------------------------------------------------------------------
+
+
+def test_missing_and_unreadable_images(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/a.md": article("A", image="/images/absente.jpg", image_alt="Une salle d'attente",
+                                   body="Texte.\n\n![Un schéma](/images/schema.png)\n\n![Un plan](/images/plan.jpg)"),
+        "posts/news/b.md": article("B", image="images/logo.png", image_alt="Le logo",
+                                   share_image="/images/carte.png"),
+        "static/images/plan.jpg": b"not an image",
+        "static/images/carte.png": png(),
+    })
+    assert found(findings) == [("a.md", 5, "error", "missing-image"), ("a.md", 10, "error", "missing-image"),
+                               ("a.md", 12, "error", "missing-image")]
+    assert [f.message for f in findings] == ["image not found: /images/absente.jpg",
+                                             "image not found: /images/schema.png",
+                                             "image cannot be read: /images/plan.jpg"]
+
+
+def test_image_too_large(make_site: SiteMaker) -> None:
+    files: dict[str, str | bytes] = {
+        "posts/news/a.md": article("A", image="/images/lourde.png", image_alt="Un paysage"),
+        "posts/news/b.md": article("B", body="![Un schéma](/images/legere.png)"),
+        "static/images/lourde.png": png((160, 160), noisy=True),
+        "static/images/legere.png": png(),
+    }
+    findings = check(make_site, files, settings="\n[checks]\nimage_max_kb = 50\n")
+    assert found(findings) == [("a.md", 5, "warning", "image-too-large")]
+    assert findings[0].message == "image /images/lourde.png weighs 75 KB, more than 50 KB"
+    assert check(make_site, files) == []
+
+
+def test_image_alt_empty_or_a_file_name(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/a.md": article("A", body="Texte.\n\n![Le logo](/images/logo.png)\n\n![](/images/logo.png)"),
+        "posts/news/b.md": article("B", image="/images/logo.png", image_alt="logo.png"),
+        "posts/news/c.md": article("C", image="/images/logo.png", image_alt="Le logo de l'hôpital",
+                                   body="![Le logo](/images/logo.png)"),
+    })
+    assert found(findings) == [("a.md", 10, "error", "image-alt"), ("b.md", 6, "error", "image-alt")]
+
+
+def test_image_alt_also_checks_the_hero_image(make_site: SiteMaker) -> None:
+    # parse already refuses `image:` without `image_alt:`; the rule still guards posts made otherwise.
+    site = make_site({"posts/news/a.md": article("A", image="/images/logo.png", image_alt="Le logo")})
+    config = load_config(site)
+    (parsed,), _ = parse_all(discover(config), config, cache=None, workers=1)
+    context = make_context([parsed], config, static_lookup=load_theme(config).static_file, today=TODAY)
+    assert list(check_image_alt(parsed, context)) == []
+    stripped = replace(parsed, meta=replace(parsed.meta, image_alt=""))
+    (issue,) = check_image_alt(stripped, context)
+    assert issue.message == "the image has no alternative text (image_alt)" and issue.line == 5
+
+
+# -- text ---------------------------------------------------------------------------------------------------------
+
+
+def test_title_length(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/news/a.md": article("Un titre " * 8), "posts/news/b.md": article("Court")})
+    assert found(findings) == [("a.md", 2, "warning", "title-length")]
+    assert findings[0].message == "the title has 71 characters, more than 70: too long for a share card"
+
+
+def test_summary_missing_and_too_long(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/a.md": post("A"),
+        "posts/news/b.md": post("B", summary='""'),
+        "posts/news/c.md": post("C", summary="x" * 161),
+        "posts/news/d.md": post("D", summary="x" * 160),
+    })
+    assert found(findings) == [("a.md", 2, "warning", "summary-missing"), ("b.md", 4, "warning", "summary-missing"),
+                               ("c.md", 4, "warning", "summary-length")]
+
+
+def test_heading_order(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/news/a.md": article("A", body="""\
+            Intro.
+
+            ## Avant : « la veille »
+
+            #### Quoi *apporter* ?
+
+            ```
+            # pas un titre
+            ```
+
+            # Un second titre
+            """),
+        "posts/news/b.md": article("B", body="[TOC]\n\n## Un\n\n### Deux\n\n#### Trois\n\n## Quatre"),
+        "posts/news/c.md": article("C", body="### Trop bas d'emblée"),
+    })
+    assert found(findings) == [("a.md", 10, "warning", "heading-order"), ("a.md", 16, "warning", "heading-order"),
+                               ("c.md", 6, "warning", "heading-order")]
+    assert findings[0].message == "heading \"Quoi apporter\u202f?\" (level 4) skips a level after level 2"
+
+
+# -- health information -------------------------------------------------------------------------------------------
+
+
+def test_medical_review(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/medicine/a.md": article("A"),
+        "posts/prevention/b.md": article("B", reviewed_by='"Dr Jean Dupont"'),
+        "posts/prevention/c.md": article("C", reviewed_by='"Dr Jean Dupont"', last_reviewed="2026-10-01"),
+        "posts/news/d.md": article("D"),
+    })
+    assert found(findings) == [("a.md", 2, "warning", "medical-review"), ("b.md", 5, "warning", "medical-review")]
+    assert [f.message for f in findings] == ["medical article without reviewed_by and last_reviewed",
+                                             "medical article without last_reviewed"]
+
+
+def test_review_outdated(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/medicine/a.md": article("A", reviewed_by="X", last_reviewed="2024-11-21"),
+        "posts/medicine/b.md": article("B", reviewed_by="X", last_reviewed="2024-11-22"),
+    })
+    assert found(findings) == [("a.md", 6, "warning", "review-outdated")]
+    short = check(make_site, {}, settings="\n[checks]\nreview_max_months = 6\n")
+    assert len(found(short, "review-outdated")) == 2
+
+
+def test_months_before_keeps_the_day_or_takes_the_months_last() -> None:
+    assert months_before(date(2026, 11, 22), 24) == date(2024, 11, 22)
+    assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert months_before(date(2028, 2, 29), 12) == date(2027, 2, 28)
+    assert months_before(date(2026, 1, 15), 13) == date(2024, 12, 15)
+
+
+def test_next_change_is_the_day_a_consent_or_review_rule_speaks(make_site: SiteMaker) -> None:
+    site = make_site({
+        "posts/testimonials/a.md": article("A", consent=CONSENT + "\n  expires: 2027-03-10"),
+        "posts/medicine/b.md": article("B", reviewed_by="X", last_reviewed="2025-01-31"),
+    })
+    config = load_config(site)
+    posts, _ = parse_all(discover(config), config, cache=None, workers=1)
+    zone = config.zone
+    assert next_change(posts, config, today=TODAY) == datetime(2027, 2, 1, tzinfo=zone)  # review outdated
+    assert next_change(posts, config, today=date(2027, 2, 1)) == datetime(2027, 2, 9, tzinfo=zone)  # expiring
+    assert next_change(posts, config, today=date(2027, 2, 9)) == datetime(2027, 3, 11, tzinfo=zone)  # expired
+    assert next_change(posts, config, today=date(2027, 3, 11)) is None
+    for day, rules in ((date(2027, 1, 31), set()), (date(2027, 2, 1), {"review-outdated"}),
+                       (date(2027, 2, 9), {"review-outdated", "consent-expiring"}),
+                       (date(2027, 3, 11), {"review-outdated", "consent-expired"})):
+        found_rules = {f.rule for f in run_checks(posts, config, static_lookup=lambda _: None, today=day)}
+        assert found_rules == rules, day
+
+
+def test_testimonial_consent(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/testimonials/a.md": article("A"),
+        "posts/testimonials/b.md": article("B", consent="\n  given: 2026-09-01\n  scope: [print]"),
+        "posts/testimonials/c.md": article("C", consent="\n  given: 2026-10-05\n  scope: [web]", social="{}"),
+        "posts/testimonials/d.md": article("D", consent=CONSENT),
+        "posts/news/e.md": article("E"),
+    })
+    assert found(findings) == [("a.md", 2, "error", "testimonial-consent"), ("b.md", 5, "error", "consent-social"),
+                               ("b.md", 5, "error", "testimonial-consent"), ("c.md", 5, "error", "testimonial-consent")]
+    assert findings[2].message == "the consent covers print, not the web"
+    assert findings[3].message == "the consent was given on 2026-10-05, after the article's date 2026-10-01"
+
+
+def test_consent_expired_and_expiring(make_site: SiteMaker) -> None:
+    findings = check(make_site, {
+        "posts/testimonials/a.md": article("A", consent=CONSENT + "\n  expires: 2026-11-21"),
+        "posts/testimonials/b.md": article("B", consent=CONSENT + "\n  expires: 2026-11-22"),
+        "posts/testimonials/c.md": article("C", consent=CONSENT + "\n  expires: 2026-12-22"),
+    })
+    assert found(findings) == [("a.md", 5, "error", "consent-expired"), ("b.md", 5, "warning", "consent-expiring")]
+
+
+def test_consent_social(make_site: SiteMaker) -> None:
+    web_only = "\n  given: 2026-09-01\n  scope: [web]"
+    findings = check(make_site, {
+        "posts/testimonials/a.md": article("A", consent=web_only),
+        "posts/testimonials/b.md": article("B", consent=web_only, social='\n  x: "Le récit de B"'),
+        "posts/testimonials/c.md": article("C", consent=web_only, social="{}"),
+        "posts/testimonials/d.md": article("D", consent=CONSENT, social='\n  x: "Le récit de D"'),
+    })
+    assert found(findings) == [("a.md", 5, "error", "consent-social"), ("b.md", 8, "error", "consent-social")]
+
+
+def test_in_social_kit_unless_social_is_empty(make_site: SiteMaker) -> None:
+    site = make_site({"posts/news/a.md": article("A"), "posts/news/b.md": article("B", social="{}"),
+                      "posts/news/c.md": article("C", social='\n  x: "Texte"')})
+    config = load_config(site)
+    posts, _ = parse_all(discover(config), config, cache=None, workers=1)
+    assert {p.meta.title: in_social_kit(p) for p in posts} == {"A": True, "B": False, "C": True}
+
+
+# -- levels: site.toml and drafts -------------------------------------------------------------------------------
+
+
+def test_site_toml_turns_rules_off_or_up(make_site: SiteMaker) -> None:
+    files: dict[str, str | bytes] = {"posts/news/a.md": post("A", body="## Un\n\n#### Deux")}
+    findings = check(make_site, files, settings='\n[checks.rules]\nsummary-missing = "off"\n'
+                                                '"heading-order" = "error"\n')
+    assert found(findings) == [("a.md", 7, "error", "heading-order")]
+
+
+def test_unknown_rules_and_levels_in_site_toml(make_site: SiteMaker) -> None:
+    settings = '\n[checks.rules]\ntitel-length = "off"\nsummary-missing = "warn"\nfront-matter = "off"\n'
+    findings = check(make_site, {"posts/news/a.md": article("A")}, settings=settings)
+    lines = SITE_TOML.count("\n")
+    assert found(findings) == [("site.toml", lines + 3, "error", "checks-config"),
+                               ("site.toml", lines + 4, "error", "checks-config"),
+                               ("site.toml", lines + 5, "error", "checks-config")]
+    assert [(f.message, f.hint) for f in findings] == [
+        ("unknown rule 'titel-length' in [checks.rules]", "did you mean 'title-length'?"),
+        ("'warn' is not a level for rule 'summary-missing'", "did you mean 'warning'?"),
+        ("the level of rule 'front-matter' cannot be changed",
+         "remove this line: an article with this problem cannot be built at all")]
+
+
+def test_errors_of_a_draft_are_warnings(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/testimonials/a.md": article("A", draft="true"),
+                                 "posts/testimonials/b.md": article("B", "2027-01-01")})
+    assert found(findings) == [("a.md", 2, "warning", "testimonial-consent"),
+                               ("b.md", 2, "error", "testimonial-consent")]
+    assert findings[0].hint and findings[0].hint.endswith("an error once it is published)")
+
+
+# -- whole sites --------------------------------------------------------------------------------------------------
+
+
+def test_check_site_reports_unreadable_files_and_rules(make_site: SiteMaker) -> None:
+    site = make_site({"posts/news/latin1.md": "---\ntitle: Caf\xe9\n".encode("latin-1"),
+                      "posts/news/a.md": post("A")})
+    findings = check_site(site, today=TODAY, use_cache=False)
+    assert found(findings) == [("a.md", 2, "warning", "summary-missing"), ("latin1.md", 2, "error", "front-matter")]
+
+
+def test_check_site_raises_for_a_broken_site_toml(make_site: SiteMaker) -> None:
+    site = make_site({}, config=SITE_TOML + "\nposts_per_page = 0\nfeed_size = 0\n")
+    try:
+        check_site(site, today=TODAY, use_cache=False)
+    except BuildFailed as failure:
+        assert len(failure.errors) == 2
+    else:
+        raise AssertionError("a broken site.toml must stop the check")
+
+
+def test_the_demo_site_has_no_finding_with_every_rule_on() -> None:
+    config = load_config(REPO)
+    config = replace(config, checks=replace(config.checks, rules={}))  # whatever site.toml turns off
+    posts, errors = parse_all(discover(config), config, cache=None, workers=1)
+    findings = run_checks(posts, config, static_lookup=load_theme(config).static_file, today=TODAY,
+                          unparsed=errors)
+    assert [finding.format(REPO) for finding in findings] == []
+    assert check_site(REPO, today=TODAY, use_cache=False) == []
