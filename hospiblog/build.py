@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,10 +20,11 @@ from jinja2 import Environment
 
 from .cache import CACHE_DIR_NAME, FingerprintCache
 from .cards import load_card_settings, plan_cards, settings_digest, warm_card_cache
+from .checks import Finding, errors_of, next_change, run_checks, warnings_of
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.discover import discover
 from .content.parse import ParseSettings, parse_key, parse_post
-from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation, flatten
+from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation
 from .model import Post, Site, SourceFile
 from .plan import RenderJob, ShareCards, plan
 from .render import render
@@ -160,6 +161,7 @@ class Pipeline:
         manifest = self._manifest_for(cache_root, output_dir)
         if not errors and stages.run("unchanged", self._unchanged, snapshot, key, moment, manifest, output_dir):
             report.posts, report.pages, report.feeds = snapshot.counts
+            report.warnings = snapshot.warning_list()
             return report
         loaded = self.load(config, stages, now=moment, found=(sources, errors), theme=theme)
         site = loaded.site
@@ -170,7 +172,9 @@ class Pipeline:
                                   manifest, in_place=in_place)
         _count(report, jobs, site.posts)
         if self.options.use_cache:
-            snapshot.record(key, _next_change(loaded.parsed, moment, self.options), report)
+            changes = [_next_change(loaded.parsed, moment, self.options),
+                       next_change(loaded.parsed, config, today=moment.astimezone(config.zone).date())]
+            snapshot.record(key, min((change for change in changes if change), default=None), report)
         if config.allow_raw_html:
             report.warnings.append(BuildWarning(
                 "allow_raw_html = true: raw HTML in articles is published without sanitising",
@@ -179,25 +183,31 @@ class Pipeline:
 
     def load(self, config: SiteConfig, stages: _Stages, *, now: datetime | None = None,
              found: tuple[list[SourceFile], list[HospiblogError]] | None = None, theme: Theme | None = None) -> Loaded:
-        """Discovers, parses and assembles the site: everything a build, the social kit or a check needs."""
+        """Discovers, parses, checks and assembles the site: what a build and the social kit need."""
         options = self.options
-        cache_root = config.site_dir / CACHE_DIR_NAME
-        report = stages.report
-        sources, errors = found if found is not None else stages.run("discover", _discover, config)
-        errors = list(errors)
-        posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=self._posts_cache(cache_root),
-                                         workers=options.workers, report=report)
-        errors += parse_errors
-        theme = theme or stages.run("theme", load_theme, config)
         moment = now or datetime.now(UTC)
-        try:
-            site = stages.run("assemble", assemble_site, posts, config, now=moment, static_lookup=theme.static_file,
-                              drafts=options.drafts, future=options.future)
-        except BuildFailed as failure:
-            errors += failure.errors
-        if errors:
-            raise BuildFailed(flatten(errors))
-        return Loaded(config, theme, site, tuple(posts), cache_root)
+        posts, theme, findings = self.check(config, stages, today=moment.astimezone(config.zone).date(),
+                                            found=found, theme=theme)
+        stages.report.warnings += warnings_of(findings)
+        # Parse and discovery errors come back as "front-matter" findings: everything is reported at once.
+        if errors_of(findings):
+            raise BuildFailed(list(errors_of(findings)))
+        site = stages.run("assemble", assemble_site, posts, config, now=moment, static_lookup=theme.static_file,
+                          drafts=options.drafts, future=options.future)
+        return Loaded(config, theme, site, tuple(posts), config.site_dir / CACHE_DIR_NAME)
+
+    def check(self, config: SiteConfig, stages: _Stages, *, today: date,
+              found: tuple[list[SourceFile], list[HospiblogError]] | None = None,
+              theme: Theme | None = None) -> tuple[list[Post], Theme, list[Finding]]:
+        """Parses every post and runs the content rules: the ``check`` command, and the first half of a build."""
+        sources, errors = found if found is not None else stages.run("discover", _discover, config)
+        cache = self._posts_cache(config.site_dir / CACHE_DIR_NAME)
+        posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=cache,
+                                         workers=self.options.workers, report=stages.report)
+        theme = theme or stages.run("theme", load_theme, config)
+        findings = stages.run("check", run_checks, posts, config, static_lookup=theme.static_file, today=today,
+                              unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future)
+        return posts, theme, findings
 
     def _inputs_key(self, config: SiteConfig, theme: Theme, sources: Sequence[SourceFile]) -> str:
         """Hash of every input of a build: code, options, configuration, theme and every post's bytes."""
@@ -286,15 +296,21 @@ class Snapshot:
     key: str = ""
     next_change: datetime | None = None
     counts: tuple[int, int, int] = (0, 0, 0)
+    warnings: list[list[Any]] = field(default_factory=list)
+    """The last build's warnings (message, path, line, rule, hint): an unchanged site still shows them."""
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:
         try:
             data = json.loads(path.read_text("utf-8"))
             change = datetime.fromisoformat(data["next_change"]) if data["next_change"] else None
-            return cls(path, str(data["key"]), change, tuple(data["counts"]))  # type: ignore[arg-type]
+            return cls(path, str(data["key"]), change, tuple(data["counts"]), list(data["warnings"]))  # type: ignore[arg-type]
         except (OSError, ValueError, KeyError, TypeError):
             return cls(path)
+
+    def warning_list(self) -> list[HospiblogError]:
+        return [BuildWarning(message, location=SourceLocation(Path(path), line) if path else None, rule=rule,
+                             hint=hint) for message, path, line, rule, hint in self.warnings]
 
     def matches(self, key: str, now: datetime) -> bool:
         return bool(self.key) and self.key == key and (self.next_change is None or now < self.next_change)
@@ -302,7 +318,11 @@ class Snapshot:
     def record(self, key: str, next_change: datetime | None, report: BuildReport) -> None:
         self.key, self.next_change = key, next_change
         self.counts = (report.posts, report.pages, report.feeds)
-        data = {"key": key, "next_change": next_change.isoformat() if next_change else "", "counts": self.counts}
+        self.warnings = [[warning.message, str(warning.location.path) if warning.location else "",
+                          warning.location.line if warning.location else None, warning.rule, warning.hint]
+                         for warning in report.warnings]
+        data = {"key": key, "next_change": next_change.isoformat() if next_change else "", "counts": self.counts,
+                "warnings": self.warnings}
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_suffix(".part")

@@ -6,7 +6,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from . import __version__
@@ -20,6 +20,8 @@ EXAMPLES = """examples:
   hospiblog build --drafts --future   preview drafts and scheduled articles
   hospiblog serve                     preview at http://127.0.0.1:8000/ while you write
   hospiblog social --since 2026-11-01 texts and images to post on social networks
+  hospiblog new "Bien dormir en hiver" --category prevention --author cmartin
+  hospiblog check --strict            check every article before publishing
 """
 
 
@@ -54,7 +56,55 @@ def make_parser() -> argparse.ArgumentParser:
     social.add_argument("--since", type=_date, help="only posts published on or after this day (YYYY-MM-DD)")
     social.add_argument("-o", "--output", type=Path, help="output folder (default: social-kit)")
     social.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    check = commands.add_parser("check", help="check the articles without building")
+    check.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR")
+    check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="json for other tools")
+    check.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    new = commands.add_parser("new", help="start an article with its front matter filled in")
+    new.add_argument("title", help='the title, in quotes: "Bien dormir en hiver"')
+    new.add_argument("--category", required=True, help="medicine, prevention, news or testimonials")
+    new.add_argument("--author", help="an author key of site.toml")
+    new.add_argument("--date", help="publication date, YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: now, as a draft)")
+    new.add_argument("--slug", help="the URL slug (default: made from the title)")
+    new.add_argument("--site", dest="site_dir", default=".", type=Path, help="folder holding site.toml")
+    new.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     return parser
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    from .checks import errors_of, format_findings_json, format_findings_text, summary_line, warnings_of
+    from .checks.command import check_site
+
+    findings = check_site(arguments.site_dir)
+    if arguments.format == "json":
+        print(format_findings_json(findings, Path.cwd()))
+        print(summary_line(findings), file=sys.stderr)
+    else:
+        if findings:
+            print(format_findings_text(findings, Path.cwd()))
+        print(summary_line(findings))
+    failed = errors_of(findings) or (arguments.strict and warnings_of(findings))
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def run_new(arguments: argparse.Namespace) -> int:
+    from .config import load_config
+    from .content.parse import to_datetime
+    from .errors import ContentError
+    from .new import new_post
+
+    config = load_config(arguments.site_dir)
+    when = None
+    if arguments.date:
+        when = to_datetime(arguments.date, config.zone)
+        if when is None:
+            raise ContentError(f"'{arguments.date}' is not a date",
+                               hint="write --date 2026-11-22 or --date '2026-11-22 09:30'")
+    path = new_post(config, arguments.title, category=arguments.category, author=arguments.author, date=when,
+                    now=datetime.now(UTC), slug=arguments.slug)
+    print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+    return EXIT_OK
 
 
 def _date(text: str) -> date:
@@ -97,7 +147,7 @@ def run_build(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "serve": run_serve, "social": run_social}
+COMMANDS = {"build": run_build, "serve": run_serve, "social": run_social, "check": run_check, "new": run_new}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
