@@ -249,7 +249,13 @@ def start_watching(session: ServeSession, stop: threading.Event) -> BaseObserver
     """Starts watching the sources and a thread that rebuilds after each burst of changes."""
     changes: queue.Queue[Path] = queue.Queue()
     observer = Observer()
-    observer.schedule(_SourceWatcher(session.site_dir, changes), str(session.site_dir), recursive=True)
+    handler = _SourceWatcher(session.site_dir, changes)
+    # Only the sources are watched: the output and the cache can hold tens of thousands of files.
+    observer.schedule(handler, str(session.site_dir), recursive=False)
+    for name in WATCHED:
+        folder = session.site_dir / name
+        if folder.is_dir():
+            observer.schedule(handler, str(folder), recursive=True)
     observer.start()
     thread = threading.Thread(target=_rebuild_loop, args=(session, changes, stop), daemon=True)
     thread.start()

@@ -14,7 +14,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .config import SiteConfig
 from .content.markdown import POST_LINK_PREFIX
-from .errors import BuildFailed, ContentError, HospiblogError, SourceLocation
+from .errors import BuildFailed, ConfigError, ContentError, HospiblogError, SourceLocation
 from .model import Author, Category, Post, Site, Tag
 from .urls import post_url, slugify
 
@@ -49,6 +49,7 @@ def assemble_site(
     _check_collisions(every_post, config, errors)
     chosen = [post for post in every_post if is_published(post, now=now, drafts=drafts, future=future)]
     image_sizes = _image_sizes(chosen, static_lookup, errors)
+    image_sizes.update(_config_image_sizes(config, static_lookup, errors))
     urls = {post.relative: post_url(config.categories[post.meta.category].slug, post.meta.slug)
             for post in chosen}
     unpublished = {post.relative for post in every_post} - set(urls)
@@ -174,6 +175,24 @@ def _image_sizes(posts: list[Post], lookup: StaticLookup,
                 ))
             else:
                 sizes[_url_path(image)] = size
+    return sizes
+
+
+def _config_image_sizes(config: SiteConfig, lookup: StaticLookup,
+                        errors: list[HospiblogError]) -> dict[str, tuple[int, int]]:
+    """The logo's and the portraits' sizes (meta tags and JSON-LD give them); a missing file is an error."""
+    wanted = [("organization.logo", config.organization.logo)]
+    wanted += [(f"authors.{key}.portrait", author.portrait) for key, author in config.authors.items()]
+    sizes: dict[str, tuple[int, int]] = {}
+    for key, image in wanted:
+        if not image:
+            continue
+        size = _image_size(image, lookup)
+        if size is None:
+            errors.append(ConfigError(f"{key}: image not found: {image}", location=SourceLocation(config.source_path),
+                                      hint="put the file under static/ and write its path from there"))
+        else:
+            sizes[_url_path(image)] = size
     return sizes
 
 

@@ -70,7 +70,7 @@ def test_missing_title_and_date_are_both_reported(make_site: SiteMaker) -> None:
 
 def test_invalid_yaml_names_the_line(make_site: SiteMaker) -> None:
     (message,) = problems(make_site, '---\ntitle: "Bon titre"\ndate: 2026-01-01\ntags: [a, b\n---\nTexte\n')
-    assert message.startswith("article.md:5: error: invalid front matter")
+    assert message.startswith("article.md:4: error: invalid front matter")  # where the [ was opened
 
 
 def test_a_date_that_does_not_exist(make_site: SiteMaker) -> None:

@@ -76,9 +76,12 @@ def _load(front: str, path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(front, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
+        # YAML notices an unclosed [ or " where it gives up; the line it was opened on is the one to fix.
+        marks = [mark for mark in (error.context_mark, error.problem_mark) if mark is not None]
+        line = min(mark.line for mark in marks) + 1 if marks else 1
         problem = error.problem or str(error)
+        if error.context and error.context_mark is not None:
+            problem = f"{problem} ({error.context} on this line)"
         raise ContentError(
             f"invalid front matter: {problem}",
             location=SourceLocation(path, line),

@@ -15,6 +15,7 @@
 
     function say(text) {
       // Emptied first so that the same message is announced again on a second click.
+      if (!status) { return; }
       status.textContent = "";
       window.setTimeout(function () { status.textContent = text || ""; }, 50);
     }
