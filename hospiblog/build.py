@@ -168,8 +168,10 @@ class Pipeline:
         cards = stages.run("cards", self._cards, config, theme, site, cache_root)
         jobs = stages.run("plan", plan, site, config, theme, dev=self.options.dev, cards=cards)
         environment = self._environment_for(theme, cache_root)
+        # Pages render over the cores in a build; serve (threads, small changes) renders in its own process.
+        workers = 1 if in_place else (self.options.workers or os.cpu_count() or 1)
         report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir,
-                                  manifest, in_place=in_place)
+                                  manifest, in_place=in_place, workers=workers)
         _count(report, jobs, site.posts)
         if self.options.use_cache:
             changes = [_next_change(loaded.parsed, moment, self.options),

@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import errno
 import json
+import multiprocessing as mp
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -87,13 +88,13 @@ class Manifest:
 
 
 def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
-            *, in_place: bool = False) -> WriteReport:
+            *, in_place: bool = False, workers: int = 1) -> WriteReport:
     """Renders what changed and publishes the output folder; raises BuildFailed on render errors."""
     clean_leftovers(output_dir)
     report = WriteReport()
     staging = _Staging(output_dir, in_place=in_place and output_dir.is_dir())
     try:
-        _render_changed(jobs, render_one, output_dir, manifest, report, staging)
+        _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers)
         planned = {job.output for job in jobs}
         report.removed = sorted(_published_files(output_dir, manifest) - planned)
         report.written = sorted(staging.written)
@@ -154,18 +155,16 @@ class _Staging:
 
 
 def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path,
-                    manifest: Manifest, report: WriteReport, staging: _Staging) -> None:
+                    manifest: Manifest, report: WriteReport, staging: _Staging, workers: int) -> None:
     problems: dict[str, HospiblogError] = {}
-    for job in jobs:
+    pending = [job for job in jobs if not manifest.is_current(job, inside(output_dir, job.output))]
+    report.unchanged += len(jobs) - len(pending)
+    for job, result in zip(pending, _render_all(pending, render_one, workers), strict=True):
         live = inside(output_dir, job.output)
-        if manifest.is_current(job, live):
-            report.unchanged += 1
+        if isinstance(result, HospiblogError):
+            problems.setdefault(result.format(), result)
             continue
-        try:
-            data = render_one(job).data
-        except HospiblogError as error:
-            problems.setdefault(error.format(), error)
-            continue
+        data = result
         report.rendered += 1
         if _same_bytes(live, data):
             report.unchanged += 1
@@ -174,6 +173,43 @@ def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, outpu
             staging.add(job.output, data)
     if problems:
         raise BuildFailed(list(problems.values()))
+
+
+PARALLEL_RENDER_THRESHOLD = 400
+"""Below this many outputs to render, starting processes costs more than it saves."""
+_FORKED: tuple[Sequence[RenderJob], RenderFunction] | None = None
+
+
+def _render_all(jobs: Sequence[RenderJob], render_one: RenderFunction,
+                workers: int) -> Iterator[bytes | HospiblogError]:
+    """Each job's bytes (or its error), in order; over forked processes when there are many.
+
+    The children inherit the jobs and the Jinja environment by ``fork``: nothing but the
+    job's index and the resulting bytes crosses a process boundary.
+    """
+    global _FORKED
+    if workers <= 1 or len(jobs) < PARALLEL_RENDER_THRESHOLD or "fork" not in mp.get_all_start_methods():
+        yield from (_render_or_error(render_one, job) for job in jobs)
+        return
+    _FORKED = (jobs, render_one)
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_render_forked, range(len(jobs)), chunksize=32)
+    finally:
+        _FORKED = None
+
+
+def _render_or_error(render_one: RenderFunction, job: RenderJob) -> bytes | HospiblogError:
+    try:
+        return render_one(job).data
+    except HospiblogError as error:
+        return error
+
+
+def _render_forked(index: int) -> bytes | HospiblogError:
+    assert _FORKED is not None
+    jobs, render_one = _FORKED
+    return _render_or_error(render_one, jobs[index])
 
 
 def _published_files(output_dir: Path, manifest: Manifest) -> set[str]:

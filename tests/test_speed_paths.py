@@ -1,0 +1,77 @@
+"""The fast paths give the same bytes as the slow ones: cache, parallel work, no-op builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hospiblog import build as build_module
+from hospiblog import writer
+from hospiblog.build import build
+from tests.conftest import NOW, SiteMaker, post
+from tests.test_build import files_of
+
+
+def site_of(make_site: SiteMaker, count: int = 12) -> Path:
+    return make_site({f"posts/{('news', 'prevention', 'medicine')[n % 3]}/article-{n}.md":
+                      post(f"Article numéro {n}", f"2026-0{n % 9 + 1}-1{n % 10}", f"Texte *{n}* : voir.",
+                           tags=f"[sujet-{n % 4}, commun]")
+                      for n in range(count)})
+
+
+def test_parallel_build_equals_serial_build(make_site: SiteMaker, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    site = site_of(make_site)
+    build(site, output=tmp_path / "serial", now=NOW, workers=1, use_cache=False)
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(writer, "PARALLEL_RENDER_THRESHOLD", 0)
+    build(site, output=tmp_path / "parallel", now=NOW, workers=2, use_cache=False)
+    serial, parallel = files_of(tmp_path / "serial"), files_of(tmp_path / "parallel")
+    assert len(serial) > 40 and serial == parallel
+
+
+def test_a_corrupt_cache_file_is_ignored(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = site_of(make_site, 4)
+    build(site, output=tmp_path / "first", now=NOW)
+    entries = sorted((site / ".hospiblog-cache" / "posts").rglob("*.pickle"))
+    assert entries
+    entries[0].write_bytes(b"\x80\x04garbage")
+    entries[1].write_bytes(entries[1].read_bytes()[:20])  # a partial write
+    for manifest in (site / ".hospiblog-cache" / "outputs").glob("*.json"):
+        manifest.write_text("{not json")
+    build(site, output=tmp_path / "second", now=NOW)
+    assert files_of(tmp_path / "first") == files_of(tmp_path / "second")
+
+
+def test_a_no_op_build_writes_nothing_and_skips_the_work(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = site_of(make_site, 4), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    report = build(site, output=out, now=NOW)
+    assert report.write.written == [] and report.write.rendered == 0
+    assert "parse" not in report.stages  # the inputs' hash matched: nothing after discovery ran
+    assert report.posts == 4
+
+
+def test_a_changed_output_file_is_repaired(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = site_of(make_site, 4), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    before = files_of(out)
+    (out / "index.html").write_text("abîmé")
+    (out / "rss.xml").unlink()
+    report = build(site, output=out, now=NOW)
+    assert sorted(report.write.written) == ["index.html", "rss.xml"]
+    assert files_of(out) == before
+
+
+def test_a_scheduled_post_appears_once_due_without_any_edit(make_site: SiteMaker, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    site, out = make_site({"posts/news/a.md": post("Déjà là", "2026-11-01"),
+                           "posts/news/b.md": post("Bientôt", "2026-11-25")}), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    assert not (out / "actualites/bientot").exists()
+    build(site, output=out, now=NOW + timedelta(days=1))
+    assert not (out / "actualites/bientot").exists()
+    report = build(site, output=out, now=NOW + timedelta(days=3))
+    assert (out / "actualites/bientot/index.html").exists() and report.posts == 2
