@@ -105,7 +105,8 @@ def main() -> int:
     for path, (rel, post) in posts.items():
         fm, body = post.metadata, post.content
         cat = path.parent.name
-        say = lambda msg: problems.append(f"{rel}: {msg}")  # noqa: E731
+        def say(msg: str, rel: str = rel) -> None:
+            problems.append(f"{rel}: {msg}")
 
         if cat not in categories:
             say(f"folder {cat!r} is not a category of site.toml")

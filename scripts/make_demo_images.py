@@ -41,7 +41,7 @@ def hex2rgb(value: str) -> tuple[int, int, int]:
 
 
 def mix(a: Color, b: Color, t: float) -> tuple[int, ...]:
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=False))
 
 
 # ---------------------------------------------------------------------------
@@ -115,7 +115,7 @@ class Canvas:
 
     def glow(self, cx, cy, r, color, alpha=110, blur=40):
         lay, d = self.layer()
-        self.circle(cx, cy, r, color + (alpha,), d)
+        self.circle(cx, cy, r, (*color, alpha), d)
         self.paste(lay.filter(ImageFilter.GaussianBlur(blur * S)))
 
     # -- output --------------------------------------------------------------
@@ -179,7 +179,7 @@ def crescent(c: Canvas, cx, cy, r, fill, offset=(0.42, -0.22)):
     md = ImageDraw.Draw(mask)
     c.circle(cx, cy, r, 255, md)
     c.circle(cx + r * offset[0], cy + r * offset[1], r * 0.86, 0, md)
-    lay = Image.new("RGBA", c.img.size, fill if len(fill) == 4 else fill + (255,))
+    lay = Image.new("RGBA", c.img.size, fill if len(fill) == 4 else (*fill, 255))
     empty = Image.new("RGBA", c.img.size, (0, 0, 0, 0))
     c.paste(Image.composite(lay, empty, mask))
 
@@ -286,7 +286,7 @@ def img_angiologie():
     for i in range(9):
         y = 120 + i * 70 + rnd.uniform(-15, 15)
         wave_line(c, -40, 1240, y, rnd.uniform(25, 55), rnd.uniform(500, 900), rnd.uniform(0, 6.28),
-                  hex2rgb(rnd.choice(colors)) + (255,), rnd.uniform(8, 20))
+                  (*hex2rgb(rnd.choice(colors)), 255), rnd.uniform(8, 20))
     return c
 
 
@@ -336,7 +336,7 @@ def img_reeducation_hanche():
         ang = math.radians(-28)
         # sole + toes, slightly rotated along the path direction
         c.ellipse([fx - 20, fy - 32, fx + 20, fy + 26], foot)
-        for k, (dx, dy, r) in enumerate([(-14, -44, 7), (-3, -50, 7.5), (8, -49, 6.5), (17, -43, 5.5)]):
+        for _k, (dx, dy, r) in enumerate([(-14, -44, 7), (-3, -50, 7.5), (8, -49, 6.5), (17, -43, 5.5)]):
             c.circle(fx + dx * math.cos(ang) - dy * math.sin(ang) * 0.1, fy + dy, r, foot)
         x += 72 + rnd.uniform(-4, 4)
         y -= 44 + rnd.uniform(-4, 4)
@@ -475,8 +475,8 @@ def img_hygiene_mains():
         c.circle(x, y, r, (255, 255, 255, 90), d)
         c.arc([x - r, y - r, x + r, y + r], 200, 260, (255, 255, 255, 220), max(2, r * 0.12), d)
         c.paste(lay)
-    hand(c, 470, 430, 1.35, 12, hex2rgb("#e2f3ff") + (255,))
-    hand(c, 730, 430, 1.35, -12, hex2rgb("#b8dcf5") + (255,), mirror=True)
+    hand(c, 470, 430, 1.35, 12, (*hex2rgb("#e2f3ff"), 255))
+    hand(c, 730, 430, 1.35, -12, (*hex2rgb("#b8dcf5"), 255), mirror=True)
     return c
 
 

@@ -148,7 +148,8 @@ def test_cli_version_help_and_usage_errors() -> None:
 
 
 BAD_INPUTS = {
-    "invalid YAML": ("posts/news/a.md", "---\ntitle: x: y\ndate: 2026-01-01\n---\n", "a.md:2: error: invalid front matter"),
+    "invalid YAML": ("posts/news/a.md", "---\ntitle: x: y\ndate: 2026-01-01\n---\n",
+                     "a.md:2: error: invalid front matter"),
     "missing title": ("posts/news/a.md", "---\ndate: 2026-01-01\n---\nTexte\n", "error: missing 'title'"),
     "missing date": ("posts/news/a.md", "---\ntitle: Titre\n---\nTexte\n", "error: missing 'date'"),
     "invalid date": ("posts/news/a.md", post("Titre", "2026-13-45"), "a.md:3: error:"),

@@ -73,7 +73,7 @@ def test_invalid_toml_gives_the_line(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no site.toml"):
+    with pytest.raises(ConfigError, match=r"no site\.toml"):
         load_config(tmp_path)
 
 

@@ -96,8 +96,9 @@ def test_the_built_demo_loads_nothing_from_another_host(tmp_path: Path) -> None:
             for attribute in element.attrib:
                 if attribute.lower().startswith("on"):
                     problems.append(f"{where}: <{element.tag} {attribute}>")
-            if element.tag in ("iframe", "frame", "object", "embed", "style") or (
-                    element.tag == "script" and element.get("type") != "application/ld+json" and not element.get("src")):
+            inline_script = (element.tag == "script" and element.get("type") != "application/ld+json"
+                             and not element.get("src"))
+            if element.tag in ("iframe", "frame", "object", "embed", "style") or inline_script:
                 problems.append(f"{where}: <{element.tag}>")
             if element.get("style") is not None:
                 problems.append(f"{where}: style attribute on <{element.tag}>")

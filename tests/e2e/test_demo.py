@@ -88,7 +88,8 @@ def test_category_listings_are_newest_first_and_paginated(built: tuple[Path, Bui
         page, number = out / category.slug / "index.html", 1
         while page.exists():
             tree = lxml.html.parse(str(page)).getroot()
-            on_page = [node.text_content().replace("\u202f", " ").strip() for node in tree.xpath("//h2[@class='card-title']/a")]
+            links = tree.xpath("//h2[@class='card-title']/a")
+            on_page = [node.text_content().replace("\u202f", " ").strip() for node in links]
             assert len(on_page) <= config.posts_per_page
             titles += on_page
             number += 1
