@@ -572,7 +572,8 @@ def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, colo
     if photo.mode in ("RGBA", "LA", "P"):
         base = Image.new("RGBA", photo.size, (*color, 255))
         photo = Image.alpha_composite(base, photo.convert("RGBA"))
-    photo = ImageOps.fit(photo.convert("RGB"), (size.width, size.height), Image.Resampling.LANCZOS)
+    # Bicubic is plenty under a dark overlay, and twice as fast as Lanczos on these sizes.
+    photo = ImageOps.fit(photo.convert("RGB"), (size.width, size.height), Image.Resampling.BICUBIC)
     overlay_rgb = color if settings.overlay_color == "category" else parse_color(settings.overlay_color)
     opacity = max(settings.overlay_opacity, minimum_overlay(overlay_rgb, text_color))
     image = Image.blend(photo, Image.new("RGB", photo.size, overlay_rgb), opacity)
