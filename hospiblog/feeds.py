@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ def post_id(config: SiteConfig, post: Post) -> str:
     return f"tag:{host},{post.meta.date.date().isoformat()}:{post.relative}"
 
 
+@functools.lru_cache(maxsize=512)
 def absolute_links(html: str, page_url: str) -> str:
     """Every relative link and image in ``html`` made absolute against ``page_url``."""
     if not html.strip():
