@@ -46,6 +46,10 @@ def check(make_site: SiteMaker, files: dict[str, str | bytes], *, settings: str 
           preview: bool = False) -> list[Finding]:
     site = make_site(files, SITE_TOML + settings)
     config = load_config(site)
+    if "image-too-small" not in settings:
+        # The small test images would all get this warning; its own test asks for it.
+        rules = {**config.checks.rules, "image-too-small": "off"}
+        config = replace(config, checks=replace(config.checks, rules=rules))
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     theme = load_theme(config)
     return run_checks(posts, config, static_lookup=theme.static_file, today=today, unparsed=errors,
@@ -435,3 +439,17 @@ def test_the_demo_site_has_no_finding_with_every_rule_on() -> None:
                           unparsed=errors)
     assert [finding.format(REPO) for finding in findings] == []
     assert check_site(REPO, today=TODAY, use_cache=False) == []
+
+
+def test_image_too_small_for_a_share_card(make_site: SiteMaker) -> None:
+    from PIL import Image
+
+    site = make_site({"posts/news/a.md": post("Petite", image="/images/petite.jpg", image_alt="Un carré bleu"),
+                      "posts/news/b.md": post("Grande", image="/images/grande.jpg", image_alt="Un carré vert")})
+    Image.new("RGB", (600, 400)).save(site / "static/images/petite.jpg")
+    Image.new("RGB", (1200, 800)).save(site / "static/images/grande.jpg")
+    from hospiblog.checks.command import check_site
+
+    findings = [finding for finding in check_site(site) if finding.rule == "image-too-small"]
+    assert len(findings) == 1 and "petite.jpg is 600×400 pixels" in findings[0].message
+    assert findings[0].location is not None and findings[0].location.line == 4

@@ -50,6 +50,8 @@ class ImageFile:
     size_bytes: int
     readable: bool
     """False when Pillow cannot read it (the build would not know its size)."""
+    pixels: tuple[int, int] = (0, 0)
+    """Width and height; (0, 0) for SVG or an unreadable file."""
 
 
 @dataclass(frozen=True)
@@ -138,17 +140,18 @@ def find_image(url_path: str, lookup: StaticLookup) -> ImageFile | None:
         size = path.stat().st_size
     except OSError:
         return None
-    return ImageFile(path=path, size_bytes=size, readable=_readable(path))
+    readable, pixels = _header(path)
+    return ImageFile(path=path, size_bytes=size, readable=readable, pixels=pixels)
 
 
-def _readable(path: Path) -> bool:
+def _header(path: Path) -> tuple[bool, tuple[int, int]]:
     if path.suffix.lower() == ".svg":
-        return True  # the build publishes SVG as is, without reading its size
+        return True, (0, 0)  # the build publishes SVG as is, without reading its size
     try:
-        with Image.open(path):
-            return True  # opening reads the header only
+        with Image.open(path) as image:
+            return True, image.size  # opening reads the header only
     except (UnidentifiedImageError, OSError):
-        return False
+        return False, (0, 0)
 
 
 def source_lines(post: Post) -> tuple[str, ...]:

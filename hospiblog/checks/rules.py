@@ -165,6 +165,26 @@ def check_image_size(post: Post, context: CheckContext) -> Iterator[Issue]:
                         "or as WebP", line)
 
 
+SHARE_IMAGE_MINIMUM = (1200, 630)
+"""The Open Graph size Facebook and LinkedIn recommend (developers.facebook.com/docs/sharing/webmasters/images,
+LinkedIn's post inspector help); smaller images are shown small or blurred."""
+
+
+def check_image_too_small(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A share_image smaller than the Open Graph size, or a hero image too small to fill a card's background."""
+    width, height = SHARE_IMAGE_MINIMUM
+    for key in ("share_image", "image"):
+        image = getattr(post.meta, key)
+        found = context.images.get(image_url_path(image)) if image else None
+        if found is None or found.pixels == (0, 0):
+            continue
+        if found.pixels[0] < width or found.pixels[1] < height:
+            use = "shared on social networks" if key == "share_image" else "behind the share card's title"
+            yield Issue(f"{key} {image} is {found.pixels[0]}×{found.pixels[1]} pixels, smaller than "
+                        f"{width}×{height}: it will look blurred when {use}",
+                        f"use an image at least {width} pixels wide and {height} high", post.meta.line_of(key))
+
+
 def check_image_alt(post: Post, context: CheckContext) -> Iterator[Issue]:
     """Images without alternative text, or with one that tells a blind reader nothing (a file name)."""
     meta = post.meta
@@ -393,6 +413,8 @@ RULES: tuple[Rule, ...] = (
     Rule("duplicate-url", ERROR, "two articles would be published at the same URL", check_duplicate_url),
     Rule("missing-image", ERROR, "an image that is not under static/ or cannot be read", check_missing_images),
     Rule("image-too-large", WARNING, "an image file heavier than [checks] image_max_kb", check_image_size),
+    Rule("image-too-small", WARNING, "a share or hero image smaller than 1200×630, blurred on networks",
+         check_image_too_small),
     Rule("image-alt", ERROR, "an image without alternative text, or with a file name as one", check_image_alt),
     Rule("title-length", WARNING, "a title longer than [checks] title_max: too long for a share card",
          check_title_length),
