@@ -9,9 +9,16 @@ from pathlib import Path
 from .build import BuildReport, Pipeline, _Stages
 from .cache import CACHE_DIR_NAME
 from .cards import load_card_settings, post_card_images
+from .checks import in_social_kit
 from .config import load_config
 from .errors import OutputError, SourceLocation
+from .model import Post
 from .social import select_posts, write_kit
+
+
+def _may_be_shared(post: Post) -> bool:
+    consent = post.meta.consent
+    return in_social_kit(post) and (consent is None or "social" in consent.scope)
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,8 @@ def make_kit(site_dir: Path, *, names: tuple[str, ...] = (), since: date | None 
     config = load_config(site_dir)
     pipeline = Pipeline(site_dir)
     loaded = pipeline.load(config, _Stages(BuildReport(config.site_dir)), now=now or datetime.now(UTC))
-    posts = select_posts(loaded.site.posts, names, since)
+    # A testimonial whose consent does not cover social networks, or a post with `social: {}`, stays off the kit.
+    posts = [post for post in select_posts(loaded.site.posts, names, since) if _may_be_shared(post)]
     output_dir = (output or config.site_dir / "social-kit").resolve()
     if output_dir == config.site_dir or output_dir.is_relative_to(config.posts_dir):
         raise OutputError(f"the social kit cannot be written to {output_dir}", location=SourceLocation(output_dir),
