@@ -28,7 +28,7 @@ from hospiblog.errors import ContentError
 from hospiblog.model import Post
 from hospiblog.site import assemble_site
 from hospiblog.theme import load_theme, make_environment
-from tests.conftest import NOW, SITE_TOML, SiteMaker, post
+from tests.conftest import NOW, SITE_TOML, SiteMaker, post, write_image
 
 URL = "https://blog.test.example/medecine/varices-quand-consulter/"
 REAL_URL = "https://blog.hopital-valclair.ch/medecine/varices-quand-consulter/"
@@ -151,6 +151,7 @@ def base_post(tmp_path_factory: pytest.TempPathFactory) -> tuple[SiteConfig, Pos
     folder = tmp_path_factory.mktemp("social-site")
     (folder / "posts" / "medicine").mkdir(parents=True)
     (folder / "site.toml").write_text(SITE_TOML, "utf-8")
+    write_image(folder / "static" / "images" / "logo.png", (64, 64))
     (folder / "posts" / "medicine" / "a.md").write_text(post("Titre", summary='"Résumé"'), "utf-8")
     config, posts = published(folder)
     return config, posts[0]
