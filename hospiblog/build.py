@@ -162,6 +162,7 @@ class Pipeline:
         if not errors and stages.run("unchanged", self._unchanged, snapshot, key, moment, manifest, output_dir):
             report.posts, report.pages, report.feeds = snapshot.counts
             report.warnings = snapshot.warning_list()
+            report.write.unchanged = len(manifest.entries)
             return report
         loaded = self.load(config, stages, now=moment, found=(sources, errors), theme=theme)
         site = loaded.site
