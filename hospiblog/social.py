@@ -42,9 +42,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
-
-from twitter_text import parse_tweet
 
 from .cards import fit_jpeg
 from .config import SharingConfig, SiteConfig
@@ -109,6 +108,13 @@ _TRAILING = " ,;:–-\u202f\u00a0"
 # ---------------------------------------------------------------- lengths
 
 
+
+def _parse_tweet(text: str) -> Any:
+    """X's own counting rules (twitter-text), imported on first use: the import costs a quarter of a second."""
+    from twitter_text import parse_tweet
+
+    return parse_tweet(text)
+
 def clean(text: str) -> str:
     """NFC text on one line, without control characters or characters X refuses."""
     text = _INVALID_X.sub("", _CONTROL.sub("", unicodedata.normalize("NFC", text)))
@@ -118,13 +124,13 @@ def clean(text: str) -> str:
 def text_length(text: str, network: str) -> int:
     """The length a network counts: X's weighted length, code points elsewhere (after NFC)."""
     text = unicodedata.normalize("NFC", text)
-    return int(parse_tweet(text).weightedLength) if network == "x" else len(text)
+    return int(_parse_tweet(text).weightedLength) if network == "x" else len(text)
 
 
 def fits(text: str, network: str) -> bool:
     """Whether a text can be posted on a network as it is."""
     if network == "x":
-        return bool(parse_tweet(unicodedata.normalize("NFC", text)).valid)
+        return bool(_parse_tweet(unicodedata.normalize("NFC", text)).valid)
     return 0 < text_length(text, network) <= NETWORK_LIMITS[network].characters
 
 
