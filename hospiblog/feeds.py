@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,18 +44,24 @@ def post_id(config: SiteConfig, post: Post) -> str:
 
 @functools.lru_cache(maxsize=512)
 def absolute_links(html: str, page_url: str) -> str:
-    """Every relative link and image in ``html`` made absolute against ``page_url``."""
+    """Every relative link and image in ``html`` made absolute against ``page_url``.
+
+    The article is parsed once inside a wrapper element (one pass over the document, however long it is).
+    """
     if not html.strip():
         return html
-    fragments = lxml.html.fragments_fromstring(html)
-    parts: list[str] = []
-    for fragment in fragments:
-        if isinstance(fragment, str):
-            parts.append(fragment)
-            continue
-        fragment.make_links_absolute(page_url, resolve_base_href=False)
-        parts.append(lxml.html.tostring(fragment, encoding="unicode"))
-    return "".join(parts)
+    wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
+    wrapper.make_links_absolute(page_url, resolve_base_href=False)
+    inner = lxml.html.tostring(wrapper, encoding="unicode")
+    return xml_safe(inner[len("<div>"): -len("</div>")])
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters XML 1.0 forbids (a reference such as &#1; in an article gives one)."""
+    return _NOT_XML.sub("", text)
 
 
 def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 
-from hospiblog import build as build_module
 from hospiblog import writer
 from hospiblog.build import build
 from tests.conftest import NOW, SiteMaker, post
@@ -24,7 +24,8 @@ def test_parallel_build_equals_serial_build(make_site: SiteMaker, tmp_path: Path
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     site = site_of(make_site)
     build(site, output=tmp_path / "serial", now=NOW, workers=1, use_cache=False)
-    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)
+    # The package exports the build() function under the module's name: take the module itself.
+    monkeypatch.setattr(importlib.import_module("hospiblog.build"), "PARALLEL_THRESHOLD", 0)
     monkeypatch.setattr(writer, "PARALLEL_RENDER_THRESHOLD", 0)
     build(site, output=tmp_path / "parallel", now=NOW, workers=2, use_cache=False)
     serial, parallel = files_of(tmp_path / "serial"), files_of(tmp_path / "parallel")

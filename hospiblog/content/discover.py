@@ -60,7 +60,8 @@ def _walk(root: Path) -> list[tuple[Path, bool]]:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(Path(entry.path))
-                elif is_post_file(entry.name):
+                # A FIFO or device named *.md would block the read: only files (or links to them) are posts.
+                elif is_post_file(entry.name) and (entry.is_symlink() or entry.is_file(follow_symlinks=False)):
                     found.append((Path(entry.path), entry.is_symlink()))
     return found
 
@@ -71,6 +72,9 @@ def _check_link(path: Path, config: SiteConfig) -> None:
     except (OSError, RuntimeError) as error:
         raise ContentError("this file is a broken link, or a link that loops", location=SourceLocation(path),
                            hint="replace the link by the article itself") from error
+    if not resolved.is_file():
+        raise ContentError("this link does not lead to an ordinary file", location=SourceLocation(path),
+                           hint="replace the link by the article itself")
     if not resolved.is_relative_to(config.site_dir):
         raise ContentError(
             "this file is a link to a place outside the site folder",

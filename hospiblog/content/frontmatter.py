@@ -14,7 +14,9 @@ from frontmatter.default_handlers import YAMLHandler
 from ..errors import ContentError, SourceLocation
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_KEY_LINE = re.compile(r"^([^\s#:\-\[{'\"][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+_PLAIN_SCALAR = re.compile(r"^[^:]+?:\s+([^\s'\"\[{&*!|>#][^#]*?)\s*(?:#.*)?$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATE_TOKEN = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
 
@@ -26,6 +28,8 @@ class SplitPost:
     body: str
     body_line: int
     key_lines: dict[str, int]
+    raw_values: dict[str, str]
+    """Each top-level key's value as written, when it is a plain one-line scalar."""
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -43,7 +47,8 @@ def decode(data: bytes, path: Path) -> str:
         raise ContentError("this file contains NUL characters; it is not a text file",
                            location=SourceLocation(path, text[: text.index("\x00")].count("\n") + 1),
                            hint="save the article again as plain UTF-8 text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # Word's manual line break (U+000B) and other control characters have no place in an article.
+    return _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def split(text: str, path: Path) -> SplitPost:
@@ -69,6 +74,7 @@ def split(text: str, path: Path) -> SplitPost:
         body=body,
         body_line=body_line,
         key_lines=_key_lines(front),
+        raw_values=_raw_values(front),
     )
 
 
@@ -91,10 +97,19 @@ def _load(front: str, path: Path) -> dict[str, Any]:
         raise ContentError(f"invalid front matter: {error}", location=SourceLocation(path, 2),
                            hint="check the YAML syntax of the front matter") from error
     except (ValueError, OverflowError) as error:
+        date_line = _bad_date_line(front)
         raise ContentError(
-            f"invalid value in front matter: {error}",
-            location=SourceLocation(path, _bad_date_line(front)),
-            hint="dates are written YYYY-MM-DD and must exist in the calendar (e.g. 2026-02-28)",
+            f"invalid value in front matter: {str(error)[:200]}",
+            location=SourceLocation(path, date_line or 2),
+            hint="dates are written YYYY-MM-DD and must exist in the calendar (e.g. 2026-02-28)" if date_line
+            else "check the values: a `!!` type marker or a number of thousands of digits cannot be read",
+        ) from error
+    except (TypeError, AttributeError, KeyError, IndexError, RecursionError) as error:
+        # PyYAML's constructors fail this way on explicit tags such as `!!bool peut-être`.
+        raise ContentError(
+            "invalid value in front matter: a `!!` type marker does not match its value",
+            location=SourceLocation(path, _tagged_line(front)),
+            hint="remove the `!!…` marker and write the value plainly, in quotes if it is text",
         ) from error
     if data is None:
         return {}
@@ -103,6 +118,13 @@ def _load(front: str, path: Path) -> dict[str, Any]:
                            location=SourceLocation(path, 2),
                            hint="write one field per line, e.g. `title: Mon article`")
     return data
+
+
+def _tagged_line(front: str) -> int:
+    for number, line in enumerate(front.split("\n")):
+        if "!!" in line:
+            return number + 1
+    return 2
 
 
 def _bad_date_line(front: str) -> int | None:
@@ -115,11 +137,20 @@ def _bad_date_line(front: str) -> int | None:
     return None
 
 
+def _raw_values(front: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for line in front.split("\n"):
+        key, value = _KEY_LINE.match(line), _PLAIN_SCALAR.match(line)
+        if key and value:
+            values.setdefault(key.group(1).strip("'\""), value.group(1))
+    return values
+
+
 def _key_lines(front: str) -> dict[str, int]:
     """Line in the file of each top-level key (the opening ``---`` is line 1)."""
     lines: dict[str, int] = {}
     for number, line in enumerate(front.split("\n")):
         match = _KEY_LINE.match(line)
         if match:
-            lines.setdefault(match.group(1), number + 1)
+            lines.setdefault(match.group(1).strip("'\""), number + 1)
     return lines

@@ -24,6 +24,19 @@ from .markdown import render_markdown
 from .sanitize import sanitize
 from .typography import french_spacing
 
+MAX_SLUG = 80
+"""Longest slug: a title of any length gives a URL and a file name the system accepts."""
+
+
+def short_slug(title: str) -> str:
+    """The title's slug, cut at a word to at most :data:`MAX_SLUG` characters."""
+    slug = slugify(title)
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[: MAX_SLUG + 1].rsplit("-", 1)[0]
+    return cut or slug[:MAX_SLUG]
+
+
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
     "updated", "slug", "lang", "reviewed_by", "last_reviewed", "consent", "share_image", "social",
@@ -32,6 +45,9 @@ SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "x", "whatsapp")
 CONSENT_SCOPES = ("web", "social", "print")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WORD = re.compile(r"\w+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+"""Characters no text field may hold (XML forbids them: feeds could not carry them)."""
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 _TAG = re.compile(r"<[^>]+>")
 _LOCAL_DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
@@ -114,6 +130,7 @@ class _FieldReader:
         self.data = parts.metadata
         self.lines = parts.key_lines
         self.zone = zone
+        self.raw = parts.raw_values
         self.problems: list[HospiblogError] = []
 
     def problem(self, key: str, message: str, hint: str, *, line: int | None = None) -> None:
@@ -144,7 +161,7 @@ class _FieldReader:
             image_alt=image_alt,
             draft=self._bool("draft"),
             updated=self._datetime("updated"),
-            lang=self._text("lang") or None,
+            lang=self._language(),
             reviewed_by=self._text("reviewed_by") or None,
             last_reviewed=self._date("last_reviewed"),
             consent=self._consent(),
@@ -172,7 +189,18 @@ class _FieldReader:
             self.problem(key, f"'{key}' must be text, not {_describe(value)}",
                          f'write `{key}: "…"` with the text in quotes')
             return ""
-        return str(value).strip()
+        if not isinstance(value, str):
+            # YAML reads `12:30` as 750 and `010` as 8: the text as written is what the editor meant.
+            value = self.raw.get(key, str(value))
+        return _CONTROL.sub(" ", value).strip()
+
+    def _language(self) -> str | None:
+        value = self._text("lang")
+        if value and not _LANGUAGE_TAG.match(value):
+            self.problem("lang", f"'lang' must be a language code such as fr, de or en, not {value[:40]!r}",
+                         "write `lang: de` for an article in German, or remove the line")
+            return None
+        return value or None
 
     def _local_path(self, key: str) -> str:
         """A file under static/: a URL of any scheme (javascript:, data:, https:) is refused."""
@@ -200,7 +228,7 @@ class _FieldReader:
             return None
         parsed = to_datetime(value, self.zone)
         if parsed is None:
-            self.problem(key, f"'{key}' is not a valid date: {value!r}",
+            self.problem(key, f"'{key}' is not a valid date: {_short(value)}",
                          f"write `{key}: 2026-11-22` or `{key}: 2026-11-22 09:30`")
         return parsed
 
@@ -210,7 +238,7 @@ class _FieldReader:
             return None
         parsed = to_datetime(value, self.zone)
         if parsed is None:
-            self.problem(key, f"'{key}' is not a valid date: {value!r}", f"write `{key}: 2026-11-22`")
+            self.problem(key, f"'{key}' is not a valid date: {_short(value)}", f"write `{key}: 2026-11-22`")
             return None
         return parsed.date()
 
@@ -241,7 +269,10 @@ class _FieldReader:
         if given and not _SLUG.match(given):
             self.problem("slug", f"slug '{given}' may only hold lower-case letters, digits and dashes",
                          f"write `slug: {slugify(given) or 'mon-article'}`")
-        slug = given or slugify(title)
+        if given and len(given) > MAX_SLUG:
+            self.problem("slug", f"the slug has {len(given)} characters; at most {MAX_SLUG} fit a URL and a file",
+                         "write a shorter slug")
+        slug = given or short_slug(title)
         if not slug and title:
             self.problem("title", "no URL can be made from this title",
                          "add `slug:` with lower-case letters, digits and dashes")
@@ -299,6 +330,12 @@ class _FieldReader:
         return tuple(sorted((str(key), text) for key, text in value.items() if key in SOCIAL_NETWORKS))
 
 
+def _short(value: Any) -> str:
+    """A value for a message, cut short (an alias bomb can be megabytes)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def _typeset(text: str, language: str) -> str:
     return french_spacing(text) if language == "fr" else text
 
@@ -314,7 +351,19 @@ def _describe(value: Any) -> str:
 
 
 def to_datetime(value: Any, zone: ZoneInfo) -> datetime | None:
-    """A front-matter date as an aware datetime; a bare date is midnight in the site's zone."""
+    """A front-matter date as an aware datetime; a bare date is midnight in the site's zone.
+
+    Years outside 1900–2999 are refused: they are typing mistakes, and date arithmetic near year 9999
+    overflows (a consent that never ends simply has no ``expires``).
+    """
+    parsed = _to_datetime(value, zone)
+    return parsed if parsed is not None and YEARS[0] <= parsed.year <= YEARS[1] else None
+
+
+YEARS = (1900, 2999)
+
+
+def _to_datetime(value: Any, zone: ZoneInfo) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
