@@ -289,7 +289,7 @@ class _FieldReader:
             self.problem("tags", "'tags' must be a list of words",
                          "write `tags: [sommeil, enfants]`")
             return ()
-        tags = [str(tag).strip() for tag in value]
+        tags = [_CONTROL.sub(" ", str(tag)).strip() for tag in value]
         if any(not slugify(tag) for tag in tags):
             self.problem("tags", "a tag is empty or has no letter or digit", "remove the empty tag")
         return tuple(dict.fromkeys(tag for tag in tags if slugify(tag)))
