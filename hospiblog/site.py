@@ -16,7 +16,7 @@ from .config import SiteConfig
 from .content.markdown import POST_LINK_PREFIX
 from .errors import BuildFailed, ConfigError, ContentError, HospiblogError, SourceLocation
 from .model import Author, Category, Post, Site, Tag
-from .urls import post_url, slugify
+from .urls import post_url, tag_slug
 
 RELATED_COUNT = 3
 _RELATED_WINDOW = 12
@@ -72,8 +72,8 @@ def _index(posts: tuple[Post, ...], config: SiteConfig,
         if post.meta.author:
             by_author[post.meta.author].append(post)
         for tag in post.meta.tags:
-            by_tag[slugify(tag)].append(post)
-            tag_names[slugify(tag)].add(tag)
+            by_tag[tag_slug(tag)].append(post)
+            tag_names[tag_slug(tag)].add(tag)
         by_year[post.meta.date.year].append(post)
     previous = {post.relative: (posts[index + 1] if index + 1 < len(posts) else None)
                 for index, post in enumerate(posts)}
@@ -108,7 +108,7 @@ def _related(posts: tuple[Post, ...], by_category: dict[str, list[Post]],
     for post in posts:
         scores: dict[str, int] = defaultdict(int)
         candidates: dict[str, Post] = {}
-        names = [(f"c:{post.meta.category}", 1)] + [(f"t:{slugify(tag)}", 2) for tag in post.meta.tags]
+        names = [(f"c:{post.meta.category}", 1)] + [(f"t:{tag_slug(tag)}", 2) for tag in post.meta.tags]
         for name, weight in names:
             members = lists[name]
             here = position[name][post.relative]

@@ -26,6 +26,24 @@ def slugify(text: str) -> str:
     return _NOT_SLUG.sub("-", unidecode(text).lower()).strip("-")
 
 
+MAX_SLUG = 80
+"""Longest slug made from a title or a tag: any text gives a URL and a file name the system accepts."""
+
+
+def short_slug(text: str) -> str:
+    """The text's slug, cut at a word to at most :data:`MAX_SLUG` characters."""
+    slug = slugify(text)
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[: MAX_SLUG + 1].rsplit("-", 1)[0]
+    return cut or slug[:MAX_SLUG]
+
+
+def tag_slug(tag: str) -> str:
+    """The URL segment of a tag's page."""
+    return short_slug(tag)
+
+
 def join_url(*segments: str) -> str:
     """A root-relative folder URL from segments: ``("medecine", "x")`` → ``/medecine/x/``."""
     inner = "/".join(segment.strip("/") for segment in segments if segment.strip("/"))

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .config import AuthorConfig, CategoryConfig, SiteConfig
 from .model import Post, Site
 from .social import ShareLink, share_links
-from .urls import absolute, author_url, join_url, paginated, post_url, slugify, tag_url
+from .urls import absolute, author_url, join_url, paginated, post_url, tag_slug, tag_url
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
                  "x": "X", "youtube": "YouTube"}
@@ -248,7 +248,7 @@ class ViewFactory:
             toc=Markup(post.toc_html),
             updated_iso=meta.updated.isoformat() if meta.updated else "",
             updated_display=self.date_text(meta.updated) if meta.updated else "",
-            tags=tuple(TagView(tag, slugify(tag), tag_url(slugify(tag))) for tag in meta.tags),
+            tags=tuple(TagView(tag, tag_slug(tag), tag_url(tag_slug(tag))) for tag in meta.tags),
             previous=self.summary(previous) if previous else None,
             next=self.summary(following) if following else None,
             related=tuple(self.summary(other) for other in self.site.related.get(post.relative, ())),

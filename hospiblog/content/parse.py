@@ -18,24 +18,11 @@ from .. import __version__
 from ..config import SiteConfig
 from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
 from ..model import Consent, Post, PostMeta, SourceFile
-from ..urls import slugify
+from ..urls import MAX_SLUG, short_slug, slugify
 from .frontmatter import SplitPost, decode, split
 from .markdown import render_markdown
 from .sanitize import sanitize
 from .typography import french_spacing
-
-MAX_SLUG = 80
-"""Longest slug: a title of any length gives a URL and a file name the system accepts."""
-
-
-def short_slug(title: str) -> str:
-    """The title's slug, cut at a word to at most :data:`MAX_SLUG` characters."""
-    slug = slugify(title)
-    if len(slug) <= MAX_SLUG:
-        return slug
-    cut = slug[: MAX_SLUG + 1].rsplit("-", 1)[0]
-    return cut or slug[:MAX_SLUG]
-
 
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
@@ -331,7 +318,9 @@ class _FieldReader:
 
 
 def _short(value: Any) -> str:
-    """A value for a message, cut short (an alias bomb can be megabytes)."""
+    """A value for a message as the editor wrote it, cut short (an alias bomb can be megabytes)."""
+    if isinstance(value, date):
+        return f"{value.isoformat()} (dates go from {YEARS[0]} to {YEARS[1]})"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
