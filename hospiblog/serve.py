@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import queue
 import shutil
 import sys
@@ -171,13 +172,19 @@ class Handler(SimpleHTTPRequestHandler):
 class _SourceWatcher(FileSystemEventHandler):
     """Collects relevant changes; the rebuild thread picks them up after a short quiet time."""
 
-    def __init__(self, site_dir: Path, changes: queue.Queue[Path]) -> None:
+    def __init__(self, site_dir: Path, changes: queue.Queue[Path],
+                 watch_folder: Callable[[Path], object] = lambda folder: None) -> None:
         self.site_dir = site_dir
         self.changes = changes
+        self.watch_folder = watch_folder
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        created = Path(os.fsdecode(event.src_path))
+        if event.is_directory and event.event_type == "created" and created.parent == self.site_dir \
+                and created.name in WATCHED:
+            self.watch_folder(created)  # a templates/ or static/ folder made while serving
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
                 path = Path(raw if isinstance(raw, str) else raw.decode())
@@ -249,7 +256,8 @@ def start_watching(session: ServeSession, stop: threading.Event) -> BaseObserver
     """Starts watching the sources and a thread that rebuilds after each burst of changes."""
     changes: queue.Queue[Path] = queue.Queue()
     observer = Observer()
-    handler = _SourceWatcher(session.site_dir, changes)
+    handler = _SourceWatcher(session.site_dir, changes,
+                             lambda folder: observer.schedule(handler, str(folder), recursive=True))
     # Only the sources are watched: the output and the cache can hold tens of thousands of files.
     observer.schedule(handler, str(session.site_dir), recursive=False)
     for name in WATCHED:

@@ -144,3 +144,18 @@ def test_port_in_use_is_a_clear_error(make_site: SiteMaker) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         assert main(["serve", str(site), "--port", str(port)]) == 1
+
+
+def test_a_source_folder_made_while_serving_is_watched(served: tuple[Path, str, int]) -> None:
+    site, host, port = served
+    events = Events(host, port)
+    time.sleep(0.3)
+    (site / "templates").mkdir()
+    time.sleep(0.5)  # the new folder is being watched before the template is written
+    (site / "templates" / "404.html").write_text(
+        '{% extends "default/404.html" %}{% block content %}<p>Page perdue, mais pas vous.</p>{% endblock %}')
+    name, data = events.next()
+    while "404.html" not in data:  # the folder's own creation may come first
+        name, data = events.next()
+    assert name == "reload"
+    assert "Page perdue, mais pas vous." in get(host, port, "/404.html")[1].decode()
