@@ -212,11 +212,11 @@ def _is_placeholder_alt(alt: str) -> bool:
 
 
 def _image_line(post: Post, source: str, *, empty_alt: bool) -> int:
-    """The line that writes an image: its file name after ``![``, the empty ``![]`` preferred."""
+    """The line that writes an image: its file name after ``![`` or in an ``<img``, the empty ``![]`` preferred."""
     name = posixpath.basename(source)
 
     def writes_it(line: str) -> bool:
-        return "![" in line and name in line
+        return ("![" in line or "<img" in line.lower()) and name in line
 
     def writes_it_empty(line: str) -> bool:
         return writes_it(line) and re.search(r"!\[\s*\]", line) is not None
