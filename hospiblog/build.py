@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment
 
-from .cache import CACHE_DIR_NAME, FingerprintCache
+from .cache import CACHE_DIR_NAME, FingerprintCache, write_atomically
 from .cards import load_card_settings, plan_cards, settings_digest, warm_card_cache
 from .checks import Finding, errors_of, next_change, run_checks, warnings_of
 from .config import CONFIG_FILE, SiteConfig, load_config
@@ -327,10 +327,7 @@ class Snapshot:
         data = {"key": key, "next_change": next_change.isoformat() if next_change else "", "counts": self.counts,
                 "warnings": self.warnings}
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".part")
-            temporary.write_text(json.dumps(data), "utf-8")
-            os.replace(temporary, self.path)
+            write_atomically(self.path, json.dumps(data).encode())
 
 
 @functools.cache

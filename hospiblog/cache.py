@@ -6,6 +6,7 @@ always be deleted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import tempfile
@@ -13,6 +14,19 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR_NAME = ".hospiblog-cache"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replaces ``path`` by ``data`` in one step: a reader, or a crash, sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part",
+                                     delete=False) as file:
+        try:
+            file.write(data)
+        except OSError:
+            os.unlink(file.name)
+            raise
+    os.replace(file.name, path)
 
 
 class FingerprintCache:
@@ -36,11 +50,5 @@ class FingerprintCache:
 
     def put(self, key: str, value: Any) -> None:
         """Stores a value atomically; a failure to store is not an error."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as file:
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(file.name, path)
-        except OSError:
-            return
+        with contextlib.suppress(OSError):
+            write_atomically(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

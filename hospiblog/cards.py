@@ -19,13 +19,13 @@ a process pool. The same inputs give the same bytes, serially or in parallel.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
 import math
 import os
 import re
-import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -37,10 +37,11 @@ from typing import Any
 import PIL
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
 
+from .cache import write_atomically
 from .config import SiteConfig
 from .errors import ConfigError, ContentError, SourceLocation
 from .model import Post
-from .seo import ShareImage
+from .seo import ShareImage, media_type
 from .urls import absolute, safe_relative
 
 CARD_SIZES = ("og", "square", "story")
@@ -744,14 +745,9 @@ def read_cached_card(cache_dir: Path, key: str) -> bytes | None:
 
 def store_card(cache_dir: Path, key: str, data: bytes) -> None:
     """Stores a card atomically; failing to store is not an error (the cache can always be deleted)."""
-    path = _cache_path(cache_dir, key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as file:
-            file.write(_CACHE_MAGIC + hashlib.blake2b(data, digest_size=16).digest() + data)
-        os.replace(file.name, path)
-    except OSError:
-        return
+    with contextlib.suppress(OSError):
+        checksum = hashlib.blake2b(data, digest_size=16).digest()
+        write_atomically(_cache_path(cache_dir, key), _CACHE_MAGIC + checksum + data)
 
 
 def draw_cards(specs: Iterable[CardSpec], settings: CardSettings, cache_dir: Path | None,
@@ -867,7 +863,7 @@ def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
         url = "/" + meta.share_image.lstrip("/")
         width, height = image_sizes.get(url, (0, 0))
         images.append(ShareImage(absolute(config.base_url, url), width, height, meta.image_alt or alt,
-                                 _media_type(url)))
+                                 media_type(url)))
     for size in ("og", "square"):
         if size not in sizes or (size == "og" and meta.share_image):
             continue
@@ -882,11 +878,6 @@ def site_share_image(config: SiteConfig, settings: CardSettings) -> ShareImage:
     geometry = settings.size("og")
     return ShareImage(absolute(config.base_url, SITE_CARD_OUTPUT), geometry.width, geometry.height,
                       card_alt(config.title, "", config.organization.name))
-
-
-def _media_type(url: str) -> str:
-    suffix = url.rsplit(".", 1)[-1].lower()
-    return {"png": "image/png", "webp": "image/webp", "gif": "image/gif"}.get(suffix, "image/jpeg")
 
 
 def post_card_images(post: Post, config: SiteConfig, settings: CardSettings, *, static_lookup: StaticLookup,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-import mimetypes
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +22,7 @@ from .config import SiteConfig
 from .feeds import FeedSpec, feed_specs, render_feed
 from .model import Post, Site
 from .security import render_headers_file
-from .seo import ArticleInfo, PageInfo, SeoView, ShareImage, seo_view
+from .seo import ArticleInfo, PageInfo, SeoView, ShareImage, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import (
@@ -107,7 +106,7 @@ class Planner:
         self.site_view = self.views.site_view()
         logo = self.site_view.organization.logo
         if logo is not None:
-            self.logo = ShareImage(logo.absolute_url, logo.width, logo.height, logo.alt, _media_type(logo.url))
+            self.logo = ShareImage(logo.absolute_url, logo.width, logo.height, logo.alt, media_type(logo.url))
 
     def share_images(self, post: Post | None) -> tuple[ShareImage, ...]:
         """The images networks show for a page: its cards, else the post's own image."""
@@ -117,10 +116,11 @@ class Planner:
             return post_share_images(post, self.config, self.cards.settings, image_sizes=self.site.image_sizes)
         if post is not None and post.meta.image:
             image = self.views.image(post.meta.image, post.meta.image_alt)
-            return (ShareImage(image.absolute_url, image.width, image.height, image.alt, _media_type(image.url)),)
+            return (ShareImage(image.absolute_url, image.width, image.height, image.alt, media_type(image.url)),)
         return ()
 
-    def seo(self, page: PageView, post: Post | None = None) -> Callable[[], SeoView]:
+    def seo(self, page: PageView, post: Post | None = None) -> SeoView:
+        """The page's meta tags and JSON-LD; made only when the page is rendered."""
         info = PageInfo(page.kind, page.title, page.description, page.canonical_url, self.share_images(post))
         article = None
         if post is not None:
@@ -128,8 +128,7 @@ class Planner:
             author = summary.author
             article = ArticleInfo(post, absolute(self.config.base_url, summary.category.url),
                                   absolute(self.config.base_url, author.url) if author else "")
-        return partial(seo_view, self.config, info, article=article, logo=self.logo,
-                       home_label=self.theme.translate("home"))
+        return seo_view(self.config, info, article=article, logo=self.logo, home_label=self.theme.translate("home"))
 
     @functools.cached_property
     def base_digest(self) -> str:
@@ -142,7 +141,7 @@ class Planner:
              lastmod: datetime | None = None, sitemap: bool = True,
              lazy: Mapping[str, Callable[[], Any]] | None = None, post: Post | None = None,
              **context: Any) -> None:
-        lazy = {"seo": self.seo(page, post), **(lazy or {})}
+        lazy = {"seo": partial(self.seo, page, post), **(lazy or {})}
         self.jobs.append(RenderJob(
             output=output_path(url),
             digest=digest(self.base_digest, template, url, depends),
@@ -274,10 +273,6 @@ def _plan_cards(planner: Planner) -> None:
     for card in planner.cards.planned:
         planner.jobs.append(RenderJob(output=card.output, digest=digest("card", card.key),
                                       produce=partial(card_bytes, card.spec, settings, cache_dir), kind="static"))
-
-
-def _media_type(url: str) -> str:
-    return mimetypes.guess_type(url)[0] or "image/jpeg"
 
 
 def _plan_category_stylesheet(planner: Planner) -> None:

@@ -16,6 +16,7 @@ Facebook's own locale list has no ``_CH`` entries; it then falls back to the lan
 from __future__ import annotations
 
 import json
+import mimetypes
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,11 @@ HOME_LABELS = {"fr": "Accueil", "de": "Startseite", "en": "Home"}
 """Fallback name of the first breadcrumb; the theme's ``t('home')`` is better and can be passed."""
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
+
+
+def media_type(url: str) -> str:
+    """The media type of an image from its file name (JPEG when unknown)."""
+    return mimetypes.guess_type(url)[0] or "image/jpeg"
 
 @dataclass(frozen=True)
 class ShareImage:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import write_atomically
 from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
 from .plan import RenderJob
 from .render import OutputFile
@@ -57,10 +58,7 @@ class Manifest:
 
     def save(self) -> None:
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".part")
-            temporary.write_text(json.dumps({"version": MANIFEST_VERSION, "files": self.entries}), "utf-8")
-            os.replace(temporary, self.path)
+            write_atomically(self.path, json.dumps({"version": MANIFEST_VERSION, "files": self.entries}).encode())
 
     def all_current(self, output_dir: Path) -> bool:
         """True when every file of the last build is still there, as it was written."""
@@ -263,10 +261,7 @@ def _write_file(path: Path, data: bytes) -> None:
 def _write_in_place(changed: dict[str, bytes], stale: list[str], output_dir: Path) -> None:
     """Used by serve: each file replaced atomically, the folder kept."""
     for relative, data in changed.items():
-        target = inside(output_dir, relative)
-        temporary = target.with_name(f".{target.name}.part")
-        _write_file(temporary, data)
-        os.replace(temporary, target)
+        write_atomically(inside(output_dir, relative), data)
     for relative in stale:
         with contextlib.suppress(FileNotFoundError):
             inside(output_dir, relative).unlink()
