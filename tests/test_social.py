@@ -7,6 +7,7 @@ import io
 import json
 import random
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -171,6 +172,18 @@ def test_x_text_always_fits(base_post: tuple[SiteConfig, Post], title: str, summ
     caption = social.compose(varied, "instagram", url, config)
     assert len(caption) <= 2200 and url not in caption
     assert all(HASHTAG.match(tag) for tag in caption.rsplit("\n\n", 1)[-1].split(" ") if tag.startswith("#"))
+
+
+_LINKISH = st.sampled_from(["a.co", "https://hopital.ch/v", "x.com", " ", ".", "(", ")", "©", "®", "👩‍⚕️", "…",
+                             "é", "ß", "\u0301", "\u0958", "中", "https://blog.hopital-valclair.example/a/?u=1"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.one_of(_LINKISH, st.text(max_size=8)), max_size=40))
+def test_x_weight_bound_is_never_below_x_count(parts: list[str]) -> None:
+    """The cheap bound that spares twitter-text must never be under X's own count (else a too long text passes)."""
+    text = unicodedata.normalize("NFC", "".join(parts))
+    assert social.x_weight_bound(text) >= parse_tweet(text).weightedLength
 
 
 def test_front_matter_text_is_used_as_it_is(make_site: SiteMaker) -> None:
