@@ -104,6 +104,7 @@ class MemoryCache:
     def __init__(self, disk: FingerprintCache | None) -> None:
         self.disk = disk
         self.entries: dict[str, Any] = {}
+        self.keep: set[str] = set()
 
     def get(self, key: str) -> Any | None:
         if key not in self.entries and self.disk is not None:
@@ -114,12 +115,23 @@ class MemoryCache:
 
     def put(self, key: str, value: Any) -> None:
         self.entries[key] = value
-        if self.disk is not None:
-            self.disk.put(key, value)
 
-    def keep_only(self, keys: set[str]) -> None:
-        """Forgets entries no current source needs, so memory does not grow with every edit."""
-        self.entries = {key: value for key, value in self.entries.items() if key in keys}
+    def save(self, keep: set[str]) -> None:
+        """Forgets entries no current source needs, so memory does not grow with every edit.
+
+        The disk pack is written by :meth:`flush` only (at serve's start and stop): rewriting a large
+        site's pack after every keystroke would cost more than the rebuild itself.
+        """
+        self.entries = {key: value for key, value in self.entries.items() if key in keep}
+        self.keep = keep
+
+    def flush(self) -> None:
+        """Writes what is in memory to the disk cache."""
+        if self.disk is not None:
+            for key, value in list(self.entries.items()):  # a rebuild may be running
+                if self.disk.get(key) is not value:
+                    self.disk.put(key, value)
+            self.disk.save(self.keep)
 
 
 @dataclass(frozen=True)
@@ -381,6 +393,8 @@ def parse_all(
         found[index] = result
         if cache:
             cache.put(keys[index], result)
+    if cache:
+        cache.save(set(keys))
     if report is not None:
         report.parsed = len(missing)
     return [post for post in found if post is not None], errors

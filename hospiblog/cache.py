@@ -30,25 +30,48 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 class FingerprintCache:
-    """Pickled values in files named by their key, in two-letter buckets."""
+    """Values by key, kept in one pickled pack file (``<namespace>.pack``) read at the first ``get``.
+
+    One file rather than one per entry: a build that finds its 1,000 posts unchanged opens one file instead
+    of 1,000, and a cold build writes one. ``save`` rewrites the pack only when something was added or
+    dropped; it keeps only the keys the current sources need, so the pack does not grow with every edit.
+    An unreadable pack is an empty cache.
+    """
 
     def __init__(self, root: Path, namespace: str) -> None:
-        self.root = root / namespace
+        self.path = root / f"{namespace}.pack"
+        self._entries: dict[str, Any] | None = None
+        self._dirty = False
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.pickle"
+    def _loaded(self) -> dict[str, Any]:
+        if self._entries is None:
+            self._entries = _read_pack(self.path)
+        return self._entries
 
     def get(self, key: str) -> Any | None:
-        """The stored value, or None when absent or unreadable."""
-        try:
-            with open(self._path(key), "rb") as file:
-                return pickle.load(file)
-        except FileNotFoundError:
-            return None
-        except Exception:
-            return None
+        """The stored value, or None when absent."""
+        return self._loaded().get(key)
 
     def put(self, key: str, value: Any) -> None:
-        """Stores a value atomically; a failure to store is not an error."""
+        """Stores a value in memory until :meth:`save`."""
+        self._loaded()[key] = value
+        self._dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        """Writes the pack with the entries of ``keep`` when it changed; a failure to store is not an error."""
+        entries = self._loaded()
+        if not self._dirty and keep.issuperset(entries):
+            return
+        self._entries = {key: value for key, value in entries.items() if key in keep}
         with contextlib.suppress(OSError):
-            write_atomically(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomically(self.path, pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL))
+        self._dirty = False
+
+
+def _read_pack(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as file:
+            entries = pickle.load(file)
+    except Exception:  # missing, partial, corrupt or written by another version: an empty cache
+        return {}
+    return entries if isinstance(entries, dict) else {}

@@ -64,6 +64,23 @@ class PostMeta:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading of an article's body, as rendered."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What the content rules need from a rendered body: its headings and its images, in order."""
+
+    headings: tuple[Heading, ...]
+    images: tuple[tuple[str, str | None], ...]
+    """``(src, alt)``; alt is None when the attribute is missing."""
+
+
+@dataclass(frozen=True)
 class Post:
     """A parsed article: front matter and rendered Markdown."""
 
@@ -81,6 +98,8 @@ class Post:
     """Links to other posts: (target path relative to the site, line)."""
     local_images: tuple[tuple[str, int], ...] = ()
     """Local images in the body: (URL path, line)."""
+    outline: Outline | None = None
+    """Headings and images of ``content_html``, made with the parse (cached and over the cores with it)."""
 
     @property
     def reading_minutes(self) -> int:

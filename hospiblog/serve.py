@@ -243,6 +243,12 @@ class ServeSession:
         self.log(f"Rebuilt in {elapsed:.0f} ms: {len(written)} files changed ({report.posts} posts)")
         return report
 
+    def save_cache(self) -> None:
+        """Writes the parsed posts kept in memory to the disk cache, for the next build or serve."""
+        cache = self.pipeline.posts_cache
+        if isinstance(cache, MemoryCache):
+            cache.flush()
+
     def _announce(self, changed: set[Path], written: list[str]) -> None:
         only_css = bool(changed) and all(path.suffix == ".css" for path in changed)
         if only_css:
@@ -304,6 +310,7 @@ def serve(site_dir: Path, *, bind: str = "127.0.0.1", port: int = 8000, drafts: 
     stop = stop or threading.Event()
     try:
         session.pipeline.run(in_place=True)
+        session.save_cache()
         server = make_server(session, bind, port)
         url = f"http://{bind}:{server.server_address[1]}/"
         print(f"Serving {site_dir.resolve()} at {url} (Ctrl+C to stop)", flush=True)
@@ -317,6 +324,7 @@ def serve(site_dir: Path, *, bind: str = "127.0.0.1", port: int = 8000, drafts: 
         finally:
             server.shutdown()
             observer.stop()
+            session.save_cache()
     finally:
         shutil.rmtree(output_dir.parent, ignore_errors=True)
         sys.stdout.flush()

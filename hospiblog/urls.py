@@ -6,6 +6,7 @@ site and absolute (``base_url`` + path) in feeds, cards and meta tags.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from pathlib import Path, PurePosixPath
@@ -21,6 +22,7 @@ SUBSCRIBE_SEGMENT = "s-abonner"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
     """ASCII slug of a text: ``Santé à l'école`` → ``sante-a-l-ecole``."""
     return _NOT_SLUG.sub("-", unidecode(text).lower()).strip("-")
@@ -30,6 +32,7 @@ MAX_SLUG = 80
 """Longest slug made from a title or a tag: any text gives a URL and a file name the system accepts."""
 
 
+@functools.lru_cache(maxsize=8192)
 def short_slug(text: str) -> str:
     """The text's slug, cut at a word to at most :data:`MAX_SLUG` characters."""
     slug = slugify(text)

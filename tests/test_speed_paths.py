@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pickle
 from pathlib import Path
 
 import pytest
@@ -32,17 +33,32 @@ def test_parallel_build_equals_serial_build(make_site: SiteMaker, tmp_path: Path
     assert len(serial) > 40 and serial == parallel
 
 
-def test_a_corrupt_cache_file_is_ignored(make_site: SiteMaker, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["garbage", "partial", "not a dict"])
+def test_a_corrupt_cache_file_is_ignored(make_site: SiteMaker, tmp_path: Path, damage: str) -> None:
     site = site_of(make_site, 4)
     build(site, output=tmp_path / "first", now=NOW)
-    entries = sorted((site / ".hospiblog-cache" / "posts").rglob("*.pickle"))
-    assert entries
-    entries[0].write_bytes(b"\x80\x04garbage")
-    entries[1].write_bytes(entries[1].read_bytes()[:20])  # a partial write
+    pack = site / ".hospiblog-cache" / "posts.pack"
+    data = pack.read_bytes()
+    pack.write_bytes({"garbage": b"\x80\x04garbage", "partial": data[: len(data) // 2],
+                      "not a dict": pickle.dumps(["a", "list"])}[damage])
     for manifest in (site / ".hospiblog-cache" / "outputs").glob("*.json"):
         manifest.write_text("{not json")
-    build(site, output=tmp_path / "second", now=NOW)
+    report = build(site, output=tmp_path / "second", now=NOW)
+    assert report.parsed == 4
     assert files_of(tmp_path / "first") == files_of(tmp_path / "second")
+    assert build(site, output=tmp_path / "third", now=NOW).parsed == 0  # the pack was written again
+
+
+def test_the_cache_keeps_only_the_current_posts(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = site_of(make_site, 4)
+    build(site, output=tmp_path / "out", now=NOW)
+    post = sorted((site / "posts").rglob("*.md"))[0]
+    for number in range(3):
+        post.write_text(post.read_text("utf-8") + f"\nParagraphe {number}.\n", "utf-8")
+        report = build(site, output=tmp_path / "out", now=NOW)
+        assert report.parsed == 1
+    entries = pickle.loads((site / ".hospiblog-cache" / "posts.pack").read_bytes())
+    assert len(entries) == 4
 
 
 def test_a_no_op_build_writes_nothing_and_skips_the_work(make_site: SiteMaker, tmp_path: Path) -> None:

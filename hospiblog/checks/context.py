@@ -13,14 +13,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import lxml.html
 from PIL import Image, UnidentifiedImageError
 
 from ..config import SiteConfig
+from ..content.outline import outline_of
 from ..errors import HospiblogError
-from ..model import Post
+from ..model import Outline, Post
 from ..urls import post_url
 
 StaticLookup = Callable[[str], Path | None]
@@ -52,14 +51,6 @@ class ImageFile:
     """False when Pillow cannot read it (the build would not know its size)."""
     pixels: tuple[int, int] = (0, 0)
     """Width and height; (0, 0) for SVG or an unreadable file."""
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A heading of an article's body, as rendered."""
-
-    level: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -179,43 +170,10 @@ def find_body_line(post: Post, matches: Callable[[str], bool]) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class Outline:
-    """What the rules need from a rendered body: its headings and its images, in order."""
-
-    headings: tuple[Heading, ...]
-    images: tuple[tuple[str, str | None], ...]
-    """``(src, alt)``; alt is None when the attribute is missing."""
-
-
-_OUTLINES: dict[tuple[str, int], Outline] = {}
-_OUTLINES_MAX = 20_000
-"""Outlines kept between runs: serve checks the same, unchanged posts again at every rebuild."""
-
-
 def body_outline(post: Post) -> Outline:
-    """The headings and images of the post's rendered body (parsing the HTML is most of the checks' time)."""
-    key = (post.fingerprint, hash(post.content_html))
-    outline = _OUTLINES.get(key)
-    if outline is None:
-        if len(_OUTLINES) >= _OUTLINES_MAX:
-            _OUTLINES.clear()  # a crude bound, enough for a cache refilled in one run
-        outline = _OUTLINES[key] = _outline(post.content_html)
-    return outline
-
-
-def _outline(html: str) -> Outline:
-    if "<h" not in html and "<img" not in html:
-        return Outline((), ())
-    root: Any = lxml.html.fragment_fromstring(html, create_parent="div")  # lxml is untyped
-    headings = tuple(Heading(int(element.tag[1]), str(element.text_content()))
-                     for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
-    images = tuple((str(element.get("src", "")), _optional_text(element.get("alt"))) for element in root.iter("img"))
-    return Outline(headings, images)
-
-
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else str(value)
+    """The headings and images of the post's rendered body: made by the parse, or here for a post made
+    without it."""
+    return post.outline if post.outline is not None else outline_of(post.content_html)
 
 
 def source_headings(post: Post) -> list[tuple[int, str]]:

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..config import SiteConfig
-from ..model import Post
+from ..model import Heading, Post
 from ..urls import post_url
 from .context import (
     CheckContext,
-    Heading,
     Issue,
     body_outline,
     comparable,

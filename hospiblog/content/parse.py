@@ -21,6 +21,7 @@ from ..model import Consent, Post, PostMeta, SourceFile
 from ..urls import MAX_SLUG, short_slug, slugify
 from .frontmatter import SplitPost, decode, split
 from .markdown import render_markdown
+from .outline import outline_of
 from .sanitize import sanitize
 from .typography import french_spacing
 
@@ -101,6 +102,7 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
         body_line=parts.body_line,
         post_links=tuple((target, _line_of(parts, target.rsplit("/", 1)[-1])) for target in rendered.post_links),
         local_images=tuple((image, _line_of(parts, image.lstrip("/"))) for image in rendered.local_images),
+        outline=outline_of(html),
     )
 
 
