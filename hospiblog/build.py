@@ -22,7 +22,7 @@ from .cache import CACHE_DIR_NAME, FingerprintCache, write_atomically
 from .cards import load_card_settings, plan_cards, settings_digest, warm_card_cache
 from .checks import Finding, errors_of, next_change, run_checks, warnings_of
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .content.discover import discover
+from .content.discover import FoundFile, discover, scan
 from .content.parse import ParseSettings, parse_key, parse_post
 from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation
 from .model import Post, Site, SourceFile
@@ -166,17 +166,18 @@ class Pipeline:
         stages = _Stages(report)
         moment = now or datetime.now(UTC)
         cache_root = config.site_dir / CACHE_DIR_NAME
-        sources, errors = stages.run("discover", _discover, config)
+        found, errors = stages.run("scan", _scan, config)
         theme = stages.run("theme", load_theme, config)
         snapshot = Snapshot.load(_manifest_path(cache_root, output_dir).with_suffix(".snapshot.json"))
-        key = self._inputs_key(config, theme, sources)
+        key = self._inputs_key(config, theme, found)
         manifest = self._manifest_for(cache_root, output_dir)
         if not errors and stages.run("unchanged", self._unchanged, snapshot, key, moment, manifest, output_dir):
             report.posts, report.pages, report.feeds = snapshot.counts
             report.warnings = snapshot.warning_list()
             report.write.unchanged = len(manifest.entries)
             return report
-        loaded = self.load(config, stages, now=moment, found=(sources, errors), theme=theme)
+        sources, read_errors = stages.run("read", _read, config, found)
+        loaded = self.load(config, stages, now=moment, found=(sources, [*errors, *read_errors]), theme=theme)
         site = loaded.site
         cards = stages.run("cards", self._cards, config, theme, site, cache_root)
         jobs = stages.run("plan", plan, site, config, theme, dev=self.options.dev, cards=cards)
@@ -224,16 +225,17 @@ class Pipeline:
                               unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future)
         return posts, theme, findings
 
-    def _inputs_key(self, config: SiteConfig, theme: Theme, sources: Sequence[SourceFile]) -> str:
-        """Hash of every input of a build: code, options, configuration, theme and every post's bytes."""
+    def _inputs_key(self, config: SiteConfig, theme: Theme, found: Sequence[FoundFile]) -> str:
+        """Hash of every input of a build: code, options, configuration, theme and every post file's path and
+        stat signature (size, mtime, ctime, inode: any write changes the ctime, so the bytes need not be read)."""
         hasher = hashlib.blake2b(digest_size=16)
         for part in (package_fingerprint(), repr(self.options), config.fingerprint, theme.digest):
             hasher.update(part.encode() + b"\0")
         if config.sharing.cards:
             settings = load_card_settings([layer.path for layer in theme.layers])
             hasher.update(settings_digest(settings).encode())
-        for source in sources:
-            hasher.update(f"{source.relative}\0{source.fingerprint}\0".encode())
+        for entry in found:
+            hasher.update(f"{entry.path}\0{entry.signature}\0".encode())
         return hasher.hexdigest()
 
     def _unchanged(self, snapshot: Snapshot, key: str, now: datetime, manifest: Manifest, output_dir: Path) -> bool:
@@ -363,8 +365,21 @@ def _manifest_path(cache_root: Path, output_dir: Path) -> Path:
 
 
 def _discover(config: SiteConfig) -> tuple[list[SourceFile], list[HospiblogError]]:
+    found, errors = _scan(config)
+    sources, read_errors = _read(config, found)
+    return sources, [*errors, *read_errors]
+
+
+def _scan(config: SiteConfig) -> tuple[list[FoundFile], list[HospiblogError]]:
     try:
-        return discover(config), []
+        return scan(config), []
+    except HospiblogError as error:
+        return [], [error]
+
+
+def _read(config: SiteConfig, found: list[FoundFile]) -> tuple[list[SourceFile], list[HospiblogError]]:
+    try:
+        return discover(config, found), []
     except BuildFailed as failure:
         return [], list(failure.errors)
     except HospiblogError as error:

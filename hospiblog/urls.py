@@ -7,9 +7,10 @@ site and absolute (``base_url`` + path) in feeds, cards and meta tags.
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from unidecode import unidecode
 
@@ -95,12 +96,12 @@ def output_path(url: str) -> str:
 def safe_relative(relative: str) -> str:
     """Proves a relative output path stays inside the output folder."""
     normal = posixpath.normpath(relative)
-    parts = PurePosixPath(normal).parts
-    if normal.startswith("/") or ".." in parts or normal in (".", ""):
+    # After normpath, ".." can only remain as leading segments.
+    if normal.startswith("/") or normal in (".", "", "..") or normal.startswith("../"):
         raise OutputError(f"output path {relative!r} would leave the output folder")
     return normal
 
 
 def inside(folder: Path, relative: str) -> Path:
     """The file ``relative`` under ``folder``."""
-    return folder.joinpath(*PurePosixPath(safe_relative(relative)).parts)
+    return Path(os.path.join(folder, safe_relative(relative)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pickle
 from pathlib import Path
 
@@ -68,6 +69,22 @@ def test_a_no_op_build_writes_nothing_and_skips_the_work(make_site: SiteMaker, t
     assert report.write.written == [] and report.write.rendered == 0
     assert "parse" not in report.stages  # the inputs' hash matched: nothing after discovery ran
     assert report.posts == 4
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(make_site: SiteMaker, tmp_path: Path) -> None:
+    """The no-op check trusts stat signatures: a same-size edit with its mtime set back must still rebuild."""
+    site, out = site_of(make_site, 4), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    source = sorted((site / "posts").rglob("*.md"))[0]
+    before = source.stat()
+    text = source.read_text("utf-8")
+    edited = text.replace("Texte", "Tex7e", 1)
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    source.write_text(edited, "utf-8")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    report = build(site, output=out, now=NOW)
+    assert report.parsed == 1 and report.write.written
+    assert "Tex7e" in "".join(path.read_text("utf-8") for path in out.rglob("*.html"))
 
 
 def test_a_changed_output_file_is_repaired(make_site: SiteMaker, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import SiteConfig
@@ -26,8 +27,19 @@ def fingerprint(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def discover(config: SiteConfig) -> list[SourceFile]:
-    """Every post file, sorted by path; symlinks leaving the site are refused."""
+@dataclass(frozen=True)
+class FoundFile:
+    """A post file found by :func:`scan`, not read yet."""
+
+    path: str
+    is_link: bool
+    signature: tuple[int, int, int, int]
+    """``(size, mtime_ns, ctime_ns, inode)`` of the file (of its target for a link). Any write to a file
+    changes its ctime, which no ordinary tool can set back: an equal signature means unchanged bytes."""
+
+
+def scan(config: SiteConfig) -> list[FoundFile]:
+    """Every post file under ``posts/`` with its stat signature, sorted by path, without reading them."""
     root = config.posts_dir
     if not root.is_dir():
         raise ContentError(
@@ -37,11 +49,16 @@ def discover(config: SiteConfig) -> list[SourceFile]:
         )
     if root.is_symlink():
         _check_link(root, config)
+    return sorted(_walk(str(root)), key=lambda found: found.path)
+
+
+def discover(config: SiteConfig, found: list[FoundFile] | None = None) -> list[SourceFile]:
+    """Every post file read, sorted by path; symlinks leaving the site are refused."""
     sources: list[SourceFile] = []
     errors: list[HospiblogError] = []
-    for path, is_link in _walk(root):
+    for entry in scan(config) if found is None else found:
         try:
-            sources.append(read_source(path, config, is_link=is_link))
+            sources.append(read_source(Path(entry.path), config, is_link=entry.is_link))
         except ContentError as error:
             errors.append(error)
     if errors:
@@ -49,9 +66,9 @@ def discover(config: SiteConfig) -> list[SourceFile]:
     return sorted(sources, key=lambda source: source.relative)
 
 
-def _walk(root: Path) -> list[tuple[Path, bool]]:
-    """Post files under ``root`` with whether each is a symbolic link; linked folders are not entered."""
-    found: list[tuple[Path, bool]] = []
+def _walk(root: str) -> list[FoundFile]:
+    """Post files under ``root``; linked folders are not entered."""
+    found: list[FoundFile] = []
     folders = [root]
     while folders:
         with os.scandir(folders.pop()) as entries:
@@ -59,11 +76,19 @@ def _walk(root: Path) -> list[tuple[Path, bool]]:
                 if entry.name.startswith("."):
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(Path(entry.path))
+                    folders.append(entry.path)
                 # A FIFO or device named *.md would block the read: only files (or links to them) are posts.
                 elif is_post_file(entry.name) and (entry.is_symlink() or entry.is_file(follow_symlinks=False)):
-                    found.append((Path(entry.path), entry.is_symlink()))
+                    found.append(FoundFile(entry.path, entry.is_symlink(), _signature(entry)))
     return found
+
+
+def _signature(entry: os.DirEntry[str]) -> tuple[int, int, int, int]:
+    try:
+        stat = entry.stat()
+    except OSError:  # a broken link: reading it reports the problem
+        return (-1, -1, -1, -1)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def _check_link(path: Path, config: SiteConfig) -> None:
