@@ -14,23 +14,24 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-
-from jinja2 import Environment
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import CACHE_DIR_NAME, FingerprintCache, write_atomically
-from .cards import load_card_settings, plan_cards, settings_digest, warm_card_cache
-from .checks import Finding, errors_of, next_change, run_checks, warnings_of
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.discover import FoundFile, discover, scan
-from .content.parse import ParseSettings, parse_key, parse_post
 from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation
 from .model import Post, Site, SourceFile
-from .plan import RenderJob, ShareCards, plan
-from .render import render
-from .site import assemble_site
-from .theme import Theme, load_theme, make_environment
-from .writer import Manifest, WriteReport, publish
+from .theme import Theme, load_theme
+from .writer import Manifest, WriteReport
+
+# The stages after the no-op check are imported where they run: a build that finds nothing changed
+# (most publishes of a large site) then loads neither Markdown, Jinja, Pillow nor lxml.
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .checks import Finding
+    from .content.parse import ParseSettings
+    from .plan import RenderJob, ShareCards
 
 SOURCE_FOLDERS = ("posts", "static", "templates", "themes", CACHE_DIR_NAME)
 """Folders of the site that the output may never replace."""
@@ -177,8 +178,17 @@ class Pipeline:
             report.write.unchanged = len(manifest.entries)
             return report
         sources, read_errors = stages.run("read", _read, config, found)
+        from .checks import next_change
+        from .plan import plan
+        from .render import render
+        from .writer import publish
+
         loaded = self.load(config, stages, now=moment, found=(sources, [*errors, *read_errors]), theme=theme)
+        del sources  # the posts' bytes are parsed: free them before the peak of rendering
         site = loaded.site
+        changes = [_next_change(loaded.parsed, moment, self.options),
+                   next_change(loaded.parsed, config, today=moment.astimezone(config.zone).date())]
+        del loaded  # the parsed posts before links were resolved: site.posts holds what pages need
         cards = stages.run("cards", self._cards, config, theme, site, cache_root)
         jobs = stages.run("plan", plan, site, config, theme, dev=self.options.dev, cards=cards)
         environment = self._environment_for(theme, cache_root)
@@ -188,8 +198,6 @@ class Pipeline:
                                   manifest, in_place=in_place, workers=workers)
         _count(report, jobs, site.posts)
         if self.options.use_cache:
-            changes = [_next_change(loaded.parsed, moment, self.options),
-                       next_change(loaded.parsed, config, today=moment.astimezone(config.zone).date())]
             snapshot.record(key, min((change for change in changes if change), default=None), report)
         if config.allow_raw_html:
             report.warnings.append(BuildWarning(
@@ -200,6 +208,9 @@ class Pipeline:
     def load(self, config: SiteConfig, stages: _Stages, *, now: datetime | None = None,
              found: tuple[list[SourceFile], list[HospiblogError]] | None = None, theme: Theme | None = None) -> Loaded:
         """Discovers, parses, checks and assembles the site: what a build and the social kit need."""
+        from .checks import errors_of, warnings_of
+        from .site import assemble_site
+
         options = self.options
         moment = now or datetime.now(UTC)
         posts, theme, findings = self.check(config, stages, today=moment.astimezone(config.zone).date(),
@@ -216,6 +227,8 @@ class Pipeline:
               found: tuple[list[SourceFile], list[HospiblogError]] | None = None,
               theme: Theme | None = None) -> tuple[list[Post], Theme, list[Finding]]:
         """Parses every post and runs the content rules: the ``check`` command, and the first half of a build."""
+        from .checks import run_checks
+
         sources, errors = found if found is not None else stages.run("discover", _discover, config)
         cache = self._posts_cache(config.site_dir / CACHE_DIR_NAME)
         posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=cache,
@@ -232,6 +245,8 @@ class Pipeline:
         for part in (package_fingerprint(), repr(self.options), config.fingerprint, theme.digest):
             hasher.update(part.encode() + b"\0")
         if config.sharing.cards:
+            from .cards import load_card_settings, settings_digest
+
             settings = load_card_settings([layer.path for layer in theme.layers])
             hasher.update(settings_digest(settings).encode())
         for entry in found:
@@ -248,6 +263,9 @@ class Pipeline:
         """Plans the share cards and draws the missing ones over the cores before the writer needs them."""
         if not config.sharing.cards:
             return None
+        from .cards import load_card_settings, plan_cards, warm_card_cache
+        from .plan import ShareCards
+
         settings = load_card_settings([layer.path for layer in theme.layers])
         planned = tuple(plan_cards(site.posts, config, settings, static_lookup=theme.static_file))
         cache_dir = cache_root / "cards" if self.options.use_cache else self._scratch_cards()
@@ -267,6 +285,8 @@ class Pipeline:
 
     def _environment_for(self, theme: Theme, cache_root: Path) -> Environment:
         """Templates are loaded once per process and reused while the theme is unchanged."""
+        from .theme import make_environment
+
         if self._environment is None or self._environment[0] != theme.digest:
             cache_dir = cache_root if self.options.use_cache else None
             self._environment = (theme.digest, make_environment(theme, cache_dir=cache_dir))
@@ -395,6 +415,8 @@ def parse_all(
     report: BuildReport | None = None,
 ) -> tuple[list[Post], list[HospiblogError]]:
     """Parses every source, from the cache where possible and over the cores when there is much to do."""
+    from .content.parse import ParseSettings, parse_key
+
     settings = ParseSettings.of(config)
     keys = [parse_key(source, settings) for source in sources]
     found = [cache.get(key) if cache else None for key in keys]
@@ -416,6 +438,8 @@ def parse_all(
 
 
 def _parse_one(source: SourceFile, settings: ParseSettings) -> Post | HospiblogError:
+    from .content.parse import parse_post
+
     try:
         return parse_post(source, settings)
     except HospiblogError as error:

@@ -10,20 +10,28 @@ import contextlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 CACHE_DIR_NAME = ".hospiblog-cache"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replaces ``path`` by ``data`` in one step: a reader, or a crash, sees the old file or the new one."""
+def write_atomically(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> None:
+    """Replaces ``path`` by ``data`` in one step: a reader, or a crash, sees the old file or the new one.
+
+    ``data`` is the bytes, or a function that writes them to the file it is given (a large value is then
+    streamed instead of being held in memory whole).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part",
                                      delete=False) as file:
         try:
-            file.write(data)
-        except OSError:
+            if isinstance(data, bytes):
+                file.write(data)
+            else:
+                data(file)
+        except BaseException:
             os.unlink(file.name)
             raise
     os.replace(file.name, path)
@@ -61,10 +69,14 @@ class FingerprintCache:
         """Writes the pack with the entries of ``keep`` when it changed; a failure to store is not an error."""
         entries = self._loaded()
         if not self._dirty and keep.issuperset(entries):
+            self._entries = None
             return
-        self._entries = {key: value for key, value in entries.items() if key in keep}
+        kept = {key: value for key, value in entries.items() if key in keep}
         with contextlib.suppress(OSError):
-            write_atomically(self.path, pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomically(self.path, lambda file: pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL))
+        # The values now live in the build's own structures: keeping them here too would hold every parsed
+        # post twice over at the build's peak. A later get() reads the pack again.
+        self._entries = None
         self._dirty = False
 
 

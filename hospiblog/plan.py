@@ -193,12 +193,13 @@ def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
 def _plan_posts(planner: Planner) -> None:
     site, views = planner.site, planner.views
     for post in site.posts:
-        summary = views.summary(post)
+        # Not views.summary(post): it formats dates, which only a rendered page needs.
+        url = views.post_url(post)
+        category = views.category(post.meta.category)
         neighbours = [site.previous.get(post.relative), site.next.get(post.relative),
                       *site.related.get(post.relative, ())]
-        view = planner.page_view("post", post.meta.title, summary.url, post.meta.summary,
-                                 summary.category.feeds, summary.category.color)
-        planner.page("post.html", summary.url, view,
+        view = planner.page_view("post", post.meta.title, url, post.meta.summary, category.feeds, category.color)
+        planner.page("post.html", url, view,
                      f"{post.fingerprint}|{_fingerprints(other for other in neighbours if other)}",
                      lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post)
 

@@ -233,4 +233,4 @@ def _resolve(post: Post, urls: dict[str, str], unpublished: set[str],
         if width:
             html = html.replace(f'src="{image}"', f'src="{image}" width="{width}" height="{height}"')
     digest = hashlib.blake2b(f"{post.fingerprint}|{html}".encode(), digest_size=16).hexdigest()
-    return replace(post, content_html=html, fingerprint=digest)
+    return replace(post, html_utf8=html.encode(), fingerprint=digest)

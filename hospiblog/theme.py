@@ -11,13 +11,15 @@ import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import SiteConfig
 from .errors import ConfigError, SourceLocation
 from .security import CONTENT_SECURITY_POLICY, REFERRER_POLICY
+
+if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build that finds nothing to do
+    import jinja2
 
 HASHED_SUFFIXES = (".css", ".js")
 
@@ -66,6 +68,8 @@ class Theme:
         """URL of a static file, with its content hash where it has one."""
         asset = self.assets.get(logical.lstrip("/"))
         if asset is None:
+            import jinja2
+
             raise jinja2.TemplateRuntimeError(f"no static file named {logical!r} in the theme or static/")
         return "/" + asset.output
 
@@ -181,6 +185,8 @@ def template_folders(theme: Theme) -> list[Path]:
 
 def make_environment(theme: Theme, *, cache_dir: Path | None = None) -> jinja2.Environment:
     """The Jinja environment: strict about undefined names, autoescaping HTML and XML."""
+    import jinja2
+
     folders = [str(folder) for folder in template_folders(theme) if folder.is_dir()]
     prefixed = {layer.name: jinja2.FileSystemLoader(str(layer.path / "templates")) for layer in theme.layers}
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folders), jinja2.PrefixLoader(prefixed)])

@@ -215,10 +215,13 @@ class ViewFactory:
         width, height = self.image_sizes.get(url, (0, 0))
         return ImageView(url, alt, width, height, absolute(self.config.base_url, url))
 
+    def post_url(self, post: Post) -> str:
+        return post_url(self.config.categories[post.meta.category].slug, post.meta.slug)
+
     def summary(self, post: Post) -> PostSummary:
         if post.relative not in self._summaries:
             meta = post.meta
-            url = post_url(self.config.categories[meta.category].slug, meta.slug)
+            url = self.post_url(post)
             self._summaries[post.relative] = PostSummary(
                 title=meta.title,
                 url=url,

@@ -95,7 +95,7 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
         source_path=source.path,
         relative=source.relative,
         meta=meta,
-        content_html=html,
+        html_utf8=html.encode(),
         toc_html=rendered.toc_html,
         word_count=words,
         fingerprint=parse_key(source, settings),
