@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,8 +29,9 @@ from .writer import Manifest, WriteReport
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from .checks import Finding
+    from .checks import CheckRun, Finding
     from .content.parse import ParseSettings
+    from .fastpath import Served
     from .plan import RenderJob, ShareCards
 
 SOURCE_FOLDERS = ("posts", "static", "templates", "themes", CACHE_DIR_NAME)
@@ -158,14 +159,28 @@ class Pipeline:
         self.manifest: Manifest | None = None
         self._environment: tuple[str, Environment] | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._last_check: CheckRun | None = None
+        self._served: Served | None = None
+        """What serve's last full rebuild made, for its fast path."""
+        self._served_output: tuple[Path, Manifest, tuple[int, int, int]] = (Path(), Manifest(Path()), (0, 0, 0))
 
-    def run(self, *, now: datetime | None = None, in_place: bool = False) -> BuildReport:
-        """One build; raises HospiblogError (BuildFailed for many) and leaves the output as it was."""
+    def run(self, *, now: datetime | None = None, in_place: bool = False,
+            changed: Collection[Path] | None = None) -> BuildReport:
+        """One build; raises HospiblogError (BuildFailed for many) and leaves the output as it was.
+
+        ``changed`` (serve) names the files that changed since the last run: when they are only edits of
+        existing posts' bodies, :mod:`hospiblog.fastpath` updates the site without the full pipeline.
+        """
+        moment = now or datetime.now(UTC)
+        if in_place and changed and self._served is not None:
+            quick = self._update(self._served, changed, moment)
+            if quick is not None:
+                return quick
+        self._served = None
         config = load_config(self.site_dir)
         output_dir = resolve_output(config, self.output)
         report = BuildReport(output_dir)
         stages = _Stages(report)
-        moment = now or datetime.now(UTC)
         cache_root = config.site_dir / CACHE_DIR_NAME
         found, errors = stages.run("scan", _scan, config)
         theme = stages.run("theme", load_theme, config)
@@ -179,30 +194,65 @@ class Pipeline:
             return report
         sources, read_errors = stages.run("read", _read, config, found)
         from .checks import next_change
-        from .plan import plan
+        from .plan import make_planner
         from .render import render
         from .writer import publish
 
         loaded = self.load(config, stages, now=moment, found=(sources, [*errors, *read_errors]), theme=theme)
+        fingerprints = {str(source.path): source.fingerprint for source in sources} if in_place else {}
         del sources  # the posts' bytes are parsed: free them before the peak of rendering
         site = loaded.site
         changes = [_next_change(loaded.parsed, moment, self.options),
-                   next_change(loaded.parsed, config, today=moment.astimezone(config.zone).date())]
+                   next_change(loaded.parsed, config, today=moment.astimezone(config.zone).date()),
+                   # serve labels scheduled posts against "now"
+                   min((post.meta.date for post in loaded.parsed if post.meta.date > moment), default=None)
+                   if self.options.dev else None]
+        parsed = {post.relative: post for post in loaded.parsed} if in_place else {}
         del loaded  # the parsed posts before links were resolved: site.posts holds what pages need
         cards = stages.run("cards", self._cards, config, theme, site, cache_root)
-        jobs = stages.run("plan", plan, site, config, theme, dev=self.options.dev, cards=cards)
+        planner = stages.run("plan", make_planner, site, config, theme, dev=self.options.dev, cards=cards)
+        jobs = planner.jobs
         environment = self._environment_for(theme, cache_root)
         # Pages render over the cores in a build; serve (threads, small changes) renders in its own process.
         workers = 1 if in_place else (self.options.workers or os.cpu_count() or 1)
         report.write = stages.run("write", publish, jobs, lambda job: render(job, environment), output_dir,
                                   manifest, in_place=in_place, workers=workers)
         _count(report, jobs, site.posts)
+        valid_until = min((change for change in changes if change), default=None)
         if self.options.use_cache:
-            snapshot.record(key, min((change for change in changes if change), default=None), report)
-        if config.allow_raw_html:
-            report.warnings.append(BuildWarning(
-                "allow_raw_html = true: raw HTML in articles is published without sanitising",
-                location=SourceLocation(config.source_path), hint="remove allow_raw_html unless you need it"))
+            snapshot.record(key, valid_until, report)
+        _raw_html_warning(config, report)
+        if in_place and self._last_check is not None:
+            from .fastpath import Served
+
+            self._served = Served(config, theme, moment.astimezone(config.zone).date(), valid_until, fingerprints,
+                                  parsed, site, self._last_check, planner)
+            self._served_output = (output_dir, manifest, (report.posts, report.pages, report.feeds))
+        return report
+
+    def _update(self, served: Served, changed: Collection[Path], moment: datetime) -> BuildReport | None:
+        """Serve's fast path (:mod:`hospiblog.fastpath`); None when the full pipeline must run."""
+        from .checks import warnings_of
+        from .fastpath import try_update
+        from .render import render
+        from .writer import publish
+
+        output_dir, manifest, counts = self._served_output
+        report = BuildReport(output_dir)
+        stages = _Stages(report)
+        cache = self.posts_cache
+        update = stages.run("update", try_update, served, changed, now=moment,
+                            parse=lambda sources: parse_all(sources, served.config, cache=cache, workers=1),
+                            cache_entries=cache.entries if isinstance(cache, MemoryCache) else None)
+        if update is None:
+            return None
+        report.parsed = update.parsed
+        report.warnings = list(warnings_of(update.findings))
+        environment = self._environment_for(served.theme, served.config.site_dir / CACHE_DIR_NAME)
+        report.write = stages.run("write", publish, served.planner.jobs, lambda job: render(job, environment),
+                                  output_dir, manifest, in_place=True, workers=1)
+        report.posts, report.pages, report.feeds = counts
+        _raw_html_warning(served.config, report)
         return report
 
     def load(self, config: SiteConfig, stages: _Stages, *, now: datetime | None = None,
@@ -227,16 +277,17 @@ class Pipeline:
               found: tuple[list[SourceFile], list[HospiblogError]] | None = None,
               theme: Theme | None = None) -> tuple[list[Post], Theme, list[Finding]]:
         """Parses every post and runs the content rules: the ``check`` command, and the first half of a build."""
-        from .checks import run_checks
+        from .checks import check_run
 
         sources, errors = found if found is not None else stages.run("discover", _discover, config)
         cache = self._posts_cache(config.site_dir / CACHE_DIR_NAME)
         posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=cache,
                                          workers=self.options.workers, report=stages.report)
         theme = theme or stages.run("theme", load_theme, config)
-        findings = stages.run("check", run_checks, posts, config, static_lookup=theme.static_file, today=today,
-                              unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future)
-        return posts, theme, findings
+        checked = stages.run("check", check_run, posts, config, static_lookup=theme.static_file, today=today,
+                             unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future)
+        self._last_check = checked
+        return posts, theme, checked.findings
 
     def _inputs_key(self, config: SiteConfig, theme: Theme, found: Sequence[FoundFile]) -> str:
         """Hash of every input of a build: code, options, configuration, theme and every post file's path and
@@ -371,6 +422,13 @@ def package_fingerprint() -> str:
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         hasher.update(path.read_bytes())
     return hasher.hexdigest()
+
+
+def _raw_html_warning(config: SiteConfig, report: BuildReport) -> None:
+    if config.allow_raw_html:
+        report.warnings.append(BuildWarning(
+            "allow_raw_html = true: raw HTML in articles is published without sanitising",
+            location=SourceLocation(config.source_path), hint="remove allow_raw_html unless you need it"))
 
 
 def _count(report: BuildReport, jobs: Sequence[RenderJob], posts: Sequence[Post]) -> None:

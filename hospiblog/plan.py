@@ -11,7 +11,7 @@ import functools
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -101,6 +101,10 @@ class Planner:
     jobs: list[RenderJob] = field(default_factory=list)
     site_view: Any = None
     logo: ShareImage | None = None
+    dependents: dict[str, list[int]] = field(default_factory=dict)
+    """Indices of the jobs whose digest holds a post's fingerprint, by the post's relative path."""
+    recipes: dict[int, tuple[tuple[object, ...], tuple[Post, ...]]] = field(default_factory=dict)
+    """How each of those digests is made: its fixed parts and the posts whose fingerprints follow them."""
 
     def __post_init__(self) -> None:
         self.site_view = self.views.site_view()
@@ -137,14 +141,38 @@ class Planner:
         return digest(self.config.fingerprint, self.theme.digest, self.views.dev, cards,
                       self.site.built_at.date() if self.views.dev else "")
 
+    def tracked_digest(self, parts: tuple[object, ...], posts: Iterable[Post]) -> str:
+        """The digest of the next job, made of ``parts`` and the fingerprints of ``posts``, remembered so that
+        :meth:`refresh` can make it again when some of those posts change."""
+        posts = tuple(posts)
+        index = len(self.jobs)
+        for post in posts:
+            self.dependents.setdefault(post.relative, []).append(index)
+        self.recipes[index] = (parts, posts)
+        return digest(*parts, _fingerprints(posts))
+
+    def refresh(self, relatives: Iterable[str]) -> list[RenderJob]:
+        """Makes again the digests of the jobs that show the given posts, after serve's fast path updated
+        those posts in place; returns the jobs whose digest changed."""
+        changed: list[RenderJob] = []
+        for index in sorted({index for relative in relatives for index in self.dependents.get(relative, ())}):
+            parts, posts = self.recipes[index]
+            job = self.jobs[index]
+            renewed = digest(*parts, _fingerprints(posts))
+            if renewed != job.digest:
+                self.jobs[index] = replace(job, digest=renewed)
+                changed.append(self.jobs[index])
+        return changed
+
     def page(self, template: str, url: str, page: PageView, depends: str, *,
-             lastmod: datetime | None = None, sitemap: bool = True,
+             posts: Iterable[Post] = (), lastmod: datetime | None = None, sitemap: bool = True,
              lazy: Mapping[str, Callable[[], Any]] | None = None, post: Post | None = None,
              **context: Any) -> None:
+        """A page job; ``posts`` are the posts whose content it shows (their fingerprints join its digest)."""
         lazy = {"seo": partial(self.seo, page, post), **(lazy or {})}
         self.jobs.append(RenderJob(
             output=output_path(url),
-            digest=digest(self.base_digest, template, url, depends),
+            digest=self.tracked_digest((self.base_digest, template, url, depends), posts),
             template=template,
             context={"site": self.site_view, "page": page, **context},
             lazy=lazy,
@@ -168,7 +196,7 @@ class Planner:
             chunk = posts[(number - 1) * per_page: number * per_page]
             page_url = paginated(url, number)
             view = self.page_view(kind, title, page_url, description, feeds, accent)
-            self.page(template, page_url, view, f"{number}/{pages}|{_fingerprints(chunk)}",
+            self.page(template, page_url, view, f"{number}/{pages}", posts=chunk,
                       lastmod=_newest(chunk),
                       lazy={"posts": partial(self.views.summaries, chunk),
                             "pagination": partial(self.views.pagination, url, number, pages)},
@@ -178,6 +206,12 @@ class Planner:
 def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
          cards: ShareCards | None = None) -> list[RenderJob]:
     """Every output of the site: pages, feeds, share cards, sitemap, robots.txt and static files."""
+    return make_planner(site, config, theme, dev=dev, cards=cards).jobs
+
+
+def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
+                 cards: ShareCards | None = None) -> Planner:
+    """The planner after planning every output; serve keeps it to refresh a few digests after a small edit."""
     views = ViewFactory(config, site, site.image_sizes, dev=dev)
     planner = Planner(site, config, theme, views, cards)
     _plan_cards(planner)
@@ -187,7 +221,7 @@ def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
     _plan_static(planner)
     _plan_category_stylesheet(planner)
     _plan_meta(planner)
-    return planner.jobs
+    return planner
 
 
 def _plan_posts(planner: Planner) -> None:
@@ -200,7 +234,7 @@ def _plan_posts(planner: Planner) -> None:
                       *site.related.get(post.relative, ())]
         view = planner.page_view("post", post.meta.title, url, post.meta.summary, category.feeds, category.color)
         planner.page("post.html", url, view,
-                     f"{post.fingerprint}|{_fingerprints(other for other in neighbours if other)}",
+                     "post", posts=[post, *(other for other in neighbours if other)],
                      lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post)
 
 
@@ -240,7 +274,7 @@ def _plan_archive(planner: Planner) -> None:
     planner.page("archive.html", index.url, index, str(counts), years=counts)
     for year, posts in site.years:
         view = planner.page_view("year", str(year), year_url(year))
-        planner.page("year.html", view.url, view, f"{year}|{_fingerprints(posts)}", lastmod=_newest(posts),
+        planner.page("year.html", view.url, view, str(year), posts=posts, lastmod=_newest(posts),
                      year=year, lazy={"posts": partial(views.summaries, posts)}, years=counts)
 
 
@@ -254,8 +288,8 @@ def _plan_feeds(planner: Planner) -> None:
 def _feed_job(planner: Planner, spec: FeedSpec, kind: str) -> None:
     planner.jobs.append(RenderJob(
         output=output_path(f"{spec.page_url}{kind}.xml"),
-        digest=digest(planner.config.fingerprint, "feed", kind, spec.page_url, spec.updated,
-                      _fingerprints(spec.posts)),
+        digest=planner.tracked_digest((planner.config.fingerprint, "feed", kind, spec.page_url, spec.updated),
+                                      spec.posts),
         produce=partial(render_feed, spec, planner.config, kind),
         kind="feed",
     ))

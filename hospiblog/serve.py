@@ -227,7 +227,7 @@ class ServeSession:
         """Rebuilds what changed; on error keeps the last good site and tells every open page."""
         start = time.perf_counter()
         try:
-            report = self.pipeline.run(in_place=True)
+            report = self.pipeline.run(in_place=True, changed=changed)
         except HospiblogError as error:
             message = error.format(self.site_dir)
             self.hub.last_error = message

@@ -53,7 +53,7 @@ def assemble_site(
     urls = {post.relative: post_url(config.categories[post.meta.category].slug, post.meta.slug)
             for post in chosen}
     unpublished = {post.relative for post in every_post} - set(urls)
-    resolved = [_resolve(post, urls, unpublished, image_sizes, errors) for post in chosen]
+    resolved = [resolve_post(post, urls, unpublished, image_sizes, errors) for post in chosen]
     if errors:
         raise BuildFailed(errors)
     ordered = tuple(sorted(resolved, key=lambda post: (post.meta.date, post.relative), reverse=True))
@@ -213,7 +213,7 @@ def _image_size(image: str, lookup: StaticLookup) -> tuple[int, int] | None:
         return None
 
 
-def _resolve(post: Post, urls: dict[str, str], unpublished: set[str],
+def resolve_post(post: Post, urls: dict[str, str], unpublished: set[str],
              sizes: dict[str, tuple[int, int]], errors: list[HospiblogError]) -> Post:
     """Replaces links to other posts by their URLs and gives local images their size."""
     if not post.post_links and not post.local_images:

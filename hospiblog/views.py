@@ -215,6 +215,10 @@ class ViewFactory:
         width, height = self.image_sizes.get(url, (0, 0))
         return ImageView(url, alt, width, height, absolute(self.config.base_url, url))
 
+    def forget(self, relative: str) -> None:
+        """Drops the cached summary of a post that serve's fast path updated."""
+        self._summaries.pop(relative, None)
+
     def post_url(self, post: Post) -> str:
         return post_url(self.config.categories[post.meta.category].slug, post.meta.slug)
 

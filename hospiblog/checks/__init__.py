@@ -24,7 +24,7 @@ from .finding import (
     warnings_of,
 )
 from .rules import MEDICAL_CATEGORIES, RULES, RULES_BY_ID, TESTIMONIAL_CATEGORY, Rule, in_social_kit, next_change
-from .runner import LEVEL_NAMES, rule_levels, run_checks
+from .runner import LEVEL_NAMES, CheckRun, check_post, check_run, rule_levels, run_checks
 
 __all__ = [
     "ERROR",
@@ -35,10 +35,13 @@ __all__ = [
     "TESTIMONIAL_CATEGORY",
     "WARNING",
     "CheckContext",
+    "CheckRun",
     "Finding",
     "Issue",
     "Level",
     "Rule",
+    "check_post",
+    "check_run",
     "errors_of",
     "format_findings_json",
     "format_findings_text",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import get_args
 
@@ -40,6 +41,29 @@ def run_checks(
     time zone (consents, reviews, scheduled links); ``preview`` is true for a build that shows
     drafts or scheduled posts, where links to them are no error.
     """
+    return check_run(posts, config, static_lookup=static_lookup, today=today, unparsed=unparsed,
+                     preview=preview).findings
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """The findings of a run with what made them, so serve can check one edited post again alone."""
+
+    findings: list[Finding]
+    context: CheckContext
+    levels: Levels
+
+
+def check_run(
+    posts: Sequence[Post],
+    config: SiteConfig,
+    *,
+    static_lookup: StaticLookup,
+    today: date,
+    unparsed: Sequence[HospiblogError] = (),
+    preview: bool = False,
+) -> CheckRun:
+    """:func:`run_checks`, keeping the context and the rules' levels."""
     levels, findings = rule_levels(config)
     parse_errors = flatten(list(unparsed))
     findings += [_from_parse_error(error, config) for error in parse_errors]
@@ -47,7 +71,7 @@ def run_checks(
                            preview=preview)
     for post in posts:
         findings += check_post(post, context, levels)
-    return sorted(findings, key=lambda finding: finding.sort_key)
+    return CheckRun(sorted(findings, key=lambda finding: finding.sort_key), context, levels)
 
 
 def check_post(post: Post, context: CheckContext, levels: Levels) -> list[Finding]:
