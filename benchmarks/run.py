@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -229,6 +230,33 @@ def wait_for(port: int, url_path: str, *, contains: str, deadline: float, interv
     return False
 
 
+class EventListener:
+    """Listens to serve's event stream (server-sent events) in a thread; notes when a reload event arrives."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=SERVE_EDIT_LIMIT)
+        self.connection.request("GET", "/__hospiblog/events")
+        self.response = self.connection.getresponse()
+        self.reloaded: float | None = None
+        self.done = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for line in self.response:
+                if line.startswith(b"event: reload"):
+                    self.reloaded = time.perf_counter()
+                    break
+        except OSError:
+            pass
+        self.done.set()
+
+    def wait_reload(self, *, deadline: float) -> float | None:
+        self.done.wait(max(0.0, deadline - time.perf_counter()))
+        self.connection.close()
+        return self.reloaded
+
+
 def page_url(output: Path, slug: str) -> str | None:
     """The URL path of a post's page, found in the cold build's output."""
     pages = sorted(path for path in output.rglob("*.html") if slug in str(path))
@@ -270,12 +298,16 @@ def measure_serve_edit(
             port, url_path, contains="</html>", deadline=time.perf_counter() + startup_timeout, interval=0.2
         ):
             return None, f"not measured: serve did not answer {url_path} within {startup_timeout:.0f} s"
+        events = EventListener(port)
         marker = f"serve-{time.time_ns()}"
-        append_paragraph(source, marker)
         started = time.perf_counter()
+        append_paragraph(source, marker)
+        reloaded = events.wait_reload(deadline=started + SERVE_EDIT_LIMIT)
+        if reloaded is None:
+            return None, f"not measured: no reload event within {SERVE_EDIT_LIMIT:.0f} s"
         if not wait_for(port, url_path, contains=marker, deadline=started + SERVE_EDIT_LIMIT, interval=0.01):
-            return None, f"not measured: the edit did not show within {SERVE_EDIT_LIMIT:.0f} s"
-        return time.perf_counter() - started, "measured"
+            return None, "not measured: the reload event came but the page lacks the edit"
+        return reloaded - started, "measured"
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:

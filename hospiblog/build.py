@@ -230,6 +230,26 @@ class Pipeline:
             self._served_output = (output_dir, manifest, (report.posts, report.pages, report.feeds))
         return report
 
+    def warm_up(self) -> None:
+        """Renders one page of each template of the last run, discarding the bytes: serve calls it after its
+        start so that the first edit does not pay for compiling templates and loading locale data."""
+        from .render import render
+
+        if self._served is None or self._environment is None:
+            return
+        first: dict[str, RenderJob] = {}
+        for job in self._served.planner.jobs:
+            if job.template and job.template not in first:
+                first[job.template] = job
+        for job in first.values():
+            with contextlib.suppress(HospiblogError):
+                render(job, self._environment[1])
+
+    @property
+    def language(self) -> str:
+        """The site's language at the last run (French before any)."""
+        return self._served.config.language if self._served is not None else "fr"
+
     def _update(self, served: Served, changed: Collection[Path], moment: datetime) -> BuildReport | None:
         """Serve's fast path (:mod:`hospiblog.fastpath`); None when the full pipeline must run."""
         from .checks import warnings_of

@@ -243,6 +243,15 @@ class ServeSession:
         self.log(f"Rebuilt in {elapsed:.0f} ms: {len(written)} files changed ({report.posts} posts)")
         return report
 
+    def warm_up(self) -> None:
+        """Loads what the first edit needs (the Markdown renderer, the fast path) before an editor saves:
+        after a start from the cache nothing was parsed yet, and the first rebuild would pay for it."""
+        from . import fastpath  # noqa: F401
+        from .content.markdown import render_markdown
+
+        render_markdown("*", language=self.pipeline.language, post_folder="posts")
+        self.pipeline.warm_up()
+
     def save_cache(self) -> None:
         """Writes the parsed posts kept in memory to the disk cache, for the next build or serve."""
         cache = self.pipeline.posts_cache
@@ -311,6 +320,7 @@ def serve(site_dir: Path, *, bind: str = "127.0.0.1", port: int = 8000, drafts: 
     try:
         session.pipeline.run(in_place=True)
         session.save_cache()
+        session.warm_up()
         server = make_server(session, bind, port)
         url = f"http://{bind}:{server.server_address[1]}/"
         print(f"Serving {site_dir.resolve()} at {url} (Ctrl+C to stop)", flush=True)
