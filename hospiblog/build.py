@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import CACHE_DIR_NAME, FingerprintCache, write_atomically
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .content.discover import FoundFile, discover, scan
+from .content.discover import FoundFile, Known, discover, scan
 from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation
 from .model import Post, Site, SourceFile
 from .theme import Theme, load_theme
@@ -192,14 +192,19 @@ class Pipeline:
             report.warnings = snapshot.warning_list()
             report.write.unchanged = len(manifest.entries)
             return report
-        sources, read_errors = stages.run("read", _read, config, found)
+        signatures = _Signatures(cache_root / "sources.json") if self.options.use_cache else None
+        sources, read_errors = stages.run("read", _read, config, found, signatures.known if signatures else None)
         from .checks import next_change
         from .plan import make_planner
         from .render import render
         from .writer import publish
 
         loaded = self.load(config, stages, now=moment, found=(sources, [*errors, *read_errors]), theme=theme)
-        fingerprints = {str(source.path): source.fingerprint for source in sources} if in_place else {}
+        fingerprints = {str(source.path): source.fingerprint for source in sources}
+        if signatures is not None:
+            signatures.save(found, fingerprints)
+        if not in_place:
+            fingerprints = {}
         del sources  # the posts' bytes are parsed: free them before the peak of rendering
         site = loaded.site
         changes = [_next_change(loaded.parsed, moment, self.options),
@@ -435,6 +440,28 @@ class Snapshot:
             write_atomically(self.path, json.dumps(data).encode())
 
 
+class _Signatures:
+    """The stat signature and fingerprint of every post file the last build read (``sources.json``), so a
+    build reads only the files whose signature changed (the parse cache is keyed by fingerprints)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: Known = {}
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            self.known = {key: (tuple(value[0]), str(value[1])) for key, value in data.items()}  # type: ignore[misc]
+        except (OSError, ValueError, TypeError, IndexError, AttributeError):
+            self.known = {}
+
+    def save(self, found: Sequence[FoundFile], fingerprints: dict[str, str]) -> None:
+        known: Known = {entry.path: (entry.signature, fingerprints[entry.path])
+                        for entry in found if entry.path in fingerprints and entry.signature[0] >= 0}
+        if known != self.known:
+            with contextlib.suppress(OSError):
+                write_atomically(self.path, json.dumps({key: [list(signature), fingerprint]
+                                                        for key, (signature, fingerprint) in known.items()}).encode())
+
+
 @functools.cache
 def package_fingerprint() -> str:
     """Hash of hospiblog's own code: a new version never reuses an old build's snapshot."""
@@ -475,9 +502,10 @@ def _scan(config: SiteConfig) -> tuple[list[FoundFile], list[HospiblogError]]:
         return [], [error]
 
 
-def _read(config: SiteConfig, found: list[FoundFile]) -> tuple[list[SourceFile], list[HospiblogError]]:
+def _read(config: SiteConfig, found: list[FoundFile],
+          known: Known | None = None) -> tuple[list[SourceFile], list[HospiblogError]]:
     try:
-        return discover(config, found), []
+        return discover(config, found, known=known), []
     except BuildFailed as failure:
         return [], list(failure.errors)
     except HospiblogError as error:

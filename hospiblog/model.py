@@ -19,8 +19,8 @@ class SourceFile:
     """Path relative to the site folder, with forward slashes (``posts/news/x.md``)."""
     folder_category: str | None
     """The category named by the folder, or None for a file directly in ``posts/``."""
-    data: bytes = field(repr=False, compare=False)
-    """The file's bytes."""
+    data: bytes | None = field(repr=False, compare=False)
+    """The file's bytes; None when discovery knew them unchanged and did not read them."""
     fingerprint: str = ""
     """Hash of the bytes."""
 

@@ -52,13 +52,26 @@ def scan(config: SiteConfig) -> list[FoundFile]:
     return sorted(_walk(str(root)), key=lambda found: found.path)
 
 
-def discover(config: SiteConfig, found: list[FoundFile] | None = None) -> list[SourceFile]:
-    """Every post file read, sorted by path; symlinks leaving the site are refused."""
+Known = dict[str, tuple[tuple[int, int, int, int], str]]
+"""What the last build read: by path, the file's stat signature and the fingerprint of its bytes."""
+
+
+def discover(config: SiteConfig, found: list[FoundFile] | None = None, *, known: Known | None = None,
+             ) -> list[SourceFile]:
+    """Every post file, sorted by path; symlinks leaving the site are refused.
+
+    A file whose signature is the one in ``known`` is not read: it keeps its fingerprint and its bytes are
+    read only if it must be parsed again (``SourceFile.data`` is None until then).
+    """
     sources: list[SourceFile] = []
     errors: list[HospiblogError] = []
     for entry in scan(config) if found is None else found:
         try:
-            sources.append(read_source(Path(entry.path), config, is_link=entry.is_link))
+            remembered = known.get(entry.path) if known else None
+            if remembered is not None and remembered[0] == entry.signature and entry.signature[0] >= 0:
+                sources.append(_unread_source(Path(entry.path), config, entry.is_link, remembered[1]))
+            else:
+                sources.append(read_source(Path(entry.path), config, is_link=entry.is_link))
         except ContentError as error:
             errors.append(error)
     if errors:
@@ -106,6 +119,26 @@ def _check_link(path: Path, config: SiteConfig) -> None:
             location=SourceLocation(path),
             hint="copy the article into posts/ instead of linking to it",
         )
+
+
+def _unread_source(path: Path, config: SiteConfig, is_link: bool, fingerprint: str) -> SourceFile:
+    relative_path = path.relative_to(config.site_dir)
+    if is_link:
+        _check_link(path, config)
+    parts = relative_path.parts
+    return SourceFile(path=path, relative=relative_path.as_posix(),
+                      folder_category=parts[1] if len(parts) > 2 else None, data=None, fingerprint=fingerprint)
+
+
+def source_bytes(source: SourceFile) -> bytes:
+    """The bytes of a source, read now if discovery did not need to."""
+    if source.data is not None:
+        return source.data
+    try:
+        return source.path.read_bytes()
+    except OSError as error:
+        raise ContentError(f"this file cannot be read: {error.strerror}", location=SourceLocation(source.path),
+                           hint="check that the file exists (not a broken link) and that you may read it") from error
 
 
 def read_source(path: Path, config: SiteConfig, *, is_link: bool = True) -> SourceFile:

@@ -19,6 +19,7 @@ from ..config import SiteConfig
 from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
 from ..model import Consent, Post, PostMeta, SourceFile
 from ..urls import MAX_SLUG, short_slug, slugify
+from .discover import source_bytes
 from .frontmatter import SplitPost, decode, split
 from .markdown import render_markdown
 from .outline import outline_of
@@ -76,7 +77,7 @@ def parse_key(source: SourceFile, settings: ParseSettings) -> str:
 
 def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
     """Parses one post; raises ContentError or BuildFailed with every problem of the file."""
-    text = decode(source.data, source.path)
+    text = decode(source_bytes(source), source.path)
     parts = split(text, source.path)
     fields = _FieldReader(source, parts, ZoneInfo(settings.timezone))
     meta = fields.read(settings)
