@@ -87,6 +87,17 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(make_site: SiteMaker, t
     assert "Tex7e" in "".join(path.read_text("utf-8") for path in out.rglob("*.html"))
 
 
+def test_unread_sources_are_read_when_the_parse_cache_lost_them(make_site: SiteMaker, tmp_path: Path) -> None:
+    """sources.json spares reading unchanged files; without their parse in the cache they are read after all."""
+    site = site_of(make_site, 4)
+    build(site, output=tmp_path / "first", now=NOW)
+    assert (site / ".hospiblog-cache" / "sources.json").is_file()
+    (site / ".hospiblog-cache" / "posts.pack").unlink()
+    report = build(site, output=tmp_path / "second", now=NOW)
+    assert report.parsed == 4
+    assert files_of(tmp_path / "first") == files_of(tmp_path / "second")
+
+
 def test_a_changed_output_file_is_repaired(make_site: SiteMaker, tmp_path: Path) -> None:
     site, out = site_of(make_site, 4), tmp_path / "out"
     build(site, output=out, now=NOW)
