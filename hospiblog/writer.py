@@ -1,9 +1,19 @@
 """The output sink: the only code that touches the output folder.
 
-Only files whose bytes change are written. A build is published atomically: the
-new tree is made in a temporary folder beside the output (unchanged files are
-hard-linked, so they keep their mtime) and swapped in on success. A failed or
-killed build leaves the published folder as it was.
+Only files whose bytes change are written, and publishing costs O(files changed), not O(files in
+the site). Beside the output folder ``out/`` lives a private folder ``.out-standby/`` (mode 0700)
+holding a *standby* tree, ``tree/``: a twin of the published folder made of hard links to the same
+files, so it costs almost no disk. Its ``record.json`` says "the standby equals the published tree
+of generation G" (G is a token the manifest carries, drawn anew at each publication). The tree keeps
+the published folder's permissions, so that it can be exchanged in; the private folder hides it.
+
+While it renders, a build writes its changed files into ``incoming-<pid>/`` in that folder. To
+publish, it deletes the record (from then on a crash leaves the standby untrusted), moves the changed
+files over the standby's links (new inodes: a published file is never opened for writing), unlinks
+the removed ones, exchanges the standby and the published folder with one
+``renameat2(RENAME_EXCHANGE)``, brings the previous tree (now the standby) up to date the same way
+and writes the record again. A standby that cannot be trusted is made again once, from the published
+folder, by hard links. A failed or killed build leaves the published folder as it was.
 """
 
 from __future__ import annotations
@@ -14,8 +24,9 @@ import errno
 import json
 import multiprocessing as mp
 import os
+import secrets
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +34,15 @@ from .cache import write_atomically
 from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
 from .plan import RenderJob
 from .render import OutputFile
-from .urls import inside
+from .urls import inside, safe_relative
+
+try:
+    import fcntl
+except ImportError:  # Windows has no flock: publications into one folder must not overlap there
+    fcntl = None  # type: ignore[assignment]
 
 MANIFEST_VERSION = 1
+STANDBY_FORMAT = 1
 RenderFunction = Callable[[RenderJob], OutputFile]
 
 
@@ -45,6 +62,9 @@ class Manifest:
 
     path: Path
     entries: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    generation: str = ""
+    """Drawn at random at each publication: the standby's record names the one it mirrors. (A counter could
+    repeat: two sites, or a cached and an uncached build, publishing into one folder each keep their own.)"""
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -52,13 +72,20 @@ class Manifest:
             data = json.loads(path.read_text("utf-8"))
             if data.get("version") != MANIFEST_VERSION:
                 return cls(path)
-            return cls(path, {key: (value[0], value[1], value[2]) for key, value in data["files"].items()})
+            entries = {key: (value[0], value[1], value[2]) for key, value in data["files"].items()}
+            return cls(path, entries, str(data.get("generation", "")))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return cls(path)
 
     def save(self) -> None:
+        data = {"version": MANIFEST_VERSION, "generation": self.generation, "files": self.entries}
         with contextlib.suppress(OSError):
-            write_atomically(self.path, json.dumps({"version": MANIFEST_VERSION, "files": self.entries}).encode())
+            write_atomically(self.path, json.dumps(data).encode())
+
+    @property
+    def kept(self) -> bool:
+        """False for the stand-in a build without cache uses: its generation is forgotten with the process."""
+        return self.path != Path(os.devnull)
 
     def all_current(self, output_dir: Path) -> bool:
         """True when every file of the last build is still there, as it was written."""
@@ -73,14 +100,10 @@ class Manifest:
                 return False
         return True
 
-    def is_current(self, job: RenderJob, file: Path) -> bool:
-        """True when the published file is the one this job made last time."""
+    def is_current(self, job: RenderJob, stat: os.stat_result | None) -> bool:
+        """True when the published file (``stat``, None when missing) is the one this job made last time."""
         entry = self.entries.get(job.output)
-        if entry is None or entry[0] != job.digest:
-            return False
-        try:
-            stat = file.stat()
-        except OSError:
+        if entry is None or stat is None or entry[0] != job.digest:
             return False
         return (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2])
 
@@ -90,17 +113,21 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     """Renders what changed and publishes the output folder; raises BuildFailed on render errors."""
     clean_leftovers(output_dir)
     report = WriteReport()
-    staging = _Staging(output_dir, in_place=in_place and output_dir.is_dir())
+    planned = {job.output for job in jobs}
+    staging = _Staging(output_dir, manifest, planned, in_place=in_place)
     try:
         _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers)
-        planned = {job.output for job in jobs}
-        report.removed = sorted(_published_files(output_dir, manifest) - planned)
+        removed = _published_files(output_dir, manifest) - planned
         report.written = sorted(staging.written)
-        if report.written or report.removed or not output_dir.is_dir():
-            staging.commit(planned, report.removed)
+        if report.written or removed or not staging.live_exists:
+            report.removed = staging.commit(removed)
+            manifest.generation = secrets.token_hex(8)
             _record(jobs, set(report.written), output_dir, manifest)
-        elif report.rendered:
-            manifest.save()  # files re-rendered to the same bytes: remember, so the next build skips them
+        else:
+            if report.rendered:
+                manifest.save()  # files re-rendered to the same bytes: remember, so the next build skips them
+            staging.repair()
+        staging.seal()
     except OSError as error:
         raise _output_error(error, output_dir) from error
     finally:
@@ -108,69 +135,310 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     return report
 
 
-class _Staging:
-    """Where changed files go before publication.
+def standby_folder(output_dir: Path) -> Path:
+    """The private folder beside the output that holds its standby tree, the record and incoming files."""
+    return output_dir.with_name(f".{output_dir.name}-standby")
 
-    A build writes them straight into a temporary tree beside the output (so memory does not
-    grow with the site) and swaps it in; serve keeps them in memory and replaces files in place.
+
+class _Tree:
+    """A folder being filled or pruned: remembers its subfolders, so each is made once."""
+
+    def __init__(self, root: Path, folders: set[str] | None = None) -> None:
+        self.root = root
+        self.folders = folders if folders is not None else set()
+        """Relative paths of the subfolders known to exist."""
+
+    def file(self, relative: str) -> str:
+        """The path of ``relative`` in this tree, its folder made when missing."""
+        normal = safe_relative(relative)
+        self._make(normal.rpartition("/")[0])
+        return os.path.join(self.root, normal)
+
+    def _make(self, folder: str) -> None:
+        if not folder or folder in self.folders:
+            return
+        try:
+            os.mkdir(os.path.join(self.root, folder))
+        except FileNotFoundError:
+            self._make(folder.rpartition("/")[0])
+            os.mkdir(os.path.join(self.root, folder))
+        except FileExistsError:
+            pass
+        self.folders.add(folder)
+
+    def remove(self, files: Iterable[str]) -> None:
+        """Unlinks these files (gone already is fine), then the folders that this leaves empty."""
+        parents: set[str] = set()
+        for name in files:
+            try:
+                relative = safe_relative(name)
+            except OutputError:
+                continue  # a damaged manifest's entry: nothing outside the folder is ours to remove
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.root, relative))
+            folder = relative.rpartition("/")[0]
+            while folder and folder not in parents:
+                parents.add(folder)
+                folder = folder.rpartition("/")[0]
+        for folder in sorted(parents, key=lambda name: name.count("/"), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: it still holds published files
+                os.rmdir(os.path.join(self.root, folder))
+                self.folders.discard(folder)
+
+
+class _Staging:
+    """Where changed files go before publication, and how they are published (see the module's docstring).
+
+    A build writes them into ``incoming-<pid>/`` as they are rendered (so memory does not grow with the
+    site); serve keeps them in memory and replaces files in place, and has no standby.
     """
 
-    def __init__(self, output_dir: Path, *, in_place: bool) -> None:
-        self.output_dir = output_dir
-        self.in_place = in_place
-        self.buffered: dict[str, bytes] = {}
+    def __init__(self, output_dir: Path, manifest: Manifest, planned: set[str], *, in_place: bool) -> None:
+        self.live = output_dir
+        self.manifest = manifest
+        self.planned = planned
+        self.live_exists = output_dir.is_dir()
+        self.in_place = in_place and self.live_exists
+        # serve replaces files in place; a build without cache could never trust a standby again.
+        self.keep_standby = not in_place and manifest.kept
+        self.home = standby_folder(output_dir)
+        self.tree = self.home / "tree"
+        self.record = self.home / "record.json"
+        self.published: dict[str, os.stat_result] = {}
+        """The stat of each planned file already published, taken once before rendering."""
         self.written: list[str] = []
-        self.folder: Path | None = None
+        self.buffered: dict[str, bytes] = {}
+        self.incoming: _Tree | None = None
+        self.synced = False
+        """The standby mirrors the tree just published: seal() may write the record."""
+        self.lock: int | None = None
 
     def add(self, relative: str, data: bytes) -> None:
         self.written.append(relative)
         if self.in_place:
             self.buffered[relative] = data
             return
-        _write_file(inside(self._folder(), relative), data)
+        with open(self._incoming().file(relative), "xb") as file:
+            file.write(data)
 
-    def commit(self, planned: set[str], stale: list[str]) -> None:
-        if self.in_place:
-            _write_in_place(self.buffered, stale, self.output_dir)
+    def _incoming(self) -> _Tree:
+        if self.incoming is None:
+            self._make_home()
+            folder = self.home / f"incoming-{os.getpid()}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            self.incoming = _Tree(folder)
+        return self.incoming
+
+    def _make_home(self) -> None:
+        if self.home.is_dir():
             return
-        folder = self._folder()
-        for relative in sorted(planned - set(self.written)):
-            _link_or_copy(inside(self.output_dir, relative), inside(folder, relative))
-        _swap(folder, self.output_dir)
+        self.live.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            self.home.mkdir(mode=0o700)
+        # A site kept in git ignores its output folder; this one is ignored from the inside.
+        (self.home / ".gitignore").write_text("*\n", "utf-8")
 
-    def _folder(self) -> Path:
-        if self.folder is None:
-            self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-            self.folder = self.output_dir.with_name(f".{self.output_dir.name}.tmp-{os.getpid()}")
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder.mkdir()
-        return self.folder
+    def commit(self, removed: set[str]) -> list[str]:
+        """Publishes the written files; returns the published files removed (``removed`` for serve)."""
+        self._lock()
+        if self.in_place:
+            self._drop_standby()
+            _write_in_place(self.buffered, sorted(removed), self.live)
+            return sorted(removed)
+        if not self.live_exists:
+            self._publish_first()
+            return []
+        return self._publish_by_exchange(removed)
+
+    def _publish_first(self) -> None:
+        """No published folder yet: the incoming tree becomes it, and the standby is linked from it."""
+        self._forget_standby()
+        os.rename(self._incoming().root, self.live)
+        self.incoming = None
+        if self.keep_standby:
+            self._mirror(self.written)
+
+    def _publish_by_exchange(self, removed: set[str]) -> list[str]:
+        if self._standby_matches():
+            self.record.unlink()  # from here until seal(), a crash leaves the standby untrusted
+            stale = removed
+            standby = _Tree(self.tree)
+            standby.remove(stale)
+        else:
+            # Made again from the published folder: O(site) anyway, so list it, and drop what no build made.
+            stale = set(_existing_files(self.live)) - self.planned
+            standby = self._fresh_standby()
+        linked = self._fill(standby)
+        _match_mode(self.tree, self.live)
+        _swap(self.tree, self.live)
+        if linked:
+            self._sync(_Tree(self.tree), stale)
+        else:
+            self._drop_standby()
+        return sorted(stale)
+
+    def _fresh_standby(self) -> _Tree:
+        """A standby that cannot be trusted is made again: the incoming tree plus links to the unchanged files."""
+        self._forget_standby()
+        source = self._incoming()
+        os.rename(source.root, self.tree)
+        standby, self.incoming = _Tree(self.tree, source.folders), None
+        for relative in sorted(self.planned - set(self.written)):
+            if not _link_or_copy(inside(self.live, relative), standby.file(relative)):
+                self.keep_standby = False  # no hard links on this disk: a copy is no standby
+        return standby
+
+    def _fill(self, standby: _Tree) -> bool:
+        """Moves the incoming files over the standby's links; False when the standby is a copy, not links."""
+        if self.incoming is not None:
+            for relative in self.written:
+                os.replace(self.incoming.file(relative), standby.file(relative))
+        return self.keep_standby
+
+    def _sync(self, standby: _Tree, stale: set[str]) -> None:
+        """The previous tree, now the standby, made equal to the published one; dropped when that fails."""
+        try:
+            standby.remove(stale)
+            for relative in self.written:
+                target = standby.file(relative)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target)
+                os.link(inside(self.live, relative), target)
+        except OSError:
+            self._drop_standby()  # the publication is done: this must not fail the build
+            return
+        self.synced = True
+
+    def _mirror(self, files: Iterable[str]) -> None:
+        """The standby made of links to these published files (all of them); dropped when that fails."""
+        try:
+            self._forget_standby()
+            self.tree.mkdir()
+            standby = _Tree(self.tree)
+            for relative in files:
+                os.link(inside(self.live, relative), standby.file(relative))
+        except OSError:
+            self._drop_standby()  # the publication is done, or there was none to do: this must not fail the build
+            return
+        _match_mode(self.tree, self.live)
+        self.synced = True
+
+    def repair(self) -> None:
+        """With nothing to publish, a standby left untrusted (a build killed while publishing, or none made yet)
+        is made again from the published folder: it may hold a previous tree, withdrawn pages included."""
+        if not self.keep_standby or not self.live_exists or self.record.exists():
+            return
+        with contextlib.suppress(OSError):
+            self._lock()
+        if not self.record.exists():  # another build may have sealed it meanwhile
+            self._mirror(_existing_files(self.live))
+
+    def _standby_matches(self) -> bool:
+        """True when the standby can be trusted to equal the published folder.
+
+        The record must name the manifest's generation and both folders as they were when it was written
+        (inode and mtime: a folder replaced, or a file added at its top, shows), and every published file
+        this build keeps must be the standby's file too (one stat each: a standby file replaced or deleted
+        by hand shows).
+        """
+        try:
+            if json.loads(self.record.read_bytes()) != self._state():
+                return False
+            tree = os.fspath(self.tree)
+            for relative in self.planned.difference(self.written):
+                if os.stat(os.path.join(tree, relative)).st_ino != self.published[relative].st_ino:
+                    return False
+        except (OSError, ValueError, KeyError):
+            return False
+        return True
+
+    def _state(self) -> dict[str, object]:
+        """What the record says: the generation, and the inode and mtime of both folders."""
+        folders = {name: [stat.st_ino, stat.st_mtime_ns] for name, stat in
+                   (("published", self.live.stat()), ("standby", self.tree.stat()))}
+        return {"format": STANDBY_FORMAT, "generation": self.manifest.generation, **folders}
+
+    def seal(self) -> None:
+        """Records that the standby mirrors the published tree of the manifest's (saved) generation."""
+        if self.synced:
+            with contextlib.suppress(OSError):
+                write_atomically(self.record, json.dumps(self._state()).encode())
+
+    def _forget_standby(self) -> None:
+        """Deletes the record, then the standby tree (it is made again, or not kept)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.record.unlink()
+        shutil.rmtree(self.tree, ignore_errors=True)
+        if self.tree.exists():
+            raise OSError(errno.ENOTEMPTY, "the standby folder cannot be removed", str(self.tree))
+
+    def _drop_standby(self) -> None:
+        with contextlib.suppress(OSError):
+            self._forget_standby()
+
+    def _lock(self) -> None:
+        """Serialises publications into one folder: two builds must never fill one standby together.
+
+        Taken after rendering, so that no forked render worker inherits (and keeps) the lock.
+        """
+        if self.in_place and not self.home.is_dir():
+            return
+        self._make_home()
+        with contextlib.suppress(OSError):
+            self.lock = os.open(self.home, os.O_RDONLY)
+            if fcntl is not None:
+                fcntl.flock(self.lock, fcntl.LOCK_EX)
 
     def discard(self) -> None:
-        """Removes the temporary tree (after a swap it holds the previous output)."""
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        """Removes what a failed (or finished) build left in the incoming folder; releases the lock."""
+        if self.incoming is not None:
+            shutil.rmtree(self.incoming.root, ignore_errors=True)
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
+
+
+def _match_mode(tree: Path, live: Path) -> None:
+    """The tree about to be published gets the permissions of the published folder."""
+    with contextlib.suppress(OSError):
+        mode = live.stat().st_mode & 0o7777
+        if tree.stat().st_mode & 0o7777 != mode:
+            os.chmod(tree, mode)
 
 
 def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path,
                     manifest: Manifest, report: WriteReport, staging: _Staging, workers: int) -> None:
     problems: dict[str, HospiblogError] = {}
-    pending = [job for job in jobs if not manifest.is_current(job, inside(output_dir, job.output))]
+    published = staging.published = _published_stats(jobs, output_dir, staging.live_exists)
+    pending = [job for job in jobs if not manifest.is_current(job, published.get(job.output))]
     report.unchanged += len(jobs) - len(pending)
     for job, result in zip(pending, _render_all(pending, render_one, workers), strict=True):
-        live = inside(output_dir, job.output)
         if isinstance(result, HospiblogError):
             problems.setdefault(result.format(), result)
             continue
         data = result
         report.rendered += 1
-        if _same_bytes(live, data):
+        stat = published.get(job.output)
+        if stat is not None and _same_bytes(inside(output_dir, job.output), data, stat):
             report.unchanged += 1
-            _remember(manifest, job, live)
+            _remember(manifest, job, stat)
         else:
             staging.add(job.output, data)
     if problems:
         raise BuildFailed(list(problems.values()))
+
+
+def _published_stats(jobs: Sequence[RenderJob], output_dir: Path, live_exists: bool) -> dict[str, os.stat_result]:
+    """The stat of each planned file that is published; none asked for in a first build (there is no folder)."""
+    found: dict[str, os.stat_result] = {}
+    if not live_exists:
+        return found
+    root = os.fspath(output_dir)  # plain strings: a Path per file costs three times the stat
+    for job in jobs:
+        with contextlib.suppress(OSError):
+            found[job.output] = os.stat(os.path.join(root, job.output))
+    return found
 
 
 PARALLEL_RENDER_THRESHOLD = 400
@@ -217,19 +485,17 @@ def _published_files(output_dir: Path, manifest: Manifest) -> set[str]:
     return set(_existing_files(output_dir))
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: Path, data: bytes, stat: os.stat_result) -> bool:
+    if stat.st_size != len(data):
+        return False
     try:
-        if path.stat().st_size != len(data):
-            return False
         return path.read_bytes() == data
     except OSError:
         return False
 
 
-def _remember(manifest: Manifest, job: RenderJob, path: Path) -> None:
-    with contextlib.suppress(OSError):
-        stat = path.stat()
-        manifest.entries[job.output] = (job.digest, stat.st_size, stat.st_mtime_ns)
+def _remember(manifest: Manifest, job: RenderJob, stat: os.stat_result) -> None:
+    manifest.entries[job.output] = (job.digest, stat.st_size, stat.st_mtime_ns)
 
 
 def _record(jobs: Sequence[RenderJob], changed: set[str], output_dir: Path, manifest: Manifest) -> None:
@@ -239,7 +505,8 @@ def _record(jobs: Sequence[RenderJob], changed: set[str], output_dir: Path, mani
             del manifest.entries[key]
     for job in jobs:
         if job.output in changed or job.output not in manifest.entries:
-            _remember(manifest, job, inside(output_dir, job.output))
+            with contextlib.suppress(OSError):
+                _remember(manifest, job, inside(output_dir, job.output).stat())
     manifest.save()
 
 
@@ -252,35 +519,27 @@ def _existing_files(output_dir: Path) -> Iterator[str]:
             yield (relative / name).as_posix()
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as file:
-        file.write(data)
-
-
 def _write_in_place(changed: dict[str, bytes], stale: list[str], output_dir: Path) -> None:
     """Used by serve: each file replaced atomically, the folder kept."""
     for relative, data in changed.items():
         write_atomically(inside(output_dir, relative), data)
-    for relative in stale:
-        with contextlib.suppress(FileNotFoundError):
-            inside(output_dir, relative).unlink()
-    _remove_empty_folders(output_dir)
+    _Tree(output_dir).remove(stale)
 
 
-def _remove_empty_folders(root: Path) -> None:
-    for folder, subfolders, files in os.walk(root, topdown=False):
-        if folder != str(root) and not subfolders and not files:
-            with contextlib.suppress(OSError):
-                os.rmdir(folder)
+_NO_HARD_LINKS = {errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
+"""What link() answers on a disk that has no hard links (or no more for this file)."""
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link_or_copy(source: Path, target: str) -> bool:
+    """Hard-links ``source`` at ``target``, or copies it where links are refused; True when linked."""
     try:
         os.link(source, target)
-    except OSError:
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
         shutil.copy2(source, target)
+        return False
+    return True
 
 
 _RENAME_EXCHANGE = 2
@@ -288,7 +547,7 @@ _AT_FDCWD = -100
 
 
 def _swap(new: Path, live: Path) -> None:
-    """Puts ``new`` in place of ``live``; the old tree ends up at ``new``'s path, to be removed."""
+    """Puts ``new`` in place of ``live``; the previous tree ends up at ``new``'s path (the next standby)."""
     if not live.exists():
         os.rename(new, live)
         return
@@ -312,13 +571,33 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def clean_leftovers(output_dir: Path) -> None:
-    """Removes temporary folders that a killed build left beside the output."""
+    """Removes temporary folders that a killed build left beside the output (never the standby tree).
+
+    ``.out.tmp-*`` and ``.out.old-*`` come from earlier versions and from the exchange's fallback; an
+    ``incoming-<pid>`` folder is removed once its process is gone (or is this one).
+    """
     parent = output_dir.parent
     if not parent.is_dir():
         return
     for pattern in (f".{output_dir.name}.tmp-*", f".{output_dir.name}.old-*"):
         for leftover in parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in standby_folder(output_dir).glob("incoming-*"):
+        if not _running(leftover.name.removeprefix("incoming-")):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    """True for another process that is still running."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def _output_error(error: OSError, output_dir: Path) -> OutputError:

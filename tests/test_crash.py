@@ -1,7 +1,11 @@
 """What a build promises when things go wrong around it: killed, a read-only or full disk, sources left alone.
 
 - A build killed with SIGKILL at any moment leaves the published folder complete: byte for byte the previous
-  output (or, once the swap is done, the new one), and the next build succeeds and removes the leftovers.
+  output (or, once the swap is done, the new one), and the next build succeeds and removes the leftovers. That
+  holds too for kills that land while the standby tree is being updated, right after it is exchanged with the
+  published folder (while the previous tree is brought up to date) and while an untrusted standby is made again:
+  those moments are watched for on the disk (the standby's record deleted, the output folder's inode changed),
+  not reached through a hook in the code.
 - An output folder that cannot be written (read-only, disk full) fails with a clear message, exit 1, and the
   previous output intact. Tests run as root in CI, where chmod stops nothing: a tmpfs is mounted instead (remounted
   read-only, or filled up), and the test is skipped only when mounting is not permitted.
@@ -19,13 +23,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from hospiblog.cli import main
+from hospiblog.writer import standby_folder
 from tests.conftest import REPO, SITE_TOML, SiteMaker, post, write_image
+from tests.test_writer import assert_standby_mirrors
 
 POSTS = 300
 CATEGORIES = ("news", "medicine", "prevention")
@@ -71,8 +77,10 @@ def digest_of(folder: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(path.name for path in out.parent.iterdir()
-                  if path.name.startswith((f".{out.name}.tmp-", f".{out.name}.old-")))
+    """Temporary folders beside the output, and incoming files in its standby folder (the standby is no leftover)."""
+    beside = [path.name for path in out.parent.iterdir()
+              if path.name.startswith((f".{out.name}.tmp-", f".{out.name}.old-"))]
+    return sorted(beside + [path.name for path in standby_folder(out).glob("incoming-*")])
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], *expected: str) -> None:
@@ -172,7 +180,7 @@ def test_sigkill_at_any_moment_leaves_the_output_complete(tmp_path: Path) -> Non
         assert found, (f"SIGKILL after {delay:.2f} s (seed {SEED}) left an output that is neither the previous nor the "
                        f"new one: {sorted(set(state) ^ set(trees[published]))[:10]}")
         landed.append(f"{delay:.2f} s: {'swapped' if found[0] != published else 'kept'}"
-                      f"{', mid-write' if f'.out.tmp-{pid}' in leftovers(out) else ''}"
+                      f"{', mid-write' if f'incoming-{pid}' in leftovers(out) else ''}"
                       f"{', had finished' if finished is not None else ''}")
         published = found[0]
     print(f"a build takes {duration:.1f} s; SIGKILL after {'; '.join(landed)}")
@@ -188,7 +196,91 @@ def test_sigkill_at_any_moment_leaves_the_output_complete(tmp_path: Path) -> Non
     assert final.returncode == 0, final.stderr[-3000:]
     assert files_of(out) == trees["new"]
     assert leftovers(out) == [], "the next build must remove what killed builds left"
+    assert_standby_mirrors(out)
     assert digest_of(site, skip=(".hospiblog-cache",)) == unchanged, "a build modified the sources"
+
+
+def kill_build_when(site: Path, out: Path, happened: Callable[[], bool], after: float = 0.0) -> tuple[bool, bool]:
+    """Starts a build and kills it (and its workers) with SIGKILL as soon as ``happened()`` is true, plus ``after``
+    seconds; returns whether the moment was seen and whether the build had finished before the kill."""
+    process = subprocess.Popen([sys.executable, "-m", "hospiblog", "build", str(site), "-o", str(out)],
+                               cwd=site.parent, env=cli_environment(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    seen, deadline = False, time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        if happened():
+            seen = True
+            time.sleep(after)
+            break
+        time.sleep(0.0002)
+    finished = process.poll() is not None
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    return seen, finished
+
+
+def inode_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
+def test_sigkill_while_the_standby_is_updated_or_just_exchanged(tmp_path: Path) -> None:
+    """Every build here rewrites every page (the site's title changes), so each phase of publishing lasts a while:
+    the changed files moved into the standby, then (after the exchange) linked into the previous tree."""
+    site, out, reference = tmp_path / "site", tmp_path / "public" / "out", tmp_path / "reference"
+    write_demo_like_site(site, posts=200)
+    assert run_cli("build", str(site), "-o", str(out), cwd=tmp_path).returncode == 0
+    edited = (site / "site.toml", site / "posts" / "news" / "article-000.md")
+    sources = {"previous": {path: path.read_bytes() for path in edited}}
+    trees = {"previous": files_of(out)}
+    edit_site(site, "modifié")
+    sources["new"] = {path: path.read_bytes() for path in edited}
+    assert run_cli("build", str(site), "-o", str(reference), cwd=tmp_path).returncode == 0
+    trees["new"] = files_of(reference)
+    record, standby = standby_folder(out) / "record.json", standby_folder(out) / "tree"
+
+    def record_deleted() -> Callable[[], bool]:
+        return lambda: not record.exists()
+
+    def exchanged() -> Callable[[], bool]:
+        folder = inode_of(out)
+        return lambda: inode_of(out) not in (folder, None)
+
+    def standby_made_again() -> Callable[[], bool]:
+        record.unlink()  # an untrusted standby: this build removes it and makes it again from the output
+        return lambda: not (standby / "index.html").exists()
+
+    moments = [("record deleted", record_deleted, 0.0), ("record deleted", record_deleted, 0.01),
+               ("exchanged", exchanged, 0.0), ("exchanged", exchanged, 0.005),
+               ("made again", standby_made_again, 0.0), ("made again", standby_made_again, 0.05)]
+    published, landed, phases = "previous", [], set()
+    for name, moment, after in moments:
+        target = "new" if published == "previous" else "previous"
+        for path, data in sources[target].items():
+            path.write_bytes(data)
+        assert record.exists(), "the previous build must have left a trusted standby"
+        seen, finished = kill_build_when(site, out, moment(), after)
+        assert seen, f"the build never reached the moment '{name}'"
+        state = files_of(out)
+        found = [version for version, tree in trees.items() if state == tree]
+        assert found, f"SIGKILL at '{name}' + {after} s left an output that is neither the previous nor the new one"
+        swapped = found[0] != published
+        if not finished and not record.exists():
+            phases.add(f"{name}, {'after' if swapped else 'before'} the exchange")
+        landed.append(f"{name} + {after * 1000:.0f} ms: {'swapped' if swapped else 'kept'}"
+                      f"{', had finished' if finished else ''}{', record gone' if not record.exists() else ''}")
+        # The next build starts from what the kill left: it must succeed and leave a trusted standby.
+        result = run_cli("build", str(site), "-o", str(out), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert files_of(out) == trees[target] and leftovers(out) == []
+        assert_standby_mirrors(out)
+        published = target
+    print("SIGKILL " + "; ".join(landed))
+    assert {"record deleted, before the exchange", "exchanged, after the exchange",
+            "made again, before the exchange"} <= phases, f"some moments were missed: {landed}"
 
 
 # ------------------------------------------------------------------------------------- unwritable outputs
@@ -317,18 +409,19 @@ def test_check_and_build_never_modify_sources(make_site: SiteMaker, tmp_path: Pa
         "static/robots-extra.txt": "extra\n",
     })
     write_image(site / "static" / "images" / "photo.png")
-    sources = digest_of(site, skip=(".hospiblog-cache", "public"))
+    outputs = (".hospiblog-cache", "public", ".public-standby")  # the cache, the output and its standby twin
+    sources = digest_of(site, skip=outputs)
 
     assert main(["check", str(site)]) == 1  # cassé.md
     assert digest_of(site, skip=(".hospiblog-cache",)) == sources
     (site / "posts" / "news" / "cassé.md").unlink()
-    sources = digest_of(site, skip=(".hospiblog-cache", "public"))
+    sources = digest_of(site, skip=outputs)
 
     assert main(["build", str(site)]) == 0  # into public/, inside the site
-    assert digest_of(site, skip=(".hospiblog-cache", "public")) == sources
+    assert digest_of(site, skip=outputs) == sources
     everything = digest_of(site, skip=(".hospiblog-cache",))  # the output too: check must not touch it
     assert main(["check", str(site)]) == 0
     assert digest_of(site, skip=(".hospiblog-cache",)) == everything
     assert main(["build", str(site), "-o", str(tmp_path / "ailleurs")]) == 0
-    assert digest_of(site, skip=(".hospiblog-cache", "public")) == sources
+    assert digest_of(site, skip=outputs) == sources
     capsys.readouterr()
