@@ -37,6 +37,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
+from hospiblog.writer import standby_folder
 from tests.conftest import SITE_TOML, post, write_image
 
 HERE = Path(__file__).resolve().parent
@@ -442,11 +443,12 @@ def run_case(case: Case, baseline: Path, case_root: Path, cli: Cli) -> Outcome:
     outcome = Outcome(case, case_root, out)
     try:
         add_case(case, site, case_root)
-        skip = (out, site / ".hospiblog-cache")
+        skip = (out, standby_folder(out), site / ".hospiblog-cache")  # the standby is the output's twin
         outcome.before_out, outcome.before_rest = tree(out), tree(case_root, skip)
         outcome.build = cli.run(["build", "site", "-o", "parent/out", *case.args], cwd=case_root, timeout=case.timeout)
         outcome.after_build_out, outcome.after_build_rest = tree(out), tree(case_root, skip)
-        outcome.leftovers = sorted(path.name for path in out.parent.iterdir() if path.name != "out")
+        outcome.leftovers = sorted(path.name for path in out.parent.iterdir()
+                                   if path.name not in ("out", standby_folder(out).name))
         outcome.check = cli.run(["check", "site"], cwd=case_root, timeout=case.timeout)
         outcome.after_check_out, outcome.after_check_rest = tree(out), tree(case_root, skip)
     except Exception as error:  # reported by the case's tests
