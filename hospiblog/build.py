@@ -275,7 +275,8 @@ class Pipeline:
         report.warnings = list(warnings_of(update.findings))
         environment = self._environment_for(served.theme, served.config.site_dir / CACHE_DIR_NAME)
         report.write = stages.run("write", publish, served.planner.jobs, lambda job: render(job, environment),
-                                  output_dir, manifest, in_place=True, workers=1)
+                                  output_dir, manifest, in_place=True, candidates=update.jobs)
+        report.write.unchanged = len(served.planner.jobs) - len(report.write.written)
         report.posts, report.pages, report.feeds = counts
         _raw_html_warning(served.config, report)
         return report

@@ -29,12 +29,15 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import write_atomically
 from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
-from .plan import RenderJob
-from .render import OutputFile
 from .urls import inside, safe_relative
+
+if TYPE_CHECKING:  # a no-op build loads the manifest only, not the planning and rendering stages
+    from .plan import RenderJob
+    from .render import OutputFile
 
 try:
     import fcntl
@@ -43,7 +46,7 @@ except ImportError:  # Windows has no flock: publications into one folder must n
 
 MANIFEST_VERSION = 1
 STANDBY_FORMAT = 1
-RenderFunction = Callable[[RenderJob], OutputFile]
+RenderFunction = Callable[["RenderJob"], "OutputFile"]
 
 
 @dataclass
@@ -109,8 +112,16 @@ class Manifest:
 
 
 def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
-            *, in_place: bool = False, workers: int = 1) -> WriteReport:
-    """Renders what changed and publishes the output folder; raises BuildFailed on render errors."""
+            *, in_place: bool = False, workers: int = 1,
+            candidates: Sequence[RenderJob] | None = None) -> WriteReport:
+    """Renders what changed and publishes the output folder; raises BuildFailed on render errors.
+
+    ``candidates`` (serve's fast path, in place only): the only jobs that may have changed since the last
+    publication of the same plan; the others are known current and are not even looked at.
+    """
+    if candidates is not None:
+        assert in_place, "candidates are for in-place publication"
+        return _publish_candidates(candidates, render_one, output_dir, manifest)
     clean_leftovers(output_dir)
     report = WriteReport()
     planned = {job.output for job in jobs}
@@ -132,6 +143,25 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
         raise _output_error(error, output_dir) from error
     finally:
         staging.discard()
+    return report
+
+
+def _publish_candidates(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path,
+                        manifest: Manifest) -> WriteReport:
+    """Serve's fast path: renders the given jobs and replaces the files whose bytes changed, one by one. The
+    manifest is updated in memory only: serve's output is a temporary folder no later process builds into."""
+    report = WriteReport()
+    staging = _Staging(output_dir, manifest, set(), in_place=True)
+    try:
+        _render_changed(jobs, render_one, output_dir, manifest, report, staging, 1)
+        report.written = sorted(staging.written)
+        _write_in_place(staging.buffered, [], output_dir)
+        for job in jobs:
+            if job.output in staging.buffered:
+                with contextlib.suppress(OSError):
+                    _remember(manifest, job, inside(output_dir, job.output).stat())
+    except OSError as error:
+        raise _output_error(error, output_dir) from error
     return report
 
 
