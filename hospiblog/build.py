@@ -107,9 +107,12 @@ class MemoryCache:
         self.disk = disk
         self.entries: dict[str, Any] = {}
         self.keep: set[str] = set()
+        self.disk_read = False
+        """Once the pack has been read and saved, every key it could give is in memory already: a miss is
+        not worth reading a large site's pack again."""
 
     def get(self, key: str) -> Any | None:
-        if key not in self.entries and self.disk is not None:
+        if key not in self.entries and self.disk is not None and not self.disk_read:
             value = self.disk.get(key)
             if value is not None:
                 self.entries[key] = value
@@ -134,6 +137,7 @@ class MemoryCache:
                 if self.disk.get(key) is not value:
                     self.disk.put(key, value)
             self.disk.save(self.keep)
+            self.disk_read = True
 
 
 @dataclass(frozen=True)
