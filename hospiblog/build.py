@@ -218,6 +218,8 @@ class Pipeline:
                    if self.options.dev else None]
         parsed = {post.relative: post for post in loaded.parsed} if in_place else {}
         del loaded  # the parsed posts before links were resolved: site.posts holds what pages need
+        if not in_place:
+            self._last_check = None  # its context holds the parsed posts too; only serve's fast path needs it
         cards = stages.run("cards", self._cards, config, theme, site, cache_root)
         planner = stages.run("plan", make_planner, site, config, theme, dev=self.options.dev, cards=cards)
         jobs = planner.jobs

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -488,10 +489,15 @@ def _render_all(jobs: Sequence[RenderJob], render_one: RenderFunction,
         yield from (_render_or_error(render_one, job) for job in jobs)
         return
     _FORKED = (jobs, render_one)
+    # What the children inherit is frozen out of the garbage collector's sight: its passes in a child
+    # would otherwise touch, and so copy, every page of the parent's memory (the site, the plan).
+    gc.collect()
+    gc.freeze()
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             yield from pool.imap(_render_forked, range(len(jobs)), chunksize=32)
     finally:
+        gc.unfreeze()
         _FORKED = None
 
 
