@@ -98,6 +98,26 @@ def test_unread_sources_are_read_when_the_parse_cache_lost_them(make_site: SiteM
     assert files_of(tmp_path / "first") == files_of(tmp_path / "second")
 
 
+def test_a_source_whose_bytes_do_not_match_what_was_remembered_is_refused(make_site: SiteMaker, tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Bytes read late (the parse cache lacked them) must be the ones the cache key was made from."""
+    import json
+
+    from hospiblog.cli import main
+
+    site = site_of(make_site, 2)
+    build(site, output=tmp_path / "out", now=NOW)
+    remembered = site / ".hospiblog-cache" / "sources.json"
+    data = json.loads(remembered.read_text())
+    first = sorted(data)[0]
+    data[first][1] = "0" * 32  # as if the file had changed after its stat was taken
+    remembered.write_text(json.dumps(data))
+    (site / ".hospiblog-cache" / "posts.pack").unlink()
+    assert main(["build", str(site), "-o", str(tmp_path / "other")]) == 1  # another output: no no-op
+    err = capsys.readouterr().err
+    assert "changed while the site was being built" in err and Path(first).name in err and "Traceback" not in err
+
+
 def test_a_changed_output_file_is_repaired(make_site: SiteMaker, tmp_path: Path) -> None:
     site, out = site_of(make_site, 4), tmp_path / "out"
     build(site, output=out, now=NOW)

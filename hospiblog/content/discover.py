@@ -135,10 +135,15 @@ def source_bytes(source: SourceFile) -> bytes:
     if source.data is not None:
         return source.data
     try:
-        return source.path.read_bytes()
+        data = source.path.read_bytes()
     except OSError as error:
         raise ContentError(f"this file cannot be read: {error.strerror}", location=SourceLocation(source.path),
                            hint="check that the file exists (not a broken link) and that you may read it") from error
+    if fingerprint(data) != source.fingerprint:
+        # Parsed under the old bytes' cache key, the new text could later be served for the old one.
+        raise ContentError("this file changed while the site was being built", location=SourceLocation(source.path),
+                           hint="build again once it is saved; if this repeats, delete the .hospiblog-cache folder")
+    return data
 
 
 def read_source(path: Path, config: SiteConfig, *, is_link: bool = True) -> SourceFile:
