@@ -68,10 +68,9 @@ def discover(config: SiteConfig, found: list[FoundFile] | None = None, *, known:
     for entry in scan(config) if found is None else found:
         try:
             remembered = known.get(entry.path) if known else None
-            if remembered is not None and remembered[0] == entry.signature and entry.signature[0] >= 0:
-                sources.append(_unread_source(Path(entry.path), config, entry.is_link, remembered[1]))
-            else:
-                sources.append(read_source(Path(entry.path), config, is_link=entry.is_link))
+            unchanged = remembered is not None and remembered[0] == entry.signature and entry.signature[0] >= 0
+            sources.append(read_source(Path(entry.path), config, is_link=entry.is_link,
+                                       known_fingerprint=remembered[1] if remembered and unchanged else None))
         except ContentError as error:
             errors.append(error)
     if errors:
@@ -121,24 +120,11 @@ def _check_link(path: Path, config: SiteConfig) -> None:
         )
 
 
-def _unread_source(path: Path, config: SiteConfig, is_link: bool, fingerprint: str) -> SourceFile:
-    relative_path = path.relative_to(config.site_dir)
-    if is_link:
-        _check_link(path, config)
-    parts = relative_path.parts
-    return SourceFile(path=path, relative=relative_path.as_posix(),
-                      folder_category=parts[1] if len(parts) > 2 else None, data=None, fingerprint=fingerprint)
-
-
 def source_bytes(source: SourceFile) -> bytes:
     """The bytes of a source, read now if discovery did not need to."""
     if source.data is not None:
         return source.data
-    try:
-        data = source.path.read_bytes()
-    except OSError as error:
-        raise ContentError(f"this file cannot be read: {error.strerror}", location=SourceLocation(source.path),
-                           hint="check that the file exists (not a broken link) and that you may read it") from error
+    data = _read_bytes(source.path)
     if fingerprint(data) != source.fingerprint:
         # Parsed under the old bytes' cache key, the new text could later be served for the old one.
         raise ContentError("this file changed while the site was being built", location=SourceLocation(source.path),
@@ -146,18 +132,25 @@ def source_bytes(source: SourceFile) -> bytes:
     return data
 
 
-def read_source(path: Path, config: SiteConfig, *, is_link: bool = True) -> SourceFile:
-    """Reads one post file into a :class:`SourceFile`; a link must stay inside the site."""
+def read_source(path: Path, config: SiteConfig, *, is_link: bool = True,
+                known_fingerprint: str | None = None) -> SourceFile:
+    """Reads one post file into a :class:`SourceFile`; a link must stay inside the site.
+
+    With ``known_fingerprint`` (its bytes are known unchanged) the file is not read: ``data`` stays None.
+    """
     relative_path = path.relative_to(config.site_dir)
-    relative = relative_path.as_posix()
     if is_link:
         _check_link(path, config)
     parts = relative_path.parts
     folder_category = parts[1] if len(parts) > 2 else None
+    data = _read_bytes(path) if known_fingerprint is None else None
+    return SourceFile(path=path, relative=relative_path.as_posix(), folder_category=folder_category,
+                      data=data, fingerprint=fingerprint(data) if data is not None else str(known_fingerprint))
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise ContentError(f"this file cannot be read: {error.strerror}", location=SourceLocation(path),
                            hint="check that the file exists (not a broken link) and that you may read it") from error
-    return SourceFile(path=path, relative=relative, folder_category=folder_category,
-                      data=data, fingerprint=fingerprint(data))
