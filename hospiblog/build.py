@@ -29,7 +29,7 @@ from .writer import Manifest, WriteReport
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from .checks import CheckRun, Finding
+    from .checks import CheckRun
     from .content.parse import ParseSettings
     from .fastpath import Served
     from .plan import RenderJob, ShareCards
@@ -150,6 +150,8 @@ class Loaded:
     parsed: tuple[Post, ...]
     """Every parsed post, drafts and scheduled ones included."""
     cache_root: Path
+    checks: CheckRun
+    """The content rules' findings, with what serve's fast path needs to check one post again."""
 
 
 class Pipeline:
@@ -163,10 +165,8 @@ class Pipeline:
         self.manifest: Manifest | None = None
         self._environment: tuple[str, Environment] | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        self._last_check: CheckRun | None = None
         self._served: Served | None = None
         """What serve's last full rebuild made, for its fast path."""
-        self._served_output: tuple[Path, Manifest, tuple[int, int, int]] = (Path(), Manifest(Path()), (0, 0, 0))
 
     def run(self, *, now: datetime | None = None, in_place: bool = False,
             changed: Collection[Path] | None = None) -> BuildReport:
@@ -207,8 +207,6 @@ class Pipeline:
         fingerprints = {str(source.path): source.fingerprint for source in sources}
         if signatures is not None:
             signatures.save(found, fingerprints)
-        if not in_place:
-            fingerprints = {}
         del sources  # the posts' bytes are parsed: free them before the peak of rendering
         site = loaded.site
         changes = [_next_change(loaded.parsed, moment, self.options),
@@ -216,10 +214,9 @@ class Pipeline:
                    # serve labels scheduled posts against "now"
                    min((post.meta.date for post in loaded.parsed if post.meta.date > moment), default=None)
                    if self.options.dev else None]
-        parsed = {post.relative: post for post in loaded.parsed} if in_place else {}
+        # Serve keeps the parsed posts and the checks for its fast path; a build lets them go before rendering.
+        kept = (loaded.checks, {post.relative: post for post in loaded.parsed}) if in_place else None
         del loaded  # the parsed posts before links were resolved: site.posts holds what pages need
-        if not in_place:
-            self._last_check = None  # its context holds the parsed posts too; only serve's fast path needs it
         cards = stages.run("cards", self._cards, config, theme, site, cache_root)
         planner = stages.run("plan", make_planner, site, config, theme, dev=self.options.dev, cards=cards)
         jobs = planner.jobs
@@ -233,21 +230,25 @@ class Pipeline:
         if self.options.use_cache:
             snapshot.record(key, valid_until, report)
         _raw_html_warning(config, report)
-        if in_place and self._last_check is not None:
+        if kept is not None:
             from .fastpath import Served
 
+            checks, parsed = kept
             self._served = Served(config, theme, moment.astimezone(config.zone).date(), valid_until, fingerprints,
-                                  parsed, site, self._last_check, planner)
-            self._served_output = (output_dir, manifest, (report.posts, report.pages, report.feeds))
+                                  parsed, site, checks, planner, output_dir, manifest,
+                                  (report.posts, report.pages, report.feeds))
         return report
 
     def warm_up(self) -> None:
-        """Renders one page of each template of the last run, discarding the bytes: serve calls it after its
-        start so that the first edit does not pay for compiling templates and loading locale data."""
+        """Makes the Markdown renderer and renders one page of each template of the last run, discarding the
+        bytes: serve calls it after its start (from the cache nothing was parsed or rendered yet) so that the
+        first edit does not pay for it."""
+        from .content.markdown import render_markdown
         from .render import render
 
         if self._served is None or self._environment is None:
             return
+        render_markdown("*", language=self._served.config.language, post_folder="posts")
         first: dict[str, RenderJob] = {}
         for job in self._served.planner.jobs:
             if job.template and job.template not in first:
@@ -256,11 +257,6 @@ class Pipeline:
             with contextlib.suppress(HospiblogError):
                 render(job, self._environment[1])
 
-    @property
-    def language(self) -> str:
-        """The site's language at the last run (French before any)."""
-        return self._served.config.language if self._served is not None else "fr"
-
     def _update(self, served: Served, changed: Collection[Path], moment: datetime) -> BuildReport | None:
         """Serve's fast path (:mod:`hospiblog.fastpath`); None when the full pipeline must run."""
         from .checks import warnings_of
@@ -268,8 +264,7 @@ class Pipeline:
         from .render import render
         from .writer import publish
 
-        output_dir, manifest, counts = self._served_output
-        report = BuildReport(output_dir)
+        report = BuildReport(served.output_dir)
         stages = _Stages(report)
         cache = self.posts_cache
         update = stages.run("update", try_update, served, changed, now=moment,
@@ -281,9 +276,9 @@ class Pipeline:
         report.warnings = list(warnings_of(update.findings))
         environment = self._environment_for(served.theme, served.config.site_dir / CACHE_DIR_NAME)
         report.write = stages.run("write", publish, served.planner.jobs, lambda job: render(job, environment),
-                                  output_dir, manifest, in_place=True, candidates=update.jobs)
+                                  served.output_dir, served.manifest, in_place=True, candidates=update.jobs)
         report.write.unchanged = len(served.planner.jobs) - len(report.write.written)
-        report.posts, report.pages, report.feeds = counts
+        report.posts, report.pages, report.feeds = served.counts
         _raw_html_warning(served.config, report)
         return report
 
@@ -295,31 +290,31 @@ class Pipeline:
 
         options = self.options
         moment = now or datetime.now(UTC)
-        posts, theme, findings = self.check(config, stages, today=moment.astimezone(config.zone).date(),
-                                            found=found, theme=theme)
+        posts, theme, checks = self.check(config, stages, today=moment.astimezone(config.zone).date(),
+                                          found=found, theme=theme)
+        findings = checks.findings
         stages.report.warnings += warnings_of(findings)
         # Parse and discovery errors come back as "front-matter" findings: everything is reported at once.
         if errors_of(findings):
             raise BuildFailed(list(errors_of(findings)))
         site = stages.run("assemble", assemble_site, posts, config, now=moment, static_lookup=theme.static_file,
                           drafts=options.drafts, future=options.future)
-        return Loaded(config, theme, site, tuple(posts), config.site_dir / CACHE_DIR_NAME)
+        return Loaded(config, theme, site, tuple(posts), config.site_dir / CACHE_DIR_NAME, checks)
 
     def check(self, config: SiteConfig, stages: _Stages, *, today: date,
               found: tuple[list[SourceFile], list[HospiblogError]] | None = None,
-              theme: Theme | None = None) -> tuple[list[Post], Theme, list[Finding]]:
+              theme: Theme | None = None) -> tuple[list[Post], Theme, CheckRun]:
         """Parses every post and runs the content rules: the ``check`` command, and the first half of a build."""
-        from .checks import check_run
+        from .checks import run_checks
 
         sources, errors = found if found is not None else stages.run("discover", _discover, config)
         cache = self._posts_cache(config.site_dir / CACHE_DIR_NAME)
         posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=cache,
                                          workers=self.options.workers, report=stages.report)
         theme = theme or stages.run("theme", load_theme, config)
-        checked = stages.run("check", check_run, posts, config, static_lookup=theme.static_file, today=today,
-                             unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future)
-        self._last_check = checked
-        return posts, theme, checked.findings
+        checks = stages.run("check", run_checks, posts, config, static_lookup=theme.static_file, today=today,
+                            unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future)
+        return posts, theme, checks
 
     def _inputs_key(self, config: SiteConfig, theme: Theme, found: Sequence[FoundFile]) -> str:
         """Hash of every input of a build: code, options, configuration, theme and every post file's path and

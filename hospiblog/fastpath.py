@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .config import SiteConfig
     from .plan import Planner, RenderJob
     from .theme import Theme
+    from .writer import Manifest
 
 
 @dataclass
@@ -48,6 +49,11 @@ class Served:
     site: Site
     checks: CheckRun
     planner: Planner
+    output_dir: Path
+    manifest: Manifest
+    """The writer's record of the served folder (kept in memory: serve's output is a temporary folder)."""
+    counts: tuple[int, int, int]
+    """Posts, pages and feeds of that rebuild: the fast path changes none of them."""
     site_posts: dict[str, Post] = field(init=False)
     """The site's own copy of each published post, by relative path (the objects pages and feeds show)."""
 
@@ -156,10 +162,9 @@ def _target_urls(post: Post, served: Served) -> dict[str, str]:
 def _take_content(site_post: Post, new: Post, cache_entries: dict[str, Any] | None) -> None:
     """Gives the site's copy of a post the new content, in place, so that every page, listing and feed
     planned with it shows the new content (their digests are made again by the planner)."""
-    if cache_entries is not None:
-        # The parse cache may hold this very object under the old content's key: keep a copy there.
-        for key, value in list(cache_entries.items()):
-            if value is site_post:
-                cache_entries[key] = dataclasses.replace(site_post)
+    if cache_entries is not None and cache_entries.get(site_post.fingerprint) is site_post:
+        # A post without links or images is published as parsed: the parse cache holds this very object under
+        # its key (the parsed post's fingerprint). Keep a copy there, untouched by the new content.
+        cache_entries[site_post.fingerprint] = dataclasses.replace(site_post)
     for item in dataclasses.fields(Post):
         object.__setattr__(site_post, item.name, getattr(new, item.name))

@@ -246,15 +246,6 @@ class ServeSession:
             settle_memory()  # after a full rebuild (the fast path made few objects), once the page has reloaded
         return report
 
-    def warm_up(self) -> None:
-        """Loads what the first edit needs (the Markdown renderer, the fast path) before an editor saves:
-        after a start from the cache nothing was parsed yet, and the first rebuild would pay for it."""
-        from . import fastpath  # noqa: F401
-        from .content.markdown import render_markdown
-
-        render_markdown("*", language=self.pipeline.language, post_folder="posts")
-        self.pipeline.warm_up()
-
     def save_cache(self) -> None:
         """Writes the parsed posts kept in memory to the disk cache, for the next build or serve."""
         cache = self.pipeline.posts_cache
@@ -332,7 +323,7 @@ def serve(site_dir: Path, *, bind: str = "127.0.0.1", port: int = 8000, drafts: 
     try:
         session.pipeline.run(in_place=True)
         session.save_cache()
-        session.warm_up()
+        session.pipeline.warm_up()
         settle_memory()
         server = make_server(session, bind, port)
         url = f"http://{bind}:{server.server_address[1]}/"

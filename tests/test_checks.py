@@ -53,7 +53,7 @@ def check(make_site: SiteMaker, files: dict[str, str | bytes], *, settings: str 
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     theme = load_theme(config)
     return run_checks(posts, config, static_lookup=theme.static_file, today=today, unparsed=errors,
-                      preview=preview)
+                      preview=preview).findings
 
 
 def found(findings: list[Finding], rule: str | None = None) -> list[tuple[str, int | None, str, str]]:
@@ -333,7 +333,7 @@ def test_next_change_is_the_day_a_consent_or_review_rule_speaks(make_site: SiteM
     for day, rules in ((date(2027, 1, 31), set()), (date(2027, 2, 1), {"review-outdated"}),
                        (date(2027, 2, 9), {"review-outdated", "consent-expiring"}),
                        (date(2027, 3, 11), {"review-outdated", "consent-expired"})):
-        found_rules = {f.rule for f in run_checks(posts, config, static_lookup=lambda _: None, today=day)}
+        found_rules = {f.rule for f in run_checks(posts, config, static_lookup=lambda _: None, today=day).findings}
         assert found_rules == rules, day
 
 
@@ -436,7 +436,7 @@ def test_the_demo_site_has_no_finding_with_every_rule_on() -> None:
     config = replace(config, checks=replace(config.checks, rules={}))  # whatever site.toml turns off
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     findings = run_checks(posts, config, static_lookup=load_theme(config).static_file, today=TODAY,
-                          unparsed=errors)
+                          unparsed=errors).findings
     assert [finding.format(REPO) for finding in findings] == []
     assert check_site(REPO, today=TODAY, use_cache=False) == []
 

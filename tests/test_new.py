@@ -38,7 +38,7 @@ def parsed(config: SiteConfig, path: Path) -> Post:
 def rules_found(config: SiteConfig) -> list[tuple[str, str]]:
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     findings = run_checks(posts, config, static_lookup=load_theme(config).static_file, today=NOW.date(),
-                          unparsed=errors)
+                          unparsed=errors).findings
     return [(finding.rule or "", finding.level) for finding in findings]
 
 

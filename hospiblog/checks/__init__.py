@@ -2,7 +2,7 @@
 
 Usage::
 
-    findings = run_checks(posts, config, static_lookup=theme.static_file, today=today)
+    findings = run_checks(posts, config, static_lookup=theme.static_file, today=today).findings
     errors_of(findings)    # stop the build
     warnings_of(findings)  # counted in the build report
 
@@ -24,7 +24,7 @@ from .finding import (
     warnings_of,
 )
 from .rules import MEDICAL_CATEGORIES, RULES, RULES_BY_ID, TESTIMONIAL_CATEGORY, Rule, in_social_kit, next_change
-from .runner import LEVEL_NAMES, CheckRun, check_post, check_run, rule_levels, run_checks
+from .runner import LEVEL_NAMES, CheckRun, check_post, rule_levels, run_checks
 
 __all__ = [
     "ERROR",
@@ -41,7 +41,6 @@ __all__ = [
     "Level",
     "Rule",
     "check_post",
-    "check_run",
     "errors_of",
     "format_findings_json",
     "format_findings_text",

@@ -19,5 +19,5 @@ def check_site(site_dir: Path, *, today: date | None = None, use_cache: bool = T
     config = load_config(site_dir)
     pipeline = Pipeline(site_dir, options=BuildOptions(use_cache=use_cache))
     stages = _Stages(BuildReport(config.site_dir))
-    _, _, findings = pipeline.check(config, stages, today=today or datetime.now(config.zone).date())
+    findings = pipeline.check(config, stages, today=today or datetime.now(config.zone).date())[2].findings
     return findings

@@ -24,6 +24,16 @@ Levels = dict[str, Level | None]
 DRAFT_NOTE = " (only a warning while the article is a draft: an error once it is published)"
 
 
+@dataclass(frozen=True)
+class CheckRun:
+    """The findings of a run with what made them, so serve can check one edited post again alone."""
+
+    findings: list[Finding]
+    """Sorted by file and line."""
+    context: CheckContext
+    levels: Levels
+
+
 def run_checks(
     posts: Sequence[Post],
     config: SiteConfig,
@@ -32,8 +42,8 @@ def run_checks(
     today: date,
     unparsed: Sequence[HospiblogError] = (),
     preview: bool = False,
-) -> list[Finding]:
-    """Every finding of the content rules, sorted by file and line.
+) -> CheckRun:
+    """Every finding of the content rules, with the context and the rules' levels that made them.
 
     ``posts`` are parsed posts before ``assemble_site`` (drafts and scheduled posts included);
     ``unparsed`` are the errors of the files that failed to parse, reported as ``front-matter``
@@ -41,29 +51,6 @@ def run_checks(
     time zone (consents, reviews, scheduled links); ``preview`` is true for a build that shows
     drafts or scheduled posts, where links to them are no error.
     """
-    return check_run(posts, config, static_lookup=static_lookup, today=today, unparsed=unparsed,
-                     preview=preview).findings
-
-
-@dataclass(frozen=True)
-class CheckRun:
-    """The findings of a run with what made them, so serve can check one edited post again alone."""
-
-    findings: list[Finding]
-    context: CheckContext
-    levels: Levels
-
-
-def check_run(
-    posts: Sequence[Post],
-    config: SiteConfig,
-    *,
-    static_lookup: StaticLookup,
-    today: date,
-    unparsed: Sequence[HospiblogError] = (),
-    preview: bool = False,
-) -> CheckRun:
-    """:func:`run_checks`, keeping the context and the rules' levels."""
     levels, findings = rule_levels(config)
     parse_errors = flatten(list(unparsed))
     findings += [_from_parse_error(error, config) for error in parse_errors]
