@@ -125,6 +125,12 @@ def cpu_seconds(fields: dict[str, str]) -> float:
     return float(fields.get("User time (seconds)", 0)) + float(fields.get("System time (seconds)", 0))
 
 
+def build_environment() -> dict[str, str]:
+    """The environment of every measured build: this one without PYTHONDONTWRITEBYTECODE, which some
+    machines set and which would make a Python tool compile its uncompiled modules at every start."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed_run(command: Sequence[str], *, cwd: Path, log: Path, timeout: float) -> RunResult:
     """Run under GNU time; kill the whole process group if it outlives `timeout`."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +143,7 @@ def timed_run(command: Sequence[str], *, cwd: Path, log: Path, timeout: float) -
         process = subprocess.Popen(
             wrapped,
             cwd=cwd,
+            env=build_environment(),
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -291,7 +298,13 @@ def measure_serve_edit(
         command += ["--bind", "127.0.0.1"]
     log = (log_dir / "hospiblog-serve.log").open("w")
     server = subprocess.Popen(
-        command, cwd=setup.tree, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        command,
+        cwd=setup.tree,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        env=build_environment(),
     )
     try:
         if not wait_for(
@@ -621,6 +634,13 @@ def install_hospiblog(log: Path) -> None:
     with log.open("w") as log_file:
         subprocess.run(
             [str(VENV_BIN / "python"), "-m", "pip", "install", "--quiet", "-e", str(REPO)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        # pip compiles the bytecode of what it installs from a wheel (Pelican's, Markdown's…) but not of an
+        # editable install's own modules: compile them too, so no build pays for compiling them.
+        subprocess.run(
+            [str(VENV_BIN / "python"), "-m", "compileall", "-q", str(REPO / "hospiblog")],
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
