@@ -7,7 +7,9 @@ files, so it costs almost no disk. Its ``record.json`` says "the standby equals 
 of generation G" (G is a token the manifest carries, drawn anew at each publication). The tree keeps
 the published folder's permissions, so that it can be exchanged in; the private folder hides it.
 
-While it renders, a build writes its changed files into ``incoming-<pid>/`` in that folder. To
+While it renders, a build writes its changed files into ``incoming-<pid>/files/`` in that folder (each
+render worker writes the files it rendered; a first build's workers also link each one into
+``incoming-<pid>/twin/``, which becomes the standby once the files are published). To
 publish, it deletes the record (from then on a crash leaves the standby untrusted), moves the changed
 files over the standby's links (new inodes: a published file is never opened for writing), unlinks
 the removed ones, exchanges the standby and the published folder with one
@@ -20,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import enum
 import errno
+import functools
 import gc
 import json
 import multiprocessing as mp
@@ -30,7 +34,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from .cache import write_atomically
 from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
@@ -192,7 +196,8 @@ class _Tree:
             os.mkdir(os.path.join(self.root, folder))
         except FileNotFoundError:
             self._make(folder.rpartition("/")[0])
-            os.mkdir(os.path.join(self.root, folder))
+            with contextlib.suppress(FileExistsError):  # render workers fill one tree side by side
+                os.mkdir(os.path.join(self.root, folder))
         except FileExistsError:
             pass
         self.folders.add(folder)
@@ -220,8 +225,10 @@ class _Tree:
 class _Staging:
     """Where changed files go before publication, and how they are published (see the module's docstring).
 
-    A build writes them into ``incoming-<pid>/`` as they are rendered (so memory does not grow with the
-    site); serve keeps them in memory and replaces files in place, and has no standby.
+    A build's render workers write them into ``incoming-<pid>/files/`` as they render them (so memory does
+    not grow with the site, and the disk's work is shared by the workers); a first publication's workers
+    also link each file into ``incoming-<pid>/twin/``, the standby to be. Serve keeps them in memory and
+    replaces files in place, and has no standby.
     """
 
     def __init__(self, output_dir: Path, manifest: Manifest, planned: set[str], *, in_place: bool) -> None:
@@ -240,25 +247,56 @@ class _Staging:
         self.written: list[str] = []
         self.buffered: dict[str, bytes] = {}
         self.incoming: _Tree | None = None
+        self.twin: _Tree | None = None
+        """A first publication's standby, linked file by file while rendering (None: not made that way)."""
+        self.twin_complete = True
+        self.incoming_made = False
         self.synced = False
         """The standby mirrors the tree just published: seal() may write the record."""
         self.lock: int | None = None
 
-    def add(self, relative: str, data: bytes) -> None:
-        self.written.append(relative)
+    def prepare(self) -> None:
+        """Makes the incoming folders before the render workers are forked: they inherit them."""
+        if not self.in_place:
+            self._incoming()
+            if not self.live_exists and self.keep_standby:
+                self.twin = _Tree(self._incoming_home() / "twin")
+                self.twin.root.mkdir()
+
+    def stage(self, relative: str, data: bytes) -> Staged:
+        """Keeps a rendered file for publication unless the published one has these bytes already.
+
+        Runs where the file was rendered, in a render worker during a build: the disk's work (reading the
+        published file, making folders, writing) is shared by the workers instead of queued in the parent.
+        """
+        stat = self.published.get(relative)
+        if stat is not None and _same_bytes(inside(self.live, relative), data, stat):
+            return Staged.SAME
         if self.in_place:
             self.buffered[relative] = data
-            return
-        with open(self._incoming().file(relative), "xb") as file:
+            return Staged.WRITTEN
+        path = self._incoming().file(relative)
+        with open(path, "xb") as file:
             file.write(data)
+        if self.twin is not None:
+            try:
+                os.link(path, self.twin.file(relative))
+            except OSError:
+                return Staged.WRITTEN_UNLINKED  # the standby is then made after publication, or not kept
+        return Staged.WRITTEN
+
+    def _incoming_home(self) -> Path:
+        return self.home / f"incoming-{os.getpid()}"
 
     def _incoming(self) -> _Tree:
         if self.incoming is None:
             self._make_home()
-            folder = self.home / f"incoming-{os.getpid()}"
+            folder = self._incoming_home()
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
-            self.incoming = _Tree(folder)
+            self.incoming_made = True
+            (folder / "files").mkdir()
+            self.incoming = _Tree(folder / "files")
         return self.incoming
 
     def _make_home(self) -> None:
@@ -283,11 +321,19 @@ class _Staging:
         return self._publish_by_exchange(removed)
 
     def _publish_first(self) -> None:
-        """No published folder yet: the incoming tree becomes it, and the standby is linked from it."""
+        """No published folder yet: the incoming tree becomes it, and its twin (or links made now) the standby."""
         self._forget_standby()
         os.rename(self._incoming().root, self.live)
         self.incoming = None
-        if self.keep_standby:
+        if self.twin is not None and self.twin_complete:
+            try:
+                os.rename(self.twin.root, self.tree)
+            except OSError:
+                self._drop_standby()  # the publication is done: this must not fail the build
+                return
+            _match_mode(self.tree, self.live)
+            self.synced = True
+        elif self.keep_standby:
             self._mirror(self.written)
 
     def _publish_by_exchange(self, removed: set[str]) -> list[str]:
@@ -423,8 +469,8 @@ class _Staging:
 
     def discard(self) -> None:
         """Removes what a failed (or finished) build left in the incoming folder; releases the lock."""
-        if self.incoming is not None:
-            shutil.rmtree(self.incoming.root, ignore_errors=True)
+        if self.incoming_made:
+            shutil.rmtree(self._incoming_home(), ignore_errors=True)
         if self.lock is not None:
             os.close(self.lock)
             self.lock = None
@@ -438,26 +484,46 @@ def _match_mode(tree: Path, live: Path) -> None:
             os.chmod(tree, mode)
 
 
+class Staged(enum.Enum):
+    """What became of a rendered file."""
+
+    SAME = "same"
+    """The published file has these bytes: left alone."""
+    WRITTEN = "written"
+    WRITTEN_UNLINKED = "written, not linked into the twin"
+
+
 def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path,
                     manifest: Manifest, report: WriteReport, staging: _Staging, workers: int) -> None:
     problems: dict[str, HospiblogError] = {}
     published = staging.published = _published_stats(jobs, output_dir, staging.live_exists)
     pending = [job for job in jobs if not manifest.is_current(job, published.get(job.output))]
     report.unchanged += len(jobs) - len(pending)
-    for job, result in zip(pending, _render_all(pending, render_one, workers), strict=True):
+    if pending:
+        staging.prepare()
+    # Serve keeps changed files in memory: they must be staged in this process.
+    work = functools.partial(_render_and_stage, render_one, staging)
+    for job, result in zip(pending, _render_all(pending, work, 1 if staging.in_place else workers), strict=True):
         if isinstance(result, HospiblogError):
             problems.setdefault(result.format(), result)
             continue
-        data = result
         report.rendered += 1
-        stat = published.get(job.output)
-        if stat is not None and _same_bytes(inside(output_dir, job.output), data, stat):
+        if result is Staged.SAME:
             report.unchanged += 1
-            _remember(manifest, job, stat)
+            _remember(manifest, job, published[job.output])
         else:
-            staging.add(job.output, data)
+            staging.written.append(job.output)
+            staging.twin_complete &= result is Staged.WRITTEN
     if problems:
         raise BuildFailed(list(problems.values()))
+
+
+def _render_and_stage(render_one: RenderFunction, staging: _Staging, job: RenderJob) -> Staged | HospiblogError:
+    try:
+        data = render_one(job).data
+    except HospiblogError as error:
+        return error
+    return staging.stage(job.output, data)
 
 
 def _published_stats(jobs: Sequence[RenderJob], output_dir: Path, live_exists: bool) -> dict[str, os.stat_result]:
@@ -474,44 +540,37 @@ def _published_stats(jobs: Sequence[RenderJob], output_dir: Path, live_exists: b
 
 PARALLEL_RENDER_THRESHOLD = 400
 """Below this many outputs to render, starting processes costs more than it saves."""
-_FORKED: tuple[Sequence[RenderJob], RenderFunction] | None = None
+_FORKED: tuple[Sequence[RenderJob], Callable[[RenderJob], object]] | None = None
+Result = TypeVar("Result")
 
 
-def _render_all(jobs: Sequence[RenderJob], render_one: RenderFunction,
-                workers: int) -> Iterator[bytes | HospiblogError]:
-    """Each job's bytes (or its error), in order; over forked processes when there are many.
+def _render_all(jobs: Sequence[RenderJob], work: Callable[[RenderJob], Result], workers: int) -> Iterator[Result]:
+    """``work`` done on each job, results in order; over forked processes when there are many.
 
-    The children inherit the jobs and the Jinja environment by ``fork``: nothing but the
-    job's index and the resulting bytes crosses a process boundary.
+    The children inherit the jobs, the Jinja environment and the staging folders by ``fork``: nothing but
+    the job's index and a small result crosses a process boundary.
     """
     global _FORKED
     if workers <= 1 or len(jobs) < PARALLEL_RENDER_THRESHOLD or "fork" not in mp.get_all_start_methods():
-        yield from (_render_or_error(render_one, job) for job in jobs)
+        yield from (work(job) for job in jobs)
         return
-    _FORKED = (jobs, render_one)
+    _FORKED = (jobs, work)
     # What the children inherit is frozen out of the garbage collector's sight: its passes in a child
     # would otherwise touch, and so copy, every page of the parent's memory (the site, the plan).
     gc.collect()
     gc.freeze()
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_render_forked, range(len(jobs)), chunksize=32)
+            yield from cast(Iterator[Result], pool.imap(_render_forked, range(len(jobs)), chunksize=32))
     finally:
         gc.unfreeze()
         _FORKED = None
 
 
-def _render_or_error(render_one: RenderFunction, job: RenderJob) -> bytes | HospiblogError:
-    try:
-        return render_one(job).data
-    except HospiblogError as error:
-        return error
-
-
-def _render_forked(index: int) -> bytes | HospiblogError:
+def _render_forked(index: int) -> object:
     assert _FORKED is not None
-    jobs, render_one = _FORKED
-    return _render_or_error(render_one, jobs[index])
+    jobs, work = _FORKED
+    return work(jobs[index])
 
 
 def _published_files(output_dir: Path, manifest: Manifest) -> set[str]:

@@ -6,6 +6,7 @@ system), so that each build changes exactly the files a test names; a few go thr
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -377,6 +378,49 @@ def test_leftovers_are_removed_and_the_standby_is_kept(tmp_path: Path) -> None:
     publish_files(SITE | {"rss.xml": b"<rss>2</rss>"}, out)
     assert out.stat().st_ino == standby_inode
     assert_standby_mirrors(out)
+
+
+def large_site(version: str) -> dict[str, bytes]:
+    """Enough files for the render workers to be forked (above ``PARALLEL_RENDER_THRESHOLD``), most in their own
+    folder as post pages are."""
+    files = {f"{section}/article-{n}/index.html": f"<p>{section} {n} {version}</p>".encode()
+             for section in ("actualites", "prevention") for n in range(260)}
+    return files | {"index.html": f"<h1>Accueil {version}</h1>".encode(), "images/logo.png": b"\x89PNG"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_render_workers_write_the_files_and_the_first_standby(tmp_path: Path, workers: int) -> None:
+    """The files a worker renders are written (and, in a first build, linked into the standby) by that worker."""
+    out = tmp_path / "out"
+    files = large_site("v1")
+    manifest = Manifest.load(tmp_path / "out.manifest.json")
+    report = publish(jobs_of(files), render, out, manifest, workers=workers)
+    assert sorted(report.written) == sorted(files) and report.rendered == len(files)
+    assert_published(out, files)
+    assert_standby_mirrors(out)
+    assert temporary_folders(out) == []
+
+    edited = large_site("v2") | {"index.html": files["index.html"]}
+    report = publish(jobs_of(edited), render, out, Manifest.load(manifest.path), workers=workers)
+    assert len(report.written) == len(files) - 2 and report.unchanged == 2  # the home page and the logo
+    assert_published(out, edited)
+    assert_standby_mirrors(out)
+    assert temporary_folders(out) == []
+
+
+def test_a_first_build_on_a_disk_without_hard_links_publishes_without_standby(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(source: object, target: object) -> None:
+        raise OSError(errno.EXDEV, "no hard links here")
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(os, "link", refuse)
+    publish_files(SITE, out)
+    assert_published(out, SITE)
+    assert not standby_of(out).exists() and temporary_folders(out) == []
+    publish_files(SITE | {"index.html": b"v2"}, out)
+    assert_published(out, SITE | {"index.html": b"v2"})
+    assert temporary_folders(out) == []
 
 
 def _a_finished_pid() -> int:
