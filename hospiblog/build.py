@@ -10,7 +10,6 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -559,6 +558,8 @@ def _parse_many(sources: list[SourceFile], settings: ParseSettings,
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(sources) < PARALLEL_THRESHOLD:
         return [_parse_one(source, settings) for source in sources]
+    from concurrent.futures import ProcessPoolExecutor  # imported where needed: a warm build parses a few posts
+
     chunk = max(1, len(sources) // (count * 8))
     with ProcessPoolExecutor(max_workers=count) as pool:
         return list(pool.map(_parse_one, sources, [settings] * len(sources), chunksize=chunk))

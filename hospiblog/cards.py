@@ -29,7 +29,6 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -792,6 +791,8 @@ def _draw_many(specs: list[CardSpec], settings: CardSettings, workers: int | Non
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(specs) <= PARALLEL_THRESHOLD:
         return [draw_card(spec, settings) for spec in specs]
+    from concurrent.futures import ProcessPoolExecutor  # imported where needed: most builds draw no card
+
     with ProcessPoolExecutor(max_workers=min(count, len(specs))) as pool:
         return list(pool.map(draw_card, specs, [settings] * len(specs), chunksize=max(1, len(specs) // (count * 4))))
 
