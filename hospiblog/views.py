@@ -267,10 +267,15 @@ class ViewFactory:
         )
 
     def date_text(self, value: date | datetime) -> str:
-        """A date the way readers of the site's language write it ("22 novembre 2026")."""
+        """A date the way readers of the site's language write it ("22 novembre 2026", "1er mars 2026")."""
         if isinstance(value, datetime):
             value = value.astimezone(self.config.zone).date()
-        return format_date(value, format="long", locale=self._locale)
+        pattern = self._locale.date_formats["long"].pattern
+        if value.day == 1 and self._locale.language == "fr" and pattern.startswith("d "):
+            # French writes the first day of a month as an ordinal, "1er" (Imprimerie nationale's rules);
+            # CLDR's pattern, which Babel follows, has a plain "1".
+            return format_date(value, format="'1er'" + pattern[1:], locale=self._locale)
+        return format_date(value, format=pattern, locale=self._locale)
 
     @functools.cached_property
     def _locale(self) -> Locale:

@@ -13,7 +13,7 @@ import pytest
 from hospiblog.build import build
 from hospiblog.cli import main
 from hospiblog.errors import HospiblogError
-from tests.conftest import NOW, SiteMaker, post
+from tests.conftest import NOW, SITE_TOML, SiteMaker, post
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -43,6 +43,22 @@ def test_outputs_of_a_small_site(make_site: SiteMaker, tmp_path: Path) -> None:
     home = files["index.html"].decode()
     assert f'href="/{css[0]}"' in home
     assert '<link rel="alternate" type="application/rss+xml"' in home
+
+
+@pytest.mark.parametrize(("language", "first", "other"), [
+    ("fr", "1er mars 2026", "22 novembre 2025"),
+    ("de", "1. März 2026", "22. November 2025"),
+    ("en", "March 1, 2026", "November 22, 2025"),
+])
+def test_dates_are_written_as_the_site_language_writes_them(make_site: SiteMaker, tmp_path: Path, language: str,
+                                                             first: str, other: str) -> None:
+    site = make_site({"posts/news/premier.md": post("Premier du mois", "2026-03-01"),
+                      "posts/news/autre.md": post("Un autre jour", "2025-11-22")},
+                     config=f'language = "{language}"\n' + SITE_TOML)
+    build(site, output=tmp_path / "out", now=NOW)
+    for slug, shown in (("premier-du-mois", first), ("un-autre-jour", other)):
+        page = (tmp_path / "out" / "actualites" / slug / "index.html").read_text("utf-8")
+        assert f">{shown}</time>" in page, shown
 
 
 def test_empty_category_still_has_feeds(make_site: SiteMaker, tmp_path: Path) -> None:
