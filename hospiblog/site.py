@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -96,28 +97,26 @@ def _related(posts: tuple[Post, ...], by_category: dict[str, list[Post]],
              by_tag: dict[str, list[Post]]) -> dict[str, tuple[Post, ...]]:
     """A few posts sharing tags (2 points each) and the category (1 point), nearest in time first.
 
-    Only a window of neighbours in each list is scored, so the cost grows linearly with the site.
+    Only a window of neighbours in each list is scored, so the cost grows linearly with the site. Posts are
+    counted by their rank in ``posts`` (newest first): the scores and the distance in time are plain integers.
     """
-    position: dict[str, dict[str, int]] = {}
-    lists = {f"c:{key}": value for key, value in by_category.items()}
-    lists.update({f"t:{key}": value for key, value in by_tag.items()})
-    for name, members in lists.items():
-        position[name] = {post.relative: index for index, post in enumerate(members)}
     rank = {post.relative: index for index, post in enumerate(posts)}
+    lists = {f"c:{key}": [rank[post.relative] for post in members] for key, members in by_category.items()}
+    lists.update({f"t:{key}": [rank[post.relative] for post in members] for key, members in by_tag.items()})
+    place = {name: {member: index for index, member in enumerate(members)} for name, members in lists.items()}
     related: dict[str, tuple[Post, ...]] = {}
-    for post in posts:
-        scores: dict[str, int] = defaultdict(int)
-        candidates: dict[str, Post] = {}
+    for me, post in enumerate(posts):
+        scores: dict[int, int] = defaultdict(int)
         names = [(f"c:{post.meta.category}", 1)] + [(f"t:{tag_slug(tag)}", 2) for tag in post.meta.tags]
         for name, weight in names:
             members = lists[name]
-            here = position[name][post.relative]
+            here = place[name][me]
             for other in members[max(0, here - _RELATED_WINDOW): here + _RELATED_WINDOW + 1]:
-                if other.relative != post.relative:
-                    scores[other.relative] += weight
-                    candidates[other.relative] = other
-        best = sorted(scores, key=lambda key: (-scores[key], abs(rank[key] - rank[post.relative]), key))
-        related[post.relative] = tuple(candidates[key] for key in best[:RELATED_COUNT])
+                scores[other] += weight
+        scores.pop(me, None)
+        best = heapq.nsmallest(RELATED_COUNT, [(-score, abs(other - me), posts[other].relative, other)
+                                               for other, score in scores.items()])
+        related[post.relative] = tuple(posts[other] for *_order, other in best)
     return related
 
 
