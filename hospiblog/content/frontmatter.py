@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -13,9 +14,24 @@ from frontmatter.default_handlers import YAMLHandler
 
 from ..errors import ContentError, SourceLocation
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """PyYAML's safe loader without YAML 1.1's implicit numbers.
+
+    No field of a post is a number: YAML 1.1 would read `12:30` as 750 (base 60), `010` as 8, `0x1F` as 31 and
+    `1.0e+400` as infinity, wherever they are written (in a list, on the next line). Unquoted, they stay the
+    text the editor wrote. Dates and true/false are still read as such.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _NUMBER_TAGS]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
 _KEY_LINE = re.compile(r"^([^\s#:\-\[{'\"][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
-_PLAIN_SCALAR = re.compile(r"^[^:]+?:\s+([^\s'\"\[{&*!|>#][^#]*?)\s*(?:#.*)?$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATE_TOKEN = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
@@ -28,8 +44,6 @@ class SplitPost:
     body: str
     body_line: int
     key_lines: dict[str, int]
-    raw_values: dict[str, str]
-    """Each top-level key's value as written, when it is a plain one-line scalar."""
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -69,18 +83,32 @@ def split(text: str, path: Path) -> SplitPost:
         )
     _, front, body = parts
     body_line = text[: len(text) - len(body)].count("\n") + 1
+    key_lines = _key_lines(front)
     return SplitPost(
-        metadata=_load(front, path),
+        metadata=_named_keys(_load(front, path), key_lines),
         body=body,
         body_line=body_line,
-        key_lines=_key_lines(front),
-        raw_values=_raw_values(front),
+        key_lines=key_lines,
     )
+
+
+def _named_keys(data: dict[Any, Any], key_lines: dict[str, int]) -> dict[str, Any]:
+    """The fields by the names written in the file: a key YAML reads as something else than text (`~:` is
+    null, `yes:` is true) keeps its written name, so that a message can quote it and point at its line."""
+    if all(isinstance(key, str) for key in data):
+        return data
+    written: dict[Any, str] = {}
+    for name in key_lines:
+        with contextlib.suppress(yaml.YAMLError, ValueError, TypeError, AttributeError):
+            loaded = yaml.load(f"{name}: 0", Loader=_Loader)
+            if isinstance(loaded, dict) and len(loaded) == 1:
+                written.setdefault(next(iter(loaded)), name)
+    return {key if isinstance(key, str) else written.get(key, str(key)): value for key, value in data.items()}
 
 
 def _load(front: str, path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(front, Loader=_LOADER)
+        data = yaml.load(front, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         # YAML notices an unclosed [ or " where it gives up; the line it was opened on is the one to fix.
         marks = [mark for mark in (error.context_mark, error.problem_mark) if mark is not None]
@@ -135,15 +163,6 @@ def _bad_date_line(front: str) -> int | None:
             except ValueError:
                 return number + 1
     return None
-
-
-def _raw_values(front: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for line in front.split("\n"):
-        key, value = _KEY_LINE.match(line), _PLAIN_SCALAR.match(line)
-        if key and value:
-            values.setdefault(key.group(1).strip("'\""), value.group(1))
-    return values
 
 
 def _key_lines(front: str) -> dict[str, int]:

@@ -120,7 +120,6 @@ class _FieldReader:
         self.data = parts.metadata
         self.lines = parts.key_lines
         self.zone = zone
-        self.raw = parts.raw_values
         self.problems: list[HospiblogError] = []
 
     def problem(self, key: str, message: str, hint: str, *, line: int | None = None) -> None:
@@ -180,8 +179,7 @@ class _FieldReader:
                          f'write `{key}: "…"` with the text in quotes')
             return ""
         if not isinstance(value, str):
-            # YAML reads `12:30` as 750 and `010` as 8: the text as written is what the editor meant.
-            value = self.raw.get(key, str(value))
+            value = str(value)  # a number given a `!!int` or `!!float` marker (plain numbers are read as text)
         return _CONTROL.sub(" ", value).strip()
 
     def _language(self) -> str | None:
@@ -339,6 +337,8 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return "true/false"
+    if isinstance(value, str):
+        return f"the text {_short(value)}"
     return f"{type(value).__name__} {value!r}"[:80]
 
 
