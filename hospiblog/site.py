@@ -14,6 +14,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from .config import SiteConfig
+from .content.images import size_images
 from .content.markdown import POST_LINK_PREFIX
 from .errors import BuildFailed, ConfigError, ContentError, HospiblogError, SourceLocation
 from .model import Author, Category, Post, Site, Tag
@@ -227,9 +228,7 @@ def resolve_post(post: Post, urls: dict[str, str], unpublished: set[str],
                 hint="link to the .md file of a published article, with a path relative to this file",
             ))
     html = _POST_LINK.sub(lambda match: urls.get(match.group(1), "#"), html)
-    for image, _line in post.local_images:
-        width, height = sizes.get(image, (0, 0))
-        if width:
-            html = html.replace(f'src="{image}"', f'src="{image}" width="{width}" height="{height}"')
+    if post.local_images:
+        html = size_images(html, sizes)
     digest = hashlib.blake2b(f"{post.fingerprint}|{html}".encode(), digest_size=16).hexdigest()
     return replace(post, html_utf8=html.encode(), fingerprint=digest)

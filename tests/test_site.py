@@ -95,6 +95,38 @@ def test_missing_image_and_image_sizes(make_site: SiteMaker) -> None:
     assert 'src="/images/schema.png" width="50" height="40"' in site.posts[0].content_html
 
 
+def test_images_written_as_html_are_checked_sized_and_lazy(make_site: SiteMaker) -> None:
+    body = """Un schéma :
+
+<img src="images/schema.png" alt="Un schéma des veines">
+
+<figure><img src="/images/photo.jpg" alt="Une photo" width="30" height="20"></figure>
+
+![Le même schéma](/images/schema.png){width="10"}
+
+<img src="https://example.org/x.png" alt="Ailleurs">
+
+<img src="/images/absente.png" alt="Une image qui manque">"""
+    site_dir = make_site({"posts/news/a.md": post("Titre", body=body)})
+    with pytest.raises(BuildFailed) as caught:
+        assemble(site_dir)
+    (missing, photo, schema) = sorted(caught.value.errors, key=lambda error: error.message)
+    assert missing.message == "image not found: /images/absente.png" and missing.location.line == 15  # type: ignore[union-attr]
+    assert schema.message == "image not found: /images/schema.png" and schema.location.line == 7  # type: ignore[union-attr]
+    assert photo.location.line == 9  # type: ignore[union-attr]
+
+    write_image(site_dir / "static/images/schema.png", (50, 40))
+    write_image(site_dir / "static/images/photo.jpg", (300, 200))
+    (site_dir / "posts/news/a.md").write_text(post("Titre", body=body.rsplit("\n\n", 1)[0]), "utf-8")
+    html = assemble(site_dir).posts[0].content_html
+    assert '<img src="/images/schema.png" width="50" height="40" alt="Un schéma des veines" loading="lazy" ' \
+           'decoding="async">' in html
+    assert '<img src="/images/photo.jpg" alt="Une photo" width="30" height="20" loading="lazy" ' \
+           'decoding="async">' in html
+    assert html.count("width=") == 3, "a size written by the editor is kept, never doubled"
+    assert '<img src="https://example.org/x.png" alt="Ailleurs">' in html
+
+
 def test_related_posts_prefer_shared_tags(make_site: SiteMaker) -> None:
     site = assemble(make_site({
         "posts/news/a.md": post("A", "2026-01-01", tags="[sommeil, enfants]"),

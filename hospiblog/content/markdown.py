@@ -20,6 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..urls import slugify
 from .callouts import CalloutExtension
+from .images import local_path
 from .typography import FrenchTypographyExtension
 
 POST_LINK_PREFIX = "hospiblog-post:"
@@ -62,11 +63,9 @@ class _References(Treeprocessor):
         element.set("href", f"{POST_LINK_PREFIX}{target}{fragment}")
 
     def _image(self, element: etree.Element) -> None:
-        src = element.get("src", "")
-        parts = urlsplit(src)
-        if parts.scheme or parts.netloc or not parts.path:
+        path = local_path(element.get("src", ""))
+        if path is None:
             return
-        path = "/" + posixpath.normpath(parts.path).lstrip("/")
         element.set("src", path)
         self.renderer.state.local_images.append(path)
         element.set("loading", "lazy")

@@ -21,6 +21,7 @@ from ..model import Consent, Post, PostMeta, SourceFile
 from ..urls import MAX_SLUG, short_slug, slugify
 from .discover import source_bytes
 from .frontmatter import SplitPost, decode, split
+from .images import adopt_raw_images
 from .markdown import render_markdown
 from .outline import outline_of
 from .sanitize import sanitize
@@ -91,6 +92,9 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
         raise fields.problems[0] if len(fields.problems) == 1 else BuildFailed(fields.problems)
     assert meta is not None
     html = rendered.html if settings.allow_raw_html else sanitize(rendered.html)
+    html, shown = adopt_raw_images(html)
+    markdown_images = set(rendered.local_images)
+    local_images = [*rendered.local_images, *dict.fromkeys(path for path in shown if path not in markdown_images)]
     words = len(_WORD.findall(_TAG.sub(" ", html)))
     return Post(
         source_path=source.path,
@@ -102,7 +106,7 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
         fingerprint=parse_key(source, settings),
         body_line=parts.body_line,
         post_links=tuple((target, _line_of(parts, target.rsplit("/", 1)[-1])) for target in rendered.post_links),
-        local_images=tuple((image, _line_of(parts, image.lstrip("/"))) for image in rendered.local_images),
+        local_images=tuple((image, _line_of(parts, image.lstrip("/"))) for image in local_images),
         outline=outline_of(html),
     )
 
