@@ -47,11 +47,14 @@ def test_raw_html_is_sanitised(make_site: SiteMaker, tmp_path: Path) -> None:
 def test_allow_raw_html_keeps_it_and_warns(make_site: SiteMaker, tmp_path: Path) -> None:
     from tests.conftest import SITE_TOML
 
-    site = make_site({"posts/news/a.md": post("Titre", body='<span class="x" style="color:red">rouge</span>')},
+    # Unsanitised HTML is not searched for images: this one, in a comment, is no image of the page.
+    body = '<span class="x" style="color:red">rouge</span>\n\n<!-- avant : <img src="images/ancienne.jpg"> -->'
+    site = make_site({"posts/news/a.md": post("Titre", body=body)},
                      config=SITE_TOML.replace("posts_per_page = 2", "posts_per_page = 2\nallow_raw_html = true"))
     report = build(site, output=tmp_path / "out", now=NOW)
     assert any("allow_raw_html" in warning.message for warning in report.warnings)
-    assert 'style="color:red"' in (tmp_path / "out/actualites/titre/index.html").read_text()
+    page = (tmp_path / "out/actualites/titre/index.html").read_text()
+    assert 'style="color:red"' in page and '<!-- avant : <img src="images/ancienne.jpg"> -->' in page
 
 
 def test_front_matter_values_are_escaped_everywhere(make_site: SiteMaker, tmp_path: Path) -> None:

@@ -99,7 +99,9 @@ def _named_keys(data: dict[Any, Any], key_lines: dict[str, int]) -> dict[str, An
         return data
     written: dict[Any, str] = {}
     for name in key_lines:
-        with contextlib.suppress(yaml.YAMLError, ValueError, TypeError, AttributeError):
+        # Only a guess at how YAML reads the name (a line inside a quoted value looks like a key too): whatever
+        # fails to load is no name of a key. PyYAML raises KeyError or IndexError on some `!!` markers.
+        with contextlib.suppress(Exception):
             loaded = yaml.load(f"{name}: 0", Loader=_Loader)
             if isinstance(loaded, dict) and len(loaded) == 1:
                 written.setdefault(next(iter(loaded)), name)

@@ -3,7 +3,9 @@
 Markdown's images (``![…](/images/x.jpg)``) are marked while Markdown renders (:mod:`.markdown`). An editor may
 also write ``<img src="images/x.jpg" alt="…">`` in an article: :func:`adopt_raw_images` gives those the same
 treatment once the body is sanitised, so they are checked (a missing file is an error naming its line), sized and
-loaded lazily like the others. The body is the sanitiser's output, whose attributes are always double-quoted.
+loaded lazily like the others. Both functions read the sanitiser's output, in which every attribute is written
+``name="value"`` and no ``<`` or ``>`` is left unescaped outside a tag; an article published without the sanitiser
+(``allow_raw_html``) is not adopted.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-_IMG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
-_SRC = re.compile(r'\ssrc="([^"]*)"')
-_SIZED = re.compile(r"\s(?:width|height)=", re.IGNORECASE)
-_LAZY = ' loading="lazy" decoding="async"'
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([^\s"\'>/=]+)(?:="([^"]*)")?')
+_LAZY = {"loading": "lazy", "decoding": "async"}
 
 
 def local_path(src: str) -> str | None:
@@ -29,26 +30,34 @@ def local_path(src: str) -> str | None:
     return "/" + posixpath.normpath(parts.path).lstrip("/")
 
 
-def adopt_raw_images(body: str) -> tuple[str, list[str]]:
-    """The body with every local ``<img>`` rooted and loaded lazily, and the local images it shows, in order.
+def _attributes(tag: str) -> dict[str, re.Match[str]]:
+    return {match.group(1).lower(): match for match in _ATTRIBUTE.finditer(tag, 4, len(tag) - 1)}
 
-    Markdown's images are rooted and marked already: their tags come back unchanged.
+
+def adopt_raw_images(body: str) -> tuple[str, list[str]]:
+    """The sanitised body with every local ``<img>`` rooted and loaded lazily, and the local images it shows.
+
+    Markdown's images are rooted and marked already: their tags come back unchanged. A query or fragment the
+    editor wrote after the file's path stays in the page.
     """
     found: list[str] = []
 
     def adopt(match: re.Match[str]) -> str:
         tag = match.group(0)
-        src = _SRC.search(tag)
-        path = local_path(html.unescape(src.group(1))) if src else None
+        attributes = _attributes(tag)
+        src = attributes.get("src")
+        written = html.unescape(src.group(2) or "") if src else ""
+        path = local_path(written)
         if src is None or path is None:
             return tag
         found.append(path)
-        if html.unescape(src.group(1)) != path:
-            tag = tag[: src.start(1)] + html.escape(path) + tag[src.end(1):]
-        if " loading=" not in tag:
-            end = len(tag) - (2 if tag.endswith("/>") else 1)
-            tag = tag[:end].rstrip() + _LAZY + tag[end:]
-        return tag
+        parts = urlsplit(written)
+        rooted = path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        if rooted != written:
+            tag = tag[: src.start(2)] + html.escape(rooted) + tag[src.end(2):]
+        missing = "".join(f' {name}="{value}"' for name, value in _LAZY.items() if name not in attributes)
+        end = len(tag) - (2 if tag.endswith("/>") else 1)
+        return tag[:end].rstrip() + missing + tag[end:]
 
     return _IMG.sub(adopt, body), found
 
@@ -58,10 +67,12 @@ def size_images(body: str, sizes: Mapping[str, tuple[int, int]]) -> str:
     does not jump as it loads; an image whose size the editor wrote keeps it."""
     def size(match: re.Match[str]) -> str:
         tag = match.group(0)
-        src = _SRC.search(tag)
-        if src is None or _SIZED.search(tag):
+        attributes = _attributes(tag)
+        src = attributes.get("src")
+        if src is None or "width" in attributes or "height" in attributes:
             return tag
-        width, height = sizes.get(html.unescape(src.group(1)), (0, 0))
+        path = local_path(html.unescape(src.group(2) or ""))
+        width, height = sizes.get(path, (0, 0)) if path else (0, 0)
         if not width:
             return tag
         return f'{tag[: src.end()]} width="{width}" height="{height}"{tag[src.end():]}'

@@ -91,8 +91,7 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
     if fields.problems:
         raise fields.problems[0] if len(fields.problems) == 1 else BuildFailed(fields.problems)
     assert meta is not None
-    html = rendered.html if settings.allow_raw_html else sanitize(rendered.html)
-    html, shown = adopt_raw_images(html)
+    html, shown = (rendered.html, []) if settings.allow_raw_html else adopt_raw_images(sanitize(rendered.html))
     markdown_images = set(rendered.local_images)
     local_images = [*rendered.local_images, *dict.fromkeys(path for path in shown if path not in markdown_images)]
     words = len(_WORD.findall(_TAG.sub(" ", html)))
