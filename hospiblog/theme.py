@@ -146,7 +146,7 @@ def _assets(folders: list[Path]) -> dict[str, Asset]:
         root = folder.resolve()
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
-            if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            if not path.is_file() or _hidden(relative):
                 continue
             if not path.resolve().is_relative_to(root):
                 raise ConfigError("a static file is a link to a place outside its folder",
@@ -155,6 +155,16 @@ def _assets(folders: list[Path]) -> dict[str, Asset]:
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
             assets[logical] = Asset(path, _hashed_name(logical, digest), digest)
     return assets
+
+
+WELL_KNOWN = ".well-known"
+"""The one hidden folder a site publishes: RFC 8615's place for security.txt (RFC 9116) and its peers."""
+
+
+def _hidden(relative: Path) -> bool:
+    """Hidden files and folders (.DS_Store, .git…) are not published, except under ``.well-known/``."""
+    parts = relative.parts[1:] if relative.parts[0] == WELL_KNOWN else relative.parts
+    return any(part.startswith(".") for part in parts)
 
 
 def _hashed_name(logical: str, digest: str) -> str:

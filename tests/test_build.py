@@ -61,6 +61,18 @@ def test_dates_are_written_as_the_site_language_writes_them(make_site: SiteMaker
         assert f">{shown}</time>" in page, shown
 
 
+def test_static_files_hidden_ones_and_well_known(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site({"posts/news/a.md": post("Titre"),
+                      "static/.well-known/security.txt": "Contact: mailto:securite@hopital.example\n",
+                      "static/.well-known/.brouillon.txt": "x", "static/.DS_Store": "x",
+                      "static/images/.cache/x.png": "x", "static/docs/guide.pdf": "%PDF"})
+    build(site, output=tmp_path / "out", now=NOW)
+    files = files_of(tmp_path / "out")
+    assert files[".well-known/security.txt"] == b"Contact: mailto:securite@hopital.example\n"
+    assert files["docs/guide.pdf"] == b"%PDF"
+    assert not [name for name in files if "brouillon" in name or "DS_Store" in name or ".cache" in name]
+
+
 def test_empty_category_still_has_feeds(make_site: SiteMaker, tmp_path: Path) -> None:
     build(small_site(make_site), output=tmp_path / "out", now=NOW)
     feed = feedparser.parse((tmp_path / "out" / "medecine" / "rss.xml").read_bytes())
