@@ -53,6 +53,9 @@ class BuildReport:
     write: WriteReport = field(default_factory=WriteReport)
     stages: dict[str, float] = field(default_factory=dict)
     warnings: list[HospiblogError] = field(default_factory=list)
+    next_change: str = ""
+    """When the site will next change by itself (a scheduled post, a consent that ends), described; empty if
+    nothing is due."""
 
     @property
     def seconds(self) -> float:
@@ -65,8 +68,9 @@ class BuildReport:
             output = output.relative_to(base)
         written = len(self.write.written) + len(self.write.removed)
         warnings = f", {len(self.warnings)} warnings" if self.warnings else ""
+        later = f"; {self.next_change}" if self.next_change else ""
         return (f"Built {self.posts} posts, {self.pages} pages, {self.feeds} feeds in {self.seconds:.1f} s "
-                f"→ {output}/ ({written} files changed, {self.write.unchanged} unchanged{warnings})")
+                f"→ {output}/ ({written} files changed, {self.write.unchanged} unchanged{warnings}){later}")
 
 
 class _Stages:
@@ -193,6 +197,7 @@ class Pipeline:
         if not errors and stages.run("unchanged", self._unchanged, snapshot, key, moment, manifest, output_dir):
             report.posts, report.pages, report.feeds = snapshot.counts
             report.warnings = snapshot.warning_list()
+            report.next_change = snapshot.upcoming
             report.write.unchanged = len(manifest.entries)
             return report
         signatures = _Signatures(cache_root / "sources.json") if self.options.use_cache else None
@@ -200,6 +205,7 @@ class Pipeline:
         from .checks import next_change
         from .plan import make_planner
         from .render import render
+        from .schedule import describe, next_site_change
         from .writer import publish
 
         loaded = self.load(config, stages, now=moment, found=(sources, [*errors, *read_errors]), theme=theme)
@@ -208,7 +214,10 @@ class Pipeline:
             signatures.save(found, fingerprints)
         del sources  # the posts' bytes are parsed: free them before the peak of rendering
         site = loaded.site
-        changes = [_next_change(loaded.parsed, moment, self.options),
+        upcoming = next_site_change(loaded.parsed, config, now=moment, drafts=self.options.drafts,
+                                    future=self.options.future)
+        report.next_change = describe(upcoming, config) if upcoming else ""
+        changes = [upcoming.moment if upcoming else None,
                    next_change(loaded.parsed, config, today=moment.astimezone(config.zone).date()),
                    # serve labels scheduled posts against "now"
                    min((post.meta.date for post in loaded.parsed if post.meta.date > moment), default=None)
@@ -394,14 +403,6 @@ def build(
     return Pipeline(site_dir, output=output, options=options).run(now=now)
 
 
-def _next_change(posts: Sequence[Post], now: datetime, options: BuildOptions) -> datetime | None:
-    """When a scheduled post becomes due, the site changes with no source changing."""
-    if options.future:
-        return None
-    due = [post.meta.date for post in posts if post.meta.date > now and (options.drafts or not post.meta.draft)]
-    return min(due, default=None)
-
-
 @dataclass
 class Snapshot:
     """The inputs of the last successful build into an output folder, so an unchanged site is not rebuilt."""
@@ -412,13 +413,16 @@ class Snapshot:
     counts: tuple[int, int, int] = (0, 0, 0)
     warnings: list[list[Any]] = field(default_factory=list)
     """The last build's warnings (message, path, line, rule, hint): an unchanged site still shows them."""
+    upcoming: str = ""
+    """The last build's ``BuildReport.next_change``."""
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:
         try:
             data = json.loads(path.read_text("utf-8"))
             change = datetime.fromisoformat(data["next_change"]) if data["next_change"] else None
-            return cls(path, str(data["key"]), change, tuple(data["counts"]), list(data["warnings"]))  # type: ignore[arg-type]
+            return cls(path, str(data["key"]), change, tuple(data["counts"]), list(data["warnings"]),  # type: ignore[arg-type]
+                       str(data.get("upcoming", "")))
         except (OSError, ValueError, KeyError, TypeError):
             return cls(path)
 
@@ -435,8 +439,9 @@ class Snapshot:
         self.warnings = [[warning.message, str(warning.location.path) if warning.location else "",
                           warning.location.line if warning.location else None, warning.rule, warning.hint]
                          for warning in report.warnings]
+        self.upcoming = report.next_change
         data = {"key": key, "next_change": next_change.isoformat() if next_change else "", "counts": self.counts,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "upcoming": self.upcoming}
         with contextlib.suppress(OSError):
             write_atomically(self.path, json.dumps(data).encode())
 

@@ -32,6 +32,22 @@ class Consent:
     given: dt.date
     scope: tuple[str, ...]
     expires: dt.date | None = None
+    """The last day the consent covers."""
+    withdrawn: dt.date | None = None
+    """The day the person withdrew their consent: from then on the testimonial is off the site."""
+
+    @property
+    def ends_on(self) -> dt.date | None:
+        """The first day the consent no longer covers, or None while it has no end."""
+        ends = [self.withdrawn] if self.withdrawn is not None else []
+        if self.expires is not None and self.expires < dt.date.max:
+            ends.append(self.expires + dt.timedelta(days=1))
+        return min(ends, default=None)
+
+    def ended(self, today: dt.date) -> bool:
+        """Whether the consent no longer covers ``today``: the testimonial must leave the site."""
+        ends = self.ends_on
+        return ends is not None and ends <= today
 
 
 @dataclass(frozen=True)
@@ -159,3 +175,5 @@ class Site:
     """Pixel size of each local image used, by URL path."""
     built_at: dt.datetime
     """The instant the build considers "now" (scheduled posts)."""
+    withdrawn: tuple[str, ...] = ()
+    """URLs of the testimonials whose consent ended: a short notice without their content stands there."""

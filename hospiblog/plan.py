@@ -216,6 +216,7 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
     planner = Planner(site, config, theme, views, cards)
     _plan_cards(planner)
     _plan_posts(planner)
+    _plan_withdrawn(planner)
     _plan_listings(planner)
     _plan_feeds(planner)
     _plan_static(planner)
@@ -236,6 +237,14 @@ def _plan_posts(planner: Planner) -> None:
         planner.page("post.html", url, view,
                      "post", posts=[post, *(other for other in neighbours if other)],
                      lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post)
+
+
+def _plan_withdrawn(planner: Planner) -> None:
+    """A notice, without name or content, where a testimonial stood: shared links do not end on a bare 404."""
+    translate = planner.theme.translate
+    for url in planner.site.withdrawn:
+        view = planner.page_view("withdrawn", translate("withdrawn_title"), url, translate("withdrawn_text"))
+        planner.page("withdrawn.html", url, view, "withdrawn", sitemap=False)
 
 
 def _plan_listings(planner: Planner) -> None:

@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -35,6 +35,12 @@ def is_published(post: Post, *, now: datetime, drafts: bool, future: bool) -> bo
     return future or post.meta.date <= now
 
 
+def is_withdrawn(post: Post, *, today: date) -> bool:
+    """Whether a testimonial's consent has ended by ``today`` (in the site's time zone): it leaves the site."""
+    consent = post.meta.consent
+    return consent is not None and consent.ended(today)
+
+
 def assemble_site(
     posts: Iterable[Post],
     config: SiteConfig,
@@ -50,16 +56,21 @@ def assemble_site(
     _check_authors(every_post, config, errors)
     _check_collisions(every_post, config, errors)
     chosen = [post for post in every_post if is_published(post, now=now, drafts=drafts, future=future)]
-    image_sizes = _image_sizes(chosen, static_lookup, errors)
+    # A testimonial whose consent ended leaves the site; its URL keeps a notice page, so links still lead there.
+    today = now.astimezone(config.zone).date()
+    withdrawn = [post for post in chosen if is_withdrawn(post, today=today)]
+    live = [post for post in chosen if not is_withdrawn(post, today=today)]
+    image_sizes = _image_sizes(live, static_lookup, errors)
     image_sizes.update(_config_image_sizes(config, static_lookup, errors))
     urls = {post.relative: post_url(config.categories[post.meta.category].slug, post.meta.slug)
             for post in chosen}
     unpublished = {post.relative for post in every_post} - set(urls)
-    resolved = [resolve_post(post, urls, unpublished, image_sizes, errors) for post in chosen]
+    resolved = [resolve_post(post, urls, unpublished, image_sizes, errors) for post in live]
     if errors:
         raise BuildFailed(errors)
     ordered = tuple(sorted(resolved, key=lambda post: (post.meta.date, post.relative), reverse=True))
-    return _index(ordered, config, image_sizes, now)
+    return replace(_index(ordered, config, image_sizes, now),
+                   withdrawn=tuple(sorted(urls[post.relative] for post in withdrawn)))
 
 
 def _index(posts: tuple[Post, ...], config: SiteConfig,

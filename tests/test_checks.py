@@ -357,7 +357,7 @@ def test_consent_expired_and_expiring(make_site: SiteMaker) -> None:
         "posts/testimonials/b.md": article("B", consent=CONSENT + "\n  expires: 2026-11-22"),
         "posts/testimonials/c.md": article("C", consent=CONSENT + "\n  expires: 2026-12-22"),
     })
-    assert found(findings) == [("a.md", 5, "error", "consent-expired"), ("b.md", 5, "warning", "consent-expiring")]
+    assert found(findings) == [("a.md", 5, "warning", "consent-expired"), ("b.md", 5, "warning", "consent-expiring")]
 
 
 def test_consent_social(make_site: SiteMaker) -> None:

@@ -36,8 +36,10 @@ MEDICAL_CATEGORIES = ("medicine", "prevention")
 """Categories whose articles give medical information and need a medical review."""
 TESTIMONIAL_CATEGORY = "testimonials"
 """The category of articles in which a person tells their own story (health data: consent needed)."""
+CONSENT_ENDED = "consent-expired"
+"""The rule that says a testimonial was left out because its consent ended."""
 CONSENT_WARNING_DAYS = 30
-"""A consent ending within this many days gets a warning, before it becomes an error."""
+"""A consent ending within this many days gets a warning, before the testimonial leaves the site."""
 _IMAGE_SUFFIX = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|heic)$", re.IGNORECASE)
 _PLACEHOLDER_ALTS = frozenset({"image", "img", "photo", "picture", "illustration", "bild", "foto"})
 
@@ -79,7 +81,9 @@ def check_links(post: Post, context: CheckContext) -> Iterator[Issue]:
                         line)
             continue
         reason = _not_online_in_time(post, linked, context)
-        if reason:
+        if reason and linked.meta.consent is not None and linked.meta.consent.ended(context.today):
+            yield Issue(f"link to {target}: that article {reason}", "remove the link", line, at_most_warning=True)
+        elif reason:
             yield Issue(f"link to {target}: that article {reason}",
                         "publish that article first, or remove the link until it is online", line,
                         at_most_warning=context.preview)
@@ -101,6 +105,8 @@ def _not_online_in_time(post: Post, linked: Post, context: CheckContext) -> str 
     """
     if linked.meta.draft:
         return "is a draft"
+    if linked.meta.consent is not None and linked.meta.consent.ended(context.today):
+        return "is a testimonial whose consent ended: the link leads to a notice that it was withdrawn"
     goes_online = linked.meta.date.astimezone(context.config.zone)
     if goes_online.date() > context.today and goes_online > post.meta.date:
         return f"is scheduled for {goes_online:%Y-%m-%d %H:%M}, after this article"
@@ -341,7 +347,9 @@ def _change_days(post: Post, config: SiteConfig) -> list[date]:
     days: list[date] = []
     consent = post.meta.consent
     if consent is not None and consent.expires is not None:
-        days += [consent.expires - timedelta(days=CONSENT_WARNING_DAYS - 1), consent.expires + timedelta(days=1)]
+        days.append(consent.expires - timedelta(days=CONSENT_WARNING_DAYS - 1))
+    if consent is not None and consent.ends_on is not None:
+        days.append(consent.ends_on)
     if post.meta.last_reviewed is not None:
         days.append(months_after(post.meta.last_reviewed, config.checks.review_max_months) + timedelta(days=1))
     return days
@@ -369,22 +377,29 @@ def check_testimonial_consent(post: Post, context: CheckContext) -> Iterator[Iss
 
 
 def check_consent_expired(post: Post, context: CheckContext) -> Iterator[Issue]:
-    """A consent whose ``expires`` date has passed: the article must come down."""
+    """A consent that expired or was withdrawn: the build leaves the testimonial out by itself and says so."""
     consent = post.meta.consent
-    if consent is not None and consent.expires is not None and consent.expires < context.today:
-        yield Issue(f"the consent expired on {consent.expires:%Y-%m-%d}",
-                    "remove the article (or set `draft: true`), or record a renewed consent with a new "
-                    "`expires:` date", post.meta.line_of("consent"))
+    if consent is None or not consent.ended(context.today):
+        return
+    if consent.withdrawn is not None and consent.withdrawn <= context.today:
+        what = f"the consent was withdrawn on {consent.withdrawn:%Y-%m-%d}"
+    else:
+        what = f"the consent expired on {consent.expires:%Y-%m-%d}"
+    yield Issue(f"{what}: this testimonial is left out of the site (its address shows a short notice "
+                "that it was withdrawn, without its content)",
+                "nothing to do; to publish it again, record a renewed consent (a new `expires:` date and no "
+                "`withdrawn:`)", post.meta.line_of("consent"))
 
 
 def check_consent_expiring(post: Post, context: CheckContext) -> Iterator[Issue]:
-    """A consent that ends within 30 days: time to renew it before the article must come down."""
+    """A consent that ends within 30 days: time to renew it before the testimonial leaves the site."""
     consent = post.meta.consent
-    if consent is None or consent.expires is None:
+    if consent is None or consent.expires is None or consent.ended(context.today):
         return
     if context.today <= consent.expires < context.today + timedelta(days=CONSENT_WARNING_DAYS):
         yield Issue(f"the consent expires on {consent.expires:%Y-%m-%d}, in less than {CONSENT_WARNING_DAYS} days",
-                    "ask the person to renew their consent, or plan to take the article down that day",
+                    "ask the person to renew their consent (a new `expires:` date); otherwise the first build "
+                    f"from {consent.ends_on:%Y-%m-%d} on leaves the testimonial out of the site",
                     post.meta.line_of("consent"))
 
 
@@ -426,7 +441,8 @@ RULES: tuple[Rule, ...] = (
     Rule("review-outdated", WARNING, "a medical review older than [checks] review_max_months", check_review_age),
     Rule("testimonial-consent", ERROR, "a testimonial without consent covering the web, or given after publication",
          check_testimonial_consent),
-    Rule("consent-expired", ERROR, "a consent whose expires date has passed", check_consent_expired),
+    Rule(CONSENT_ENDED, WARNING, "a testimonial whose consent expired or was withdrawn: left out of the site",
+         check_consent_expired),
     Rule("consent-expiring", WARNING, "a consent that expires within 30 days", check_consent_expiring),
     Rule("consent-social", ERROR, "a consent without social on an article offered by the social kit",
          check_consent_social),

@@ -14,7 +14,7 @@ from ..errors import HospiblogError, SourceLocation, flatten
 from ..model import Post
 from .context import CheckContext, Issue, StaticLookup, make_context
 from .finding import ERROR, WARNING, Finding, Level
-from .rules import CHECKS_CONFIG, FRONT_MATTER, RULES, RULES_BY_ID, Rule
+from .rules import CHECKS_CONFIG, CONSENT_ENDED, FRONT_MATTER, RULES, RULES_BY_ID, Rule
 
 OFF = "off"
 LEVEL_NAMES = (OFF, *get_args(Level))
@@ -64,7 +64,10 @@ def run_checks(
 def check_post(post: Post, context: CheckContext, levels: Levels) -> list[Finding]:
     """The findings of every rule that is on, for one post."""
     findings: list[Finding] = []
-    for rule in RULES:
+    consent = post.meta.consent
+    # A testimonial whose consent ended is left out of the site: only that is worth saying about it.
+    rules = [RULES_BY_ID[CONSENT_ENDED]] if consent is not None and consent.ended(context.today) else RULES
+    for rule in rules:
         level = levels.get(rule.id)
         if rule.check is None or level is None:
             continue

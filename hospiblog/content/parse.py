@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -295,16 +295,24 @@ class _FieldReader:
             return None
         given = to_datetime(value.get("given"), self.zone) if value.get("given") is not None else None
         scope = value.get("scope")
-        expires_raw = value.get("expires")
-        expires = to_datetime(expires_raw, self.zone) if expires_raw is not None else None
+        expires, withdrawn = (self._optional_day(value, key) for key in ("expires", "withdrawn"))
         bad_scope = not isinstance(scope, list) or any(item not in CONSENT_SCOPES for item in scope)
-        extra = set(value) - {"given", "scope", "expires"}
-        if given is None or bad_scope or (expires_raw is not None and expires is None) or extra:
+        extra = set(value) - {"given", "scope", "expires", "withdrawn"}
+        if given is None or bad_scope or expires is False or withdrawn is False or extra:
             self.problem("consent", "'consent' needs a valid 'given' date, a 'scope' list "
-                         f"among {', '.join(CONSENT_SCOPES)}, and optionally an 'expires' date", hint)
+                         f"among {', '.join(CONSENT_SCOPES)}, and optionally an 'expires' date (the last day "
+                         "it covers) or a 'withdrawn' date (the day the person withdrew it)", hint)
             return None
         assert given is not None and isinstance(scope, list)
-        return Consent(given=given.date(), scope=tuple(scope), expires=expires.date() if expires else None)
+        return Consent(given=given.date(), scope=tuple(scope), expires=expires, withdrawn=withdrawn)
+
+    def _optional_day(self, consent: dict[Any, Any], key: str) -> date | Literal[False] | None:
+        """The date of an optional consent key, None when absent, False when it is not a date."""
+        raw = consent.get(key)
+        if raw is None:
+            return None
+        moment = to_datetime(raw, self.zone)
+        return moment.date() if moment is not None else False
 
     def _social(self) -> tuple[tuple[str, str], ...]:
         value = self.data.get("social")
