@@ -1,8 +1,15 @@
-"""Atom and RSS 2.0 feeds through feedgen, with full content and absolute links."""
+"""Atom and RSS 2.0 feeds through feedgen, with full content and absolute links.
+
+Plain text stays plain text in both formats. Atom says so (``type="text"``, the default for titles).
+RSS cannot: readers take an item's or channel's ``<description>`` as HTML (feedparser does), so plain text
+goes in HTML-escaped (then XML-escaped by the serializer), and a summary such as ``la tension <b>compte</b>``
+shows its brackets instead of a bold word. RSS titles are plain text in practice and are written as such.
+"""
 
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +23,7 @@ from .model import Post
 from .urls import absolute, post_url
 
 if TYPE_CHECKING:
+    from feedgen.entry import FeedEntry
     from feedgen.feed import FeedGenerator
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -67,6 +75,11 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def html_text(text: str) -> str:
+    """Plain text as an HTML fragment that shows exactly that text (for RSS descriptions)."""
+    return html.escape(text, quote=False)
+
+
 def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
     """The feed as bytes; ``kind`` is ``rss`` or ``atom``."""
     from feedgen.feed import FeedGenerator  # with dateutil, 10 ms of import that a build rendering no feed spares
@@ -76,7 +89,8 @@ def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
     feed_url = absolute(config.base_url, f"{spec.page_url}{kind}.xml")
     generator.id(absolute(config.base_url, spec.page_url))
     generator.title(spec.title)
-    generator.subtitle(spec.description or spec.title)
+    subtitle = spec.description or spec.title
+    generator.subtitle(html_text(subtitle) if kind == "rss" else subtitle)
     generator.link(href=absolute(config.base_url, spec.page_url), rel="alternate")
     generator.link(href=feed_url, rel="self")
     generator.language(config.language)
@@ -89,7 +103,7 @@ def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
     generator.lastBuildDate(spec.updated)
     # feedgen prepends added entries; adding oldest first leaves the newest at the top.
     for post in reversed(spec.posts):
-        _add_entry(generator, post, config, spec)
+        _add_entry(generator, post, config, kind)
     data = generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
     return bytes(data)
 
@@ -103,7 +117,7 @@ def newest_change(posts: Sequence[Post], default: datetime = EPOCH) -> datetime:
     return max((_changed(post) for post in posts), default=default)
 
 
-def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, spec: FeedSpec) -> None:
+def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, kind: str) -> None:
     meta = post.meta
     category = config.categories[meta.category]
     link = absolute(config.base_url, post_url(category.slug, meta.slug))
@@ -114,17 +128,31 @@ def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, spec: F
     entry.link(href=link, rel="alternate")
     entry.published(meta.date)
     entry.updated(_changed(post))
-    if meta.summary:
-        entry.summary(meta.summary)
-        entry.description(meta.summary)
-    if config.feed_full_content:
-        entry.content(absolute_links(post.content_html, link), type="html")
+    _add_texts(entry, post, config, link, kind)
     author = config.authors.get(meta.author or "")
     if author is not None:
         entry.author({"name": author.name})
         entry.dc.dc_creator(author.name)
     entry.category([{"term": category.label, "label": category.label}]
                    + [{"term": tag, "label": tag} for tag in meta.tags])
+
+
+def _add_texts(entry: FeedEntry, post: Post, config: SiteConfig, link: str, kind: str) -> None:
+    """The summary (plain text) and the article (HTML), each marked or escaped as what it is.
+
+    feedgen ties RSS and Atom fields together (``description`` also sets Atom content), so each kind
+    sets only its own fields: the generator renders one kind.
+    """
+    summary = post.meta.summary
+    if kind == "rss":
+        if summary:
+            entry.description(html_text(summary))
+    elif summary:
+        entry.summary(summary, type="text")
+        if not config.feed_full_content:
+            entry.content(summary, type="text")  # for readers that show only an entry's content
+    if config.feed_full_content:
+        entry.content(absolute_links(post.content_html, link), type="html")
 
 
 def feed_specs(config: SiteConfig, posts: Sequence[Post], by_category: dict[str, tuple[Post, ...]]) -> list[FeedSpec]:
