@@ -339,7 +339,10 @@ def _nearest_line(lines: dict[tuple[str, ...], int], key_path: tuple[str, ...]) 
 
 
 def load_config(site_dir: Path) -> SiteConfig:
-    """Reads and validates ``site_dir/site.toml``; raises :class:`ConfigError` or ``BuildFailed``."""
+    """Reads and validates ``site_dir/site.toml``; raises :class:`ConfigError` or ``BuildFailed``.
+
+    On a French site the texts readers see come back with typographic apostrophes (see :func:`_typeset_texts`).
+    """
     site_dir = site_dir.resolve()
     path = site_dir / CONFIG_FILE
     if not path.is_file():
@@ -369,7 +372,37 @@ def load_config(site_dir: Path) -> SiteConfig:
         raise reader.errors[0] if len(reader.errors) == 1 else BuildFailed(reader.errors)
     assert config is not None
     fingerprint = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    return replace(config, site_dir=site_dir, fingerprint=fingerprint)
+    return replace(_typeset_texts(config), site_dir=site_dir, fingerprint=fingerprint)
+
+
+def _typeset_texts(config: SiteConfig) -> SiteConfig:
+    """The texts readers see, with French apostrophes (``l'Hôpital`` → ``l’Hôpital``) on a French site.
+
+    Set once here, so pages, feeds, JSON-LD, meta tags, share cards and the social kit all show the same text;
+    URLs, paths, slugs, keys, colours and the phone number are not prose and stay as written.
+    """
+    if config.language != "fr":
+        return config
+    organization = config.organization
+    return replace(
+        config,
+        title=_apostrophes(config.title),
+        description=_apostrophes(config.description),
+        organization=replace(organization, name=_apostrophes(organization.name),
+                             address=_apostrophes(organization.address)),
+        categories={key: replace(category, label=_apostrophes(category.label),
+                                 description=_apostrophes(category.description))
+                    for key, category in config.categories.items()},
+        authors={key: replace(author, name=_apostrophes(author.name), role=_apostrophes(author.role),
+                              service=_apostrophes(author.service), bio=_apostrophes(author.bio))
+                 for key, author in config.authors.items()},
+    )
+
+
+def _apostrophes(text: str) -> str:
+    # content.typography.french_apostrophes's rule, repeated: importing that module loads Markdown, which a
+    # build with nothing to do never needs (tests/test_typography.py checks that both agree).
+    return text.replace("'", "\u2019")
 
 
 def _toml_error_line(message: str) -> int | None:

@@ -25,7 +25,7 @@ from .images import adopt_raw_images
 from .markdown import render_markdown
 from .outline import outline_of
 from .sanitize import sanitize
-from .typography import french_spacing
+from .typography import french_typography
 
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
@@ -140,20 +140,21 @@ class _FieldReader:
             self.problem("image", "the image has no alternative text (image_alt)",
                          "add `image_alt:` with a short description of what the image shows, "
                          "for readers who cannot see it")
-        slug = self._slug(title)
+        slug = self._slug(title)  # from the title as written: typography never moves a URL
+        lang = self._language()
         meta = PostMeta(
-            title=_typeset(title, settings.language),
+            title=_typeset(title, lang or settings.language),
             date=when or datetime.min,
             category=category or "",
             slug=slug,
-            summary=_typeset(self._text("summary"), settings.language),
+            summary=_typeset(self._text("summary"), lang or settings.language),
             author=self._text("author") or None,
             tags=self._tags(),
             image=image or None,
             image_alt=image_alt,
             draft=self._bool("draft"),
             updated=self._datetime("updated"),
-            lang=self._language(),
+            lang=lang,
             reviewed_by=self._text("reviewed_by") or None,
             last_reviewed=self._date("last_reviewed"),
             consent=self._consent(),
@@ -338,7 +339,8 @@ def _short(value: Any) -> str:
 
 
 def _typeset(text: str, language: str) -> str:
-    return french_spacing(text) if language == "fr" else text
+    """A title or summary in the post's language: French gets its spaces and apostrophes, as its body does."""
+    return french_typography(text) if language == "fr" else text
 
 
 def _describe(value: Any) -> str:

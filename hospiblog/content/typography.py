@@ -1,8 +1,9 @@
 """French typography as a Markdown extension.
 
 French puts a narrow no-break space (U+202F) before ``; : ! ?`` and inside
-``« »``. Editors type ordinary spaces or none; this adds the right one in text
-only, never inside code, URLs or times such as ``14:30``.
+``« »``, and writes its apostrophe as U+2019 (``l’hôpital``). Editors type
+ordinary spaces or none, and the keyboard's straight ``'``; this sets both
+right in text only, never inside code, URLs, attributes or times such as ``14:30``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 NARROW_NBSP = "\u202f"
+APOSTROPHE = "\u2019"
 _BEFORE_PUNCTUATION = re.compile(r"(?:(?<=[^\s\u202f\u00a0(\[;:!?«])|^)[ \u00a0]?([;:!?])(?=\s|$|[»)\]\"'.,;:!?…])")
 _AFTER_OPENING = re.compile(r"«[ \u00a0]?")
 _BEFORE_CLOSING = re.compile(r"[ \u00a0]?»")
@@ -30,8 +32,25 @@ def french_spacing(text: str) -> str:
     return _BEFORE_CLOSING.sub(NARROW_NBSP + "»", text)
 
 
+def french_apostrophes(text: str) -> str:
+    """Writes every straight ``'`` as the typographic apostrophe U+2019: ``l'hôpital`` → ``l’hôpital``.
+
+    French quotes with « », so its ``'`` is an elision (l', d', qu', aujourd'hui): every one becomes
+    U+2019, and no pair is guessed into ‘ ’ quotation marks.
+    """
+    return text.replace("'", APOSTROPHE)
+
+
+def french_typography(text: str) -> str:
+    """Spaces, then apostrophes: spacing reads a straight ``'`` after ``?`` as a closing mark."""
+    return french_apostrophes(french_spacing(text))
+
+
 class FrenchTypographyProcessor(Treeprocessor):
-    """Applies :func:`french_spacing` to the text of every element but code and URLs."""
+    """Applies :func:`french_typography` to the text of every element but code and URLs.
+
+    Only text and tails change: attribute values (an image's alt, a link's title or href) stay as written.
+    """
 
     def run(self, root: etree.Element) -> None:
         self._walk(root)
@@ -39,11 +58,11 @@ class FrenchTypographyProcessor(Treeprocessor):
     def _walk(self, element: etree.Element) -> None:
         for child in element:
             if child.tail:
-                child.tail = french_spacing(child.tail)
+                child.tail = french_typography(child.tail)
             if child.tag in _SKIPPED_TAGS or _is_autolink(child):
                 continue
             if child.text and not _is_atomic(child.text):
-                child.text = french_spacing(child.text)
+                child.text = french_typography(child.text)
             self._walk(child)
 
 

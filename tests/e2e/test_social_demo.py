@@ -106,8 +106,9 @@ def local_datetime(value: object) -> datetime:
 
 
 def plain(text: str) -> str:
-    """Text with French typography's no-break spaces as plain spaces, for comparing with the sources."""
-    return unicodedata.normalize("NFC", text).replace("\u202f", " ").replace("\u00a0", " ").strip()
+    """Text with French typography's no-break spaces and apostrophes as typed, for comparing with the sources."""
+    text = unicodedata.normalize("NFC", text).replace("\u202f", " ").replace("\u00a0", " ")
+    return text.replace("\u2019", "'").strip()
 
 
 def image_info(path: Path) -> tuple[str, tuple[int, int]]:
