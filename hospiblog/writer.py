@@ -86,6 +86,8 @@ class Manifest:
             return cls(path)
 
     def save(self) -> None:
+        if not self.kept:
+            return  # written to os.devnull, an atomic replace would put a regular file in place of /dev/null (root)
         data = {"version": MANIFEST_VERSION, "generation": self.generation, "files": self.entries}
         with contextlib.suppress(OSError):
             write_atomically(self.path, json.dumps(data).encode())

@@ -527,3 +527,19 @@ def test_a_read_only_disk_leaves_output_and_standby_trusted(tmp_path: Path) -> N
         publish_files(SITE | {"index.html": b"v2"}, out)
         assert_published(out, SITE | {"index.html": b"v2"})
         assert_standby_mirrors(out)
+
+
+def test_a_build_without_cache_leaves_dev_null_alone(make_site: SiteMaker, tmp_path: Path) -> None:
+    """Its manifest stands at os.devnull and is never written: as root, an atomic replace of that path put a
+    regular file in place of the device."""
+    import stat
+
+    from hospiblog.build import build
+    from tests.conftest import NOW
+
+    site = make_site({"posts/news/a.md": post("A")})
+    before = os.stat(os.devnull)
+    build(site, output=tmp_path / "out", now=NOW, use_cache=False)
+    build(site, output=tmp_path / "out", now=NOW, use_cache=False)
+    after = os.stat(os.devnull)
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
