@@ -305,8 +305,8 @@ class Pipeline:
         # Parse and discovery errors come back as "front-matter" findings: everything is reported at once.
         if errors_of(findings):
             raise BuildFailed(list(errors_of(findings)))
-        site = stages.run("assemble", assemble_site, posts, config, now=moment, static_lookup=theme.static_file,
-                          drafts=options.drafts, future=options.future)
+        site = stages.run("assemble", assemble_site, posts, config, now=moment, urls=checks.context.urls,
+                          image_sizes=checks.context.image_sizes, drafts=options.drafts, future=options.future)
         return Loaded(config, theme, site, tuple(posts), config.site_dir / CACHE_DIR_NAME, checks)
 
     def check(self, config: SiteConfig, stages: _Stages, *, today: date,
@@ -321,7 +321,8 @@ class Pipeline:
                                          workers=self.options.workers, report=stages.report)
         theme = theme or stages.run("theme", load_theme, config)
         checks = stages.run("check", run_checks, posts, config, static_lookup=theme.static_file, today=today,
-                            unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future)
+                            unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future,
+                            drafts=self.options.drafts)
         return posts, theme, checks
 
     def _inputs_key(self, config: SiteConfig, theme: Theme, found: Sequence[FoundFile]) -> str:

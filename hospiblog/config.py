@@ -338,6 +338,16 @@ def _nearest_line(lines: dict[tuple[str, ...], int], key_path: tuple[str, ...]) 
     return None
 
 
+def setting_line(config: SiteConfig, key_path: tuple[str, ...]) -> int | None:
+    """The line of site.toml that writes ``key_path`` (``("organization", "logo")``), else its table's, for a
+    message about a setting found wrong after loading (an image it names is missing)."""
+    try:
+        text = config.source_path.read_text("utf-8-sig")
+    except OSError:
+        return None
+    return _nearest_line(_key_lines(text), key_path)
+
+
 def load_config(site_dir: Path) -> SiteConfig:
     """Reads and validates ``site_dir/site.toml``; raises :class:`ConfigError` or ``BuildFailed``.
 

@@ -107,11 +107,10 @@ def try_update(served: Served, changed: Collection[Path], *, now: datetime, pars
     resolved: dict[str, Post] = {}
     for post in posts:
         if post.relative in served.site_posts:
-            problems: list[HospiblogError] = []
-            resolved[post.relative] = resolve_post(post, _target_urls(post, served), set(), served.site.image_sizes,
-                                                   problems)
-            if problems:
-                return None
+            urls = _target_urls(post, served)
+            if any(target not in urls for target, _line in post.post_links):
+                return None  # the full pipeline resolves it (a withdrawn testimonial's notice) or leads it to #
+            resolved[post.relative] = resolve_post(post, urls, served.site.image_sizes)
     # From here on nothing can fail: commit the update.
     for source, post in zip(sources, posts, strict=True):
         served.fingerprints[str(source.path)] = source.fingerprint

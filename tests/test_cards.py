@@ -13,6 +13,7 @@ from PIL import Image
 from hospiblog import cards
 from hospiblog.build import parse_all
 from hospiblog.cards import CardSettings, CardSpec
+from hospiblog.checks.context import make_context
 from hospiblog.config import SiteConfig, load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import ConfigError
@@ -210,7 +211,9 @@ def assembled(site_dir: Path) -> tuple[SiteConfig, Site, cards.StaticLookup]:
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     assert not errors
     theme = load_theme(config)
-    return config, assemble_site(posts, config, now=NOW, static_lookup=theme.static_file), theme.static_file
+    context = make_context(posts, config, static_lookup=theme.static_file, today=NOW.date())
+    site = assemble_site(posts, config, now=NOW, urls=context.urls, image_sizes=context.image_sizes)
+    return config, site, theme.static_file
 
 
 def test_site_cards_from_real_posts(make_site: SiteMaker, settings: CardSettings, tmp_path: Path) -> None:

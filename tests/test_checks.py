@@ -43,8 +43,8 @@ def article(title: str = "Un article", date: str = "2026-10-01", body: str = "Un
 
 
 def check(make_site: SiteMaker, files: dict[str, str | bytes], *, settings: str = "", today: date = TODAY,
-          preview: bool = False) -> list[Finding]:
-    site = make_site(files, SITE_TOML + settings)
+          preview: bool = False, drafts: bool = False, config_text: str = SITE_TOML) -> list[Finding]:
+    site = make_site(files, config_text + settings)
     config = load_config(site)
     if "image-too-small" not in settings:
         # The small test images would all get this warning; its own test asks for it.
@@ -53,7 +53,7 @@ def check(make_site: SiteMaker, files: dict[str, str | bytes], *, settings: str 
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     theme = load_theme(config)
     return run_checks(posts, config, static_lookup=theme.static_file, today=today, unparsed=errors,
-                      preview=preview).findings
+                      preview=preview or drafts, drafts=drafts).findings
 
 
 def found(findings: list[Finding], rule: str | None = None) -> list[tuple[str, int | None, str, str]]:
@@ -189,6 +189,25 @@ def test_duplicate_url_names_the_other_file(make_site: SiteMaker) -> None:
     assert findings[0].message == "this article and posts/news/b.md would both be published at /actualites/meme-titre/"
 
 
+def test_duplicate_url_with_a_draft_is_an_error_only_when_drafts_are_built(make_site: SiteMaker) -> None:
+    files: dict[str, str | bytes] = {"posts/news/a.md": article("Même titre"),
+                                     "posts/news/b.md": article("Même titre !", draft="true")}
+    findings = check(make_site, files)
+    assert found(findings) == [("a.md", 2, "warning", "duplicate-url"), ("b.md", 2, "warning", "duplicate-url")]
+    assert findings[0].hint == ("give one of them another title or a `slug:` of its own (only a warning while the "
+                                "other is a draft)")
+    assert found(check(make_site, files, preview=True)) == found(findings)  # --future: the draft is not built
+    # --drafts: both would be published at one URL, which no build can do, draft or not
+    assert found(check(make_site, files, drafts=True)) == [("a.md", 2, "error", "duplicate-url"),
+                                                           ("b.md", 2, "error", "duplicate-url")]
+
+
+def test_the_slug_page_is_taken_by_listing_pages(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/news/a.md": article("Page", slug="page")})
+    assert found(findings) == [("a.md", 5, "error", "duplicate-url")]
+    assert findings[0].message == "the slug 'page' is reserved for listing pages"
+
+
 # -- images -------------------------------------------------------------------------------------------------------
 
 
@@ -206,6 +225,23 @@ def test_missing_and_unreadable_images(make_site: SiteMaker) -> None:
     assert [f.message for f in findings] == ["image not found: /images/absente.jpg",
                                              "image not found: /images/schema.png",
                                              "image cannot be read: /images/plan.jpg"]
+
+
+def test_images_named_in_site_toml(make_site: SiteMaker) -> None:
+    config_text = SITE_TOML.replace('logo = "images/logo.png"', 'logo = "images/absent.svg"').replace(
+        "bio = ", 'portrait = "/images/portrait.jpg"\nbio = ')
+    files: dict[str, str | bytes] = {"posts/news/a.md": article("A"), "static/images/portrait.jpg": b"not an image"}
+    findings = check(make_site, files, config_text=config_text)
+    logo_line = config_text.splitlines().index('logo = "images/absent.svg"') + 1
+    portrait_line = config_text.splitlines().index('portrait = "/images/portrait.jpg"') + 1
+    assert found(findings) == [("site.toml", logo_line, "error", "missing-image"),
+                               ("site.toml", portrait_line, "error", "missing-image")]
+    assert [f.message for f in findings] == ["organization.logo: image not found: images/absent.svg",
+                                             "authors.cmartin.portrait: image cannot be read: /images/portrait.jpg"]
+    assert check(make_site, files, config_text=config_text, settings='\n[checks.rules]\nmissing-image = "off"\n') == []
+    files["static/images/portrait.jpg"] = png()
+    files["static/images/absent.svg"] = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    assert check(make_site, files, config_text=config_text) == []
 
 
 def test_image_too_large(make_site: SiteMaker) -> None:
@@ -333,7 +369,8 @@ def test_next_change_is_the_day_a_consent_or_review_rule_speaks(make_site: SiteM
     for day, rules in ((date(2027, 1, 31), set()), (date(2027, 2, 1), {"review-outdated"}),
                        (date(2027, 2, 9), {"review-outdated", "consent-expiring"}),
                        (date(2027, 3, 11), {"review-outdated", "consent-expired"})):
-        found_rules = {f.rule for f in run_checks(posts, config, static_lookup=lambda _: None, today=day).findings}
+        found_rules = {f.rule for f in run_checks(posts, config, static_lookup=load_theme(config).static_file,
+                                                  today=day).findings}
         assert found_rules == rules, day
 
 
@@ -401,6 +438,16 @@ def test_unknown_rules_and_levels_in_site_toml(make_site: SiteMaker) -> None:
         ("'warn' is not a level for rule 'summary-missing'", "did you mean 'warning'?"),
         ("the level of rule 'front-matter' cannot be changed",
          "remove this line: an article with this problem cannot be built at all")]
+
+
+def test_rules_that_cannot_be_turned_off(make_site: SiteMaker) -> None:
+    assert [rule.id for rule in RULES if not rule.configurable] == ["front-matter", "checks-config", "duplicate-url"]
+    files: dict[str, str | bytes] = {"posts/news/a.md": article("Même titre"), "posts/news/b.md": article("Même titre")}
+    findings = check(make_site, files, settings='\n[checks.rules]\nmissing-image = "off"\nduplicate-url = "off"\n')
+    lines = SITE_TOML.count("\n")
+    assert found(findings) == [("a.md", 2, "error", "duplicate-url"), ("b.md", 2, "error", "duplicate-url"),
+                               ("site.toml", lines + 4, "error", "checks-config")]
+    assert findings[2].message == "the level of rule 'duplicate-url' cannot be changed"
 
 
 def test_errors_of_a_draft_are_warnings(make_site: SiteMaker) -> None:

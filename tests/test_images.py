@@ -53,3 +53,12 @@ def test_local_path() -> None:
     assert local_path("/images/./b/../a.jpg?v=1#x") == "/images/a.jpg"
     assert local_path("https://example.org/a.jpg") is None
     assert local_path("") is None
+
+
+def test_an_image_without_a_size_is_published_without_one() -> None:
+    # A missing or unreadable image has no size (its missing-image finding says so, unless the rule is off);
+    # an SVG's size is (0, 0): the page then leaves width and height to the file.
+    body, _images = adopt_raw_images('<p><img src="images/absente.jpg" alt="a"><img src="/images/x.svg" alt="x"></p>')
+    assert size_images(body, {"/images/x.svg": (0, 0)}) == (
+        '<p><img src="/images/absente.jpg" alt="a" loading="lazy" decoding="async">'
+        '<img src="/images/x.svg" alt="x" loading="lazy" decoding="async"></p>')

@@ -9,6 +9,7 @@ from pathlib import Path
 import lxml.html
 
 from hospiblog.build import parse_all
+from hospiblog.checks.context import make_context
 from hospiblog.config import SiteConfig, load_config
 from hospiblog.content.discover import discover
 from hospiblog.model import Post, Site
@@ -36,7 +37,8 @@ def assembled(site_dir: Path) -> tuple[SiteConfig, Site]:
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     assert not errors
     theme = load_theme(config)
-    return config, assemble_site(posts, config, now=NOW, static_lookup=theme.static_file)
+    context = make_context(posts, config, static_lookup=theme.static_file, today=NOW.date())
+    return config, assemble_site(posts, config, now=NOW, urls=context.urls, image_sizes=context.image_sizes)
 
 
 def article_page(config: SiteConfig, article: Post) -> tuple[PageInfo, ArticleInfo]:

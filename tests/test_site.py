@@ -1,24 +1,35 @@
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PIL import Image
 
-from hospiblog.build import parse_all
+from hospiblog.build import build, parse_all
+from hospiblog.checks import errors_of, run_checks
 from hospiblog.config import load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import BuildFailed
 from hospiblog.model import Site
 from hospiblog.site import assemble_site
 from hospiblog.theme import load_theme
-from tests.conftest import NOW, SiteMaker, post, write_image
+from tests.conftest import NOW, SITE_TOML, SiteMaker, post, write_image
 
 
-def assemble(site_dir: Path, now: datetime = NOW, **options: bool) -> Site:
+def assemble(site_dir: Path, now: datetime = NOW, *, drafts: bool = False, future: bool = False) -> Site:
+    """The first half of a build: the content rules (their errors stop it), then the assembly with what the
+    rules measured."""
     config = load_config(site_dir)
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     assert not errors
     theme = load_theme(config)
-    return assemble_site(posts, config, now=now, static_lookup=theme.static_file, **options)
+    checks = run_checks(posts, config, static_lookup=theme.static_file, today=now.astimezone(config.zone).date(),
+                        preview=drafts or future, drafts=drafts)
+    if errors_of(checks.findings):
+        raise BuildFailed(list(errors_of(checks.findings)))
+    return assemble_site(posts, config, now=now, urls=checks.context.urls, image_sizes=checks.context.image_sizes,
+                         drafts=drafts, future=future)
 
 
 def test_drafts_and_scheduled_posts_are_left_out(make_site: SiteMaker) -> None:
@@ -49,7 +60,8 @@ def test_duplicate_slug_names_both_files(make_site: SiteMaker) -> None:
     site_dir = make_site({"posts/news/a.md": post("Même titre"), "posts/news/b.md": post("Même titre !")})
     with pytest.raises(BuildFailed) as caught:
         assemble(site_dir)
-    (error,) = caught.value.errors
+    (other, error) = caught.value.errors  # the duplicate-url rule names each file with the other
+    assert "a.md" in str(other.location.path) and "posts/news/b.md" in other.message  # type: ignore[union-attr]
     assert "b.md" in str(error.location.path) and "posts/news/a.md" in error.message  # type: ignore[union-attr]
 
 
@@ -77,7 +89,7 @@ def test_broken_links_and_links_to_drafts_are_errors(make_site: SiteMaker) -> No
     with pytest.raises(BuildFailed) as caught:
         assemble(site_dir)
     messages = sorted(error.message for error in caught.value.errors)
-    assert messages == ["link to posts/news/brouillon.md: that article is not published yet (draft or scheduled)",
+    assert messages == ["link to posts/news/brouillon.md: that article is a draft",
                         "link to posts/news/nulle-part.md: that article does not exist"]
 
 
@@ -140,3 +152,93 @@ def test_related_posts_prefer_shared_tags(make_site: SiteMaker) -> None:
     assert "A" not in related["A"]
     assert [tag.slug for tag in site.tags] == ["enfants", "sommeil"]
     assert len(next(tag for tag in site.tags if tag.slug == "sommeil").posts) == 3
+
+
+RULES_OFF = '\n[checks.rules]\nmissing-image = "off"\nbroken-link = "off"\nunknown-author = "off"\n'
+
+
+def test_rules_turned_off_are_off_and_the_build_goes_on(make_site: SiteMaker, tmp_path: Path) -> None:
+    body = "![Un schéma](/images/absent.png)\n\n<img src=\"images/abime.png\" alt=\"Un plan\">\n\n" \
+           "Voir [l'autre](nulle-part.md) et [le brouillon](brouillon.md)."
+    config_text = SITE_TOML.replace("bio = ", 'portrait = "images/absent.jpg"\nbio = ')
+    site_dir = make_site({
+        "posts/news/a.md": post("Titre", author="jdupont", image="/images/absente.jpg", image_alt="Une salle",
+                                body=body),
+        "posts/news/brouillon.md": post("Brouillon", draft="true"),
+        "static/images/abime.png": b"not an image",
+    }, config_text)
+    (site_dir / "static/images/logo.png").unlink()  # site.toml's images are under missing-image too
+    with pytest.raises(BuildFailed) as caught:
+        build(site_dir, output=tmp_path / "out", now=NOW, use_cache=False)
+    # every problem at once, each once, each with the rule that turns it off
+    logo, portrait = (config_text.splitlines().index(line) + 1 for line in
+                      ('logo = "images/logo.png"', 'portrait = "images/absent.jpg"'))
+    reported = [(error.rule, error.location.line if error.location else None) for error in caught.value.errors]
+    assert sorted(reported, key=str) == sorted([
+        ("broken-link", 12), ("broken-link", 12), ("missing-image", 5), ("missing-image", 8), ("missing-image", 10),
+        ("missing-image", logo), ("missing-image", portrait), ("unknown-author", 4)], key=str)
+    (site_dir / "site.toml").write_text(config_text + RULES_OFF, "utf-8")
+    report = build(site_dir, output=tmp_path / "out", now=NOW, use_cache=False)
+    assert report.posts == 1
+    assert {warning.rule for warning in report.warnings} == {"summary-missing"}
+    page = (tmp_path / "out/actualites/titre/index.html").read_text("utf-8")
+    assert '<img alt="Un schéma" decoding="async" loading="lazy" src="/images/absent.png">' in page
+    assert '<img src="/images/abime.png" alt="Un plan" loading="lazy" decoding="async">' in page
+    assert page.count('href="#"') == 2
+    assert "jdupont" not in page
+
+
+def test_an_error_turned_down_to_a_warning_does_not_stop_the_build(make_site: SiteMaker, tmp_path: Path) -> None:
+    site_dir = make_site({"posts/news/a.md": post("Titre", author="jdupont", body="![Un plan](/images/plan.png)")},
+                         SITE_TOML + '\n[checks.rules]\nmissing-image = "warning"\nunknown-author = "warning"\n')
+    report = build(site_dir, output=tmp_path / "out", now=NOW, use_cache=False)
+    assert sorted(warning.rule or "" for warning in report.warnings) == [
+        "missing-image", "summary-missing", "unknown-author"]
+
+
+def test_a_draft_with_a_problem_no_build_survives(make_site: SiteMaker) -> None:
+    """A draft's errors are warnings, so it never stops the build of the rest; but a draft that is built (--drafts)
+    at the URL of another article cannot be."""
+    site_dir = make_site({
+        "posts/news/a.md": post("Même titre"),
+        "posts/news/b.md": post("Même titre !", draft="true", author="jdupont", body="[x](nulle-part.md)"),
+    })
+    assert [p.meta.title for p in assemble(site_dir).posts] == ["Même titre"]
+    with pytest.raises(BuildFailed) as caught:
+        assemble(site_dir, drafts=True)
+    assert [(error.rule, error.location.path.name) for error in caught.value.errors] == [  # type: ignore[union-attr]
+        ("duplicate-url", "a.md"), ("duplicate-url", "b.md")]
+    (site_dir / "posts/news/a.md").unlink()
+    (draft,) = assemble(site_dir, drafts=True).posts
+    assert 'href="#"' in draft.content_html
+
+
+def test_testimonials_left_out_still_take_their_url(make_site: SiteMaker) -> None:
+    # Their notice pages stand at their URLs: two of them at one URL is a duplicate-url error as any other.
+    ended = "{given: 2026-09-01, scope: [web, social], withdrawn: 2026-11-01}"
+    site_dir = make_site({"posts/testimonials/a.md": post("Mon histoire", consent=ended),
+                          "posts/testimonials/b.md": post("Mon histoire !", consent=ended)})
+    with pytest.raises(BuildFailed) as caught:
+        assemble(site_dir)
+    assert [error.rule for error in caught.value.errors] == ["duplicate-url", "duplicate-url"]
+
+
+def test_each_image_is_opened_once(make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site_dir = make_site({
+        "posts/news/a.md": post("A", image="/images/photo.jpg", image_alt="Une photo",
+                                body="![Un schéma](/images/schema.png)"),
+        "posts/news/b.md": post("B", body="![Le même schéma](/images/schema.png)"),
+        "posts/news/c.md": post("C", draft="true", body="![Une photo](/images/photo.jpg)"),
+    }, SITE_TOML.replace("bio = ", 'portrait = "images/portrait.png"\nbio = ') + "\n[sharing]\ncards = false\n")
+    for name in ("photo.jpg", "schema.png", "portrait.png"):
+        write_image(site_dir / "static/images" / name)
+    opened: Counter[str] = Counter()
+    real_open = Image.open
+
+    def counting_open(source: Any, *args: Any, **kwargs: Any) -> Any:
+        opened[Path(source).name] += 1
+        return real_open(source, *args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", counting_open)
+    build(site_dir, output=tmp_path / "out", now=NOW, use_cache=False)
+    assert opened == {"photo.jpg": 1, "schema.png": 1, "portrait.png": 1, "logo.png": 1}

@@ -23,6 +23,7 @@ from twitter_text import parse_tweet
 
 from hospiblog import social
 from hospiblog.build import parse_all
+from hospiblog.checks.context import make_context
 from hospiblog.config import SharingConfig, SiteConfig, load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import ContentError
@@ -42,7 +43,9 @@ def published(site_dir: Path) -> tuple[SiteConfig, list[Post]]:
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
     assert not errors
     theme = load_theme(config)
-    return config, list(assemble_site(posts, config, now=NOW, static_lookup=theme.static_file).posts)
+    context = make_context(posts, config, static_lookup=theme.static_file, today=NOW.date())
+    return config, list(assemble_site(posts, config, now=NOW, urls=context.urls,
+                                      image_sizes=context.image_sizes).posts)
 
 
 def one_post(make_site: SiteMaker, config_text: str = SITE_TOML, **fields: str) -> tuple[SiteConfig, Post]:

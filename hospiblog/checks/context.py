@@ -2,6 +2,8 @@
 
 Rules are pure functions of a post and this context. The little I/O the checks need
 (image files, a post's source lines to place a finding) happens here, once per run.
+The context is also what the build measured of the site: ``assemble_site`` takes the
+posts' URLs and the images' sizes from it, so each image file is opened once per build.
 """
 
 from __future__ import annotations
@@ -64,11 +66,23 @@ class CheckContext:
     unparsed: frozenset[str]
     """Relative paths of the post files that failed to parse (they exist, but are not in ``posts``)."""
     images: Mapping[str, ImageFile | None]
-    """Every image the posts use, by URL path; None when no such file exists."""
+    """Every image the posts and site.toml (logo, portraits) use, by URL path; None when no such file exists."""
+    urls: Mapping[str, str]
+    """The URL of each post, by relative path."""
     url_owners: Mapping[str, tuple[str, ...]]
     """Relative paths of the posts published at each URL."""
     preview: bool = False
     """A preview build (drafts or scheduled posts shown): links to them are fine."""
+    drafts: bool = False
+    """Drafts are built too (``--drafts``): a draft's problem that no build can get round stays an error."""
+
+    @property
+    def image_sizes(self) -> dict[str, tuple[int, int]]:
+        """Width and height of each image that can be read, by URL path ((0, 0) for SVG): what the pages give.
+
+        A missing or unreadable image has no size (its finding says so, unless ``missing-image`` is off).
+        """
+        return {url: found.pixels for url, found in self.images.items() if found is not None and found.readable}
 
 
 def make_context(
@@ -79,17 +93,22 @@ def make_context(
     today: date,
     unparsed: Iterable[HospiblogError] = (),
     preview: bool = False,
+    drafts: bool = False,
 ) -> CheckContext:
-    """Indexes the posts and looks every image they use up once."""
+    """Indexes the posts, gives each its URL and looks every image they and site.toml use up once."""
     wanted = {image_url_path(image) for post in posts for image, _line in referenced_images(post)}
+    wanted.update(image_url_path(image) for _key, image in config_images(config))
+    urls = _post_urls(posts, config)
     return CheckContext(
         config=config,
         today=today,
         posts={post.relative: post for post in posts},
         unparsed=frozenset(_relative_paths(unparsed, config.site_dir)),
         images={url: find_image(url, static_lookup) for url in sorted(wanted)},
-        url_owners=_url_owners(posts, config),
+        urls=urls,
+        url_owners=_url_owners(urls),
         preview=preview,
+        drafts=drafts,
     )
 
 
@@ -98,12 +117,16 @@ def _relative_paths(errors: Iterable[HospiblogError], site_dir: Path) -> list[st
     return [path.relative_to(site_dir).as_posix() for path in paths if path.is_relative_to(site_dir)]
 
 
-def _url_owners(posts: Sequence[Post], config: SiteConfig) -> dict[str, tuple[str, ...]]:
+def _post_urls(posts: Sequence[Post], config: SiteConfig) -> dict[str, str]:
+    categories = config.categories
+    return {post.relative: post_url(categories[post.meta.category].slug, post.meta.slug)
+            for post in posts if post.meta.category in categories}
+
+
+def _url_owners(urls: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     owners: dict[str, list[str]] = defaultdict(list)
-    for post in posts:
-        category = config.categories.get(post.meta.category)
-        if category is not None:
-            owners[post_url(category.slug, post.meta.slug)].append(post.relative)
+    for relative, url in urls.items():
+        owners[url].append(relative)
     return {url: tuple(sorted(relatives)) for url, relatives in owners.items()}
 
 
@@ -120,6 +143,13 @@ def referenced_images(post: Post) -> list[tuple[str, int]]:
         if value:
             images.append((value, post.meta.line_of(key) or 1))
     return images
+
+
+def config_images(config: SiteConfig) -> list[tuple[tuple[str, ...], str]]:
+    """The images site.toml names (the logo, the authors' portraits), each with its key path in site.toml."""
+    wanted: list[tuple[tuple[str, ...], str]] = [(("organization", "logo"), config.organization.logo)]
+    wanted += [(("authors", key, "portrait"), author.portrait) for key, author in config.authors.items()]
+    return [(key_path, image) for key_path, image in wanted if image]
 
 
 def find_image(url_path: str, lookup: StaticLookup) -> ImageFile | None:

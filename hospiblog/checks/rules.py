@@ -15,14 +15,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from ..config import SiteConfig
+from ..config import SiteConfig, setting_line
 from ..model import Heading, Post
-from ..urls import post_url
 from .context import (
     CheckContext,
+    ImageFile,
     Issue,
     body_outline,
     comparable,
+    config_images,
     find_body_line,
     image_url_path,
     referenced_images,
@@ -31,6 +32,8 @@ from .context import (
 from .finding import ERROR, WARNING, Level
 
 PostRule = Callable[[Post, CheckContext], Iterator[Issue]]
+ConfigRule = Callable[[CheckContext], Iterator[Issue]]
+"""A rule's look at site.toml: its issues' lines are lines of site.toml."""
 
 MEDICAL_CATEGORIES = ("medicine", "prevention")
 """Categories whose articles give medical information and need a medical review."""
@@ -54,7 +57,10 @@ class Rule:
     check: PostRule | None = None
     """None for the rules the runner reports itself (front matter, the [checks.rules] table)."""
     configurable: bool = True
-    """False when site.toml may not change the level (a post that does not parse cannot be built)."""
+    """False for a problem no build can get round (a post that does not parse, two posts at one URL): site.toml
+    may not change its level, and it stays an error on a draft that is built (``--drafts``)."""
+    check_config: ConfigRule | None = None
+    """The same rule's look at site.toml (the images it names), when it has one."""
 
 
 def in_social_kit(post: Post) -> bool:
@@ -125,16 +131,22 @@ def check_author(post: Post, context: CheckContext) -> Iterator[Issue]:
 
 
 def check_duplicate_url(post: Post, context: CheckContext) -> Iterator[Issue]:
-    """Two articles that would be published at the same URL."""
-    category = context.config.categories.get(post.meta.category)
-    if category is None:
-        return
-    url = post_url(category.slug, post.meta.slug)
-    others = [owner for owner in context.url_owners.get(url, ()) if owner != post.relative]
-    if others:
-        yield Issue(f"this article and {', '.join(others)} would both be published at {url}",
-                    "give one of them another title or a `slug:` of its own",
+    """Two articles that would be published at the same URL, or one at the URL of listing pages."""
+    if post.meta.slug == "page":
+        yield Issue("the slug 'page' is reserved for listing pages", "add `slug:` with another value",
                     post.meta.line_of("slug") or post.meta.line_of("title"))
+    url = context.urls.get(post.relative)
+    if url is None:
+        return
+    others = [owner for owner in context.url_owners.get(url, ()) if owner != post.relative]
+    if not others:
+        return
+    # Drafts are not built unless asked: until then, sharing a URL with drafts only is a warning.
+    with_drafts_only = not context.drafts and all(context.posts[other].meta.draft for other in others)
+    note = " (only a warning while the other is a draft)" if with_drafts_only and not post.meta.draft else ""
+    yield Issue(f"this article and {', '.join(others)} would both be published at {url}",
+                f"give one of them another title or a `slug:` of its own{note}",
+                post.meta.line_of("slug") or post.meta.line_of("title"), at_most_warning=with_drafts_only)
 
 
 # -- images -------------------------------------------------------------------------------------------------------
@@ -143,14 +155,32 @@ def check_duplicate_url(post: Post, context: CheckContext) -> Iterator[Issue]:
 def check_missing_images(post: Post, context: CheckContext) -> Iterator[Issue]:
     """Local images (body, ``image``, ``share_image``) with no file under static/, or one that is not an image."""
     for image, line in referenced_images(post):
+        issue = _image_issue(image, context.images.get(image_url_path(image)), line)
+        if issue is not None:
+            yield issue
+
+
+def check_config_images(context: CheckContext) -> Iterator[Issue]:
+    """The images site.toml names (``organization.logo``, an author's ``portrait``), checked as the posts' are."""
+    for key_path, image in config_images(context.config):
         found = context.images.get(image_url_path(image))
-        if found is None:
-            yield Issue(f"image not found: {image}",
-                        "put the image under static/ (e.g. static/images/photo.jpg) "
-                        "and write its path from there: /images/photo.jpg", line)
-        elif not found.readable:
-            yield Issue(f"image cannot be read: {image}",
-                        "save it again as JPEG, PNG or WebP; the file may be damaged or of another kind", line)
+        issue = _image_issue(image, found, setting_line(context.config, key_path), prefix=".".join(key_path))
+        if issue is not None:
+            yield issue
+
+
+def _image_issue(image: str, found: ImageFile | None, line: int | None, *, prefix: str = "") -> Issue | None:
+    """What is wrong with an image file the site uses, or None. Without ``missing-image``, the image is published
+    without its size."""
+    where = f"{prefix}: " if prefix else ""
+    if found is None:
+        return Issue(f"{where}image not found: {image}",
+                     "put the image under static/ (e.g. static/images/photo.jpg) "
+                     "and write its path from there: /images/photo.jpg", line)
+    if not found.readable:
+        return Issue(f"{where}image cannot be read: {image}",
+                     "save it again as JPEG, PNG or WebP; the file may be damaged or of another kind", line)
+    return None
 
 
 def check_image_size(post: Post, context: CheckContext) -> Iterator[Issue]:
@@ -424,8 +454,10 @@ RULES: tuple[Rule, ...] = (
     Rule("broken-link", ERROR, "a link to an article that does not exist, is a draft, or goes online later",
          check_links),
     Rule("unknown-author", ERROR, "author: names no author of site.toml", check_author),
-    Rule("duplicate-url", ERROR, "two articles would be published at the same URL", check_duplicate_url),
-    Rule("missing-image", ERROR, "an image that is not under static/ or cannot be read", check_missing_images),
+    Rule("duplicate-url", ERROR, "two articles would be published at the same URL (or one at listing pages')",
+         check_duplicate_url, configurable=False),
+    Rule("missing-image", ERROR, "an image that is not under static/ or cannot be read", check_missing_images,
+         check_config=check_config_images),
     Rule("image-too-large", WARNING, "an image file heavier than [checks] image_max_kb", check_image_size),
     Rule("image-too-small", WARNING, "a share or hero image smaller than 1200×630, blurred on networks",
          check_image_too_small),

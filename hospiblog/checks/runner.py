@@ -42,6 +42,7 @@ def run_checks(
     today: date,
     unparsed: Sequence[HospiblogError] = (),
     preview: bool = False,
+    drafts: bool = False,
 ) -> CheckRun:
     """Every finding of the content rules, with the context and the rules' levels that made them.
 
@@ -49,38 +50,59 @@ def run_checks(
     ``unparsed`` are the errors of the files that failed to parse, reported as ``front-matter``
     findings (or under the rule id they already carry). ``today`` is the date in the site's
     time zone (consents, reviews, scheduled links); ``preview`` is true for a build that shows
-    drafts or scheduled posts, where links to them are no error.
+    drafts or scheduled posts, where links to them are no error; ``drafts`` is true when it shows
+    drafts, whose problems that no build can get round (``duplicate-url``) then stay errors.
+    The context of the run holds what the build needs of the checks: the posts' URLs and the
+    images' sizes (:func:`assemble_site` takes them; each image file is opened once).
     """
     levels, findings = rule_levels(config)
     parse_errors = flatten(list(unparsed))
     findings += [_from_parse_error(error, config) for error in parse_errors]
     context = make_context(posts, config, static_lookup=static_lookup, today=today, unparsed=parse_errors,
-                           preview=preview)
+                           preview=preview, drafts=drafts)
+    findings += check_config(context, levels)
     for post in posts:
         findings += check_post(post, context, levels)
     return CheckRun(sorted(findings, key=lambda finding: finding.sort_key), context, levels)
+
+
+def check_config(context: CheckContext, levels: Levels) -> list[Finding]:
+    """The findings of every rule that is on about site.toml itself (the images it names)."""
+    findings: list[Finding] = []
+    for rule in RULES:
+        level = levels.get(rule.id)
+        if rule.check_config is None or level is None:
+            continue
+        findings += [Finding(issue.message, level=level, rule=rule.id, hint=issue.hint,
+                             location=SourceLocation(context.config.source_path, issue.line))
+                     for issue in rule.check_config(context)]
+    return findings
 
 
 def check_post(post: Post, context: CheckContext, levels: Levels) -> list[Finding]:
     """The findings of every rule that is on, for one post."""
     findings: list[Finding] = []
     consent = post.meta.consent
-    # A testimonial whose consent ended is left out of the site: only that is worth saying about it.
-    rules = [RULES_BY_ID[CONSENT_ENDED]] if consent is not None and consent.ended(context.today) else RULES
+    # A testimonial whose consent ended is left out of the site: only that is worth saying about it, besides what
+    # no build can get round (its notice page still takes its URL).
+    ended = consent is not None and consent.ended(context.today)
+    rules = [rule for rule in RULES if rule.id == CONSENT_ENDED or not rule.configurable] if ended else RULES
     for rule in rules:
         level = levels.get(rule.id)
         if rule.check is None or level is None:
             continue
-        findings += [_finding(post, rule, level, issue) for issue in rule.check(post, context)]
+        findings += [_finding(post, rule, level, issue, context) for issue in rule.check(post, context)]
     return findings
 
 
-def _finding(post: Post, rule: Rule, level: Level, issue: Issue) -> Finding:
+def _finding(post: Post, rule: Rule, level: Level, issue: Issue, context: CheckContext) -> Finding:
     hint = issue.hint
-    if level == ERROR and (post.meta.draft or issue.at_most_warning):
-        # A draft is work in progress: its problems must not stop the build of the rest of the site.
+    # A draft is work in progress: its problems must not stop the build of the rest of the site, unless it is
+    # built too and the problem is one no build can get round (a rule that cannot be turned off).
+    softened = post.meta.draft and (rule.configurable or not context.drafts)
+    if level == ERROR and (softened or issue.at_most_warning):
         level = WARNING
-        if post.meta.draft:
+        if softened:
             hint += DRAFT_NOTE
     return Finding(issue.message, level=level, rule=rule.id, hint=hint,
                    location=SourceLocation(post.source_path, issue.line or post.meta.line_of("title") or 1))
