@@ -36,6 +36,7 @@ from typing import Any
 import PIL
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
 
+from . import state
 from .cache import write_atomically
 from .config import SiteConfig
 from .errors import ConfigError, ContentError, SourceLocation
@@ -684,9 +685,9 @@ def fit_jpeg(data: bytes, max_bytes: int) -> bytes:
 @functools.cache
 def code_fingerprint() -> str:
     """Hash of this module and of Pillow's version: new drawing code never reuses an old card."""
-    hasher = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
-    hasher.update(f"{PIL.__version__}|{LAYOUT_ENGINE}|{features.version('raqm')}".encode())
-    return hasher.hexdigest()
+    own = state.code_fingerprint("cards.py")
+    return hashlib.blake2b(f"{own}|{PIL.__version__}|{LAYOUT_ENGINE}|{features.version('raqm')}".encode(),
+                           digest_size=8).hexdigest()
 
 
 @functools.lru_cache(maxsize=4096)

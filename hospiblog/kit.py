@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .build import BuildReport, Pipeline, _Stages
-from .cache import CACHE_DIR_NAME
+from .build import BuildReport, Pipeline, Stages
 from .cards import load_card_settings, post_card_images
 from .checks import in_social_kit
 from .config import load_config
 from .errors import OutputError, SourceLocation
 from .model import Post
 from .social import select_posts, write_kit
+from .state import cache_root
 
 
 def _may_be_shared(post: Post) -> bool:
@@ -35,7 +35,7 @@ def make_kit(site_dir: Path, *, names: tuple[str, ...] = (), since: date | None 
     """Writes texts, images and scheduler CSV files for the chosen published posts."""
     config = load_config(site_dir)
     pipeline = Pipeline(site_dir)
-    loaded = pipeline.load(config, _Stages(BuildReport(config.site_dir)), now=now or datetime.now(UTC))
+    loaded = pipeline.load(config, Stages(BuildReport(config.site_dir)), now=now or datetime.now(UTC))
     # A testimonial whose consent does not cover social networks, or a post with `social: {}`, stays off the kit.
     posts = [post for post in select_posts(loaded.site.posts, names, since) if _may_be_shared(post)]
     output_dir = (output or config.site_dir / "social-kit").resolve()
@@ -43,7 +43,7 @@ def make_kit(site_dir: Path, *, names: tuple[str, ...] = (), since: date | None 
         raise OutputError(f"the social kit cannot be written to {output_dir}", location=SourceLocation(output_dir),
                           hint="choose another folder with -o, e.g. -o social-kit")
     settings = load_card_settings([layer.path for layer in loaded.theme.layers])
-    cache_dir = config.site_dir / CACHE_DIR_NAME / "cards"
+    cache_dir = cache_root(config) / "cards"
     images = {post.relative: post_card_images(post, config, settings, static_lookup=loaded.theme.static_file,
                                               cache_dir=cache_dir) for post in posts}
     files = write_kit(posts, config, output_dir, images)

@@ -177,3 +177,11 @@ class Site:
     """The instant the build considers "now" (scheduled posts)."""
     withdrawn: tuple[str, ...] = ()
     """URLs of the testimonials whose consent ended: a short notice without their content stands there."""
+    current: dict[str, Post] = field(default_factory=dict)
+    """The store of the published posts' current versions, by relative path. The listings above give the site's
+    structure (which posts, in which order); a post's content (body, reading time, fingerprint) is read here, so
+    that serve's fast path updates an edited body by replacing its entry. Made by ``assemble_site``."""
+
+    def __post_init__(self) -> None:
+        if not self.current:
+            self.current.update((post.relative, post) for post in self.posts)

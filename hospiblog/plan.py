@@ -71,9 +71,10 @@ def digest(*parts: object) -> str:
     return hasher.hexdigest()
 
 
-def _fingerprints(posts: Iterable[Post]) -> str:
-    # The draft flag is part of the view ("Brouillon" label) and of the fingerprint already.
-    return ",".join(post.fingerprint for post in posts)
+def _fingerprints(site: Site, relatives: Iterable[str]) -> str:
+    # The current versions' (serve's fast path replaces edited posts in the store). The draft flag is part of the
+    # view ("Brouillon" label) and of the fingerprint already.
+    return ",".join(site.current[relative].fingerprint for relative in relatives)
 
 
 def _newest(posts: Sequence[Post]) -> datetime | None:
@@ -98,19 +99,30 @@ class Planner:
     theme: Theme
     views: ViewFactory
     cards: ShareCards | None = None
-    jobs: list[RenderJob] = field(default_factory=list)
+    by_output: dict[str, RenderJob] = field(default_factory=dict)
+    """Every job, by output path, in the order planned."""
     site_view: Any = None
     logo: ShareImage | None = None
-    dependents: dict[str, list[int]] = field(default_factory=dict)
-    """Indices of the jobs whose digest holds a post's fingerprint, by the post's relative path."""
-    recipes: dict[int, tuple[tuple[object, ...], tuple[Post, ...]]] = field(default_factory=dict)
-    """How each of those digests is made: its fixed parts and the posts whose fingerprints follow them."""
+    dependents: dict[str, list[str]] = field(default_factory=dict)
+    """The outputs whose digest holds a post's fingerprint, by the post's relative path."""
+    recipes: dict[str, tuple[tuple[object, ...], tuple[str, ...]]] = field(default_factory=dict)
+    """How each of those digests is made, by output: its fixed parts and the posts whose fingerprints follow."""
 
     def __post_init__(self) -> None:
         self.site_view = self.views.site_view()
         logo = self.site_view.organization.logo
         if logo is not None:
             self.logo = ShareImage(logo.absolute_url, logo.width, logo.height, logo.alt, media_type(logo.url))
+
+    @property
+    def jobs(self) -> list[RenderJob]:
+        """Every job, in the order planned."""
+        return list(self.by_output.values())
+
+    def add(self, job: RenderJob) -> None:
+        """Plans one output; two jobs for one output would be a bug (URLs collide only through a check)."""
+        assert job.output not in self.by_output, f"two jobs for {job.output}"
+        self.by_output[job.output] = job
 
     def share_images(self, post: Post | None) -> tuple[ShareImage, ...]:
         """The images networks show for a page: its cards, else the post's own image."""
@@ -141,27 +153,28 @@ class Planner:
         return digest(self.config.fingerprint, self.theme.digest, self.views.dev, cards,
                       self.site.built_at.date() if self.views.dev else "")
 
-    def tracked_digest(self, parts: tuple[object, ...], posts: Iterable[Post]) -> str:
-        """The digest of the next job, made of ``parts`` and the fingerprints of ``posts``, remembered so that
-        :meth:`refresh` can make it again when some of those posts change."""
-        posts = tuple(posts)
-        index = len(self.jobs)
-        for post in posts:
-            self.dependents.setdefault(post.relative, []).append(index)
-        self.recipes[index] = (parts, posts)
-        return digest(*parts, _fingerprints(posts))
+    def tracked_digest(self, output: str, parts: tuple[object, ...], posts: Iterable[Post]) -> str:
+        """The digest of the job for ``output``, made of ``parts`` and the fingerprints of ``posts``, remembered
+        so that :meth:`refresh` can make it again when some of those posts change."""
+        relatives = tuple(post.relative for post in posts)
+        for relative in relatives:
+            self.dependents.setdefault(relative, []).append(output)
+        self.recipes[output] = (parts, relatives)
+        return digest(*parts, _fingerprints(self.site, relatives))
 
     def refresh(self, relatives: Iterable[str]) -> list[RenderJob]:
-        """Makes again the digests of the jobs that show the given posts, after serve's fast path updated
-        those posts in place; returns the jobs whose digest changed."""
+        """Makes again the digests of the jobs that show the given posts, after serve's fast path replaced
+        them in the site's store; returns the jobs whose digest changed, in the order planned."""
+        outputs = {output for relative in relatives for output in self.dependents.get(relative, ())}
         changed: list[RenderJob] = []
-        for index in sorted({index for relative in relatives for index in self.dependents.get(relative, ())}):
-            parts, posts = self.recipes[index]
-            job = self.jobs[index]
-            renewed = digest(*parts, _fingerprints(posts))
+        for output, job in self.by_output.items():
+            if output not in outputs:
+                continue
+            parts, posts = self.recipes[output]
+            renewed = digest(*parts, _fingerprints(self.site, posts))
             if renewed != job.digest:
-                self.jobs[index] = replace(job, digest=renewed)
-                changed.append(self.jobs[index])
+                self.by_output[output] = replace(job, digest=renewed)
+                changed.append(self.by_output[output])
         return changed
 
     def page(self, template: str, url: str, page: PageView, depends: str, *,
@@ -170,9 +183,10 @@ class Planner:
              **context: Any) -> None:
         """A page job; ``posts`` are the posts whose content it shows (their fingerprints join its digest)."""
         lazy = {"seo": partial(self.seo, page, post), **(lazy or {})}
-        self.jobs.append(RenderJob(
-            output=output_path(url),
-            digest=self.tracked_digest((self.base_digest, template, url, depends), posts),
+        output = output_path(url)
+        self.add(RenderJob(
+            output=output,
+            digest=self.tracked_digest(output, (self.base_digest, template, url, depends), posts),
             template=template,
             context={"site": self.site_view, "page": page, **context},
             lazy=lazy,
@@ -295,18 +309,24 @@ def _plan_feeds(planner: Planner) -> None:
 
 
 def _feed_job(planner: Planner, spec: FeedSpec, kind: str) -> None:
-    planner.jobs.append(RenderJob(
-        output=output_path(f"{spec.page_url}{kind}.xml"),
-        digest=planner.tracked_digest((planner.config.fingerprint, "feed", kind, spec.page_url, spec.updated),
-                                      spec.posts),
-        produce=partial(render_feed, spec, planner.config, kind),
+    output = output_path(f"{spec.page_url}{kind}.xml")
+    planner.add(RenderJob(
+        output=output,
+        digest=planner.tracked_digest(output, (planner.config.fingerprint, "feed", kind, spec.page_url,
+                                               spec.updated), spec.posts),
+        produce=partial(_render_current_feed, planner.site, spec, planner.config, kind),
         kind="feed",
     ))
 
 
+def _render_current_feed(site: Site, spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
+    """The feed with the current version of each post (serve's fast path may have replaced some)."""
+    return render_feed(replace(spec, posts=tuple(site.current[post.relative] for post in spec.posts)), config, kind)
+
+
 def _plan_static(planner: Planner) -> None:
     for asset in planner.theme.assets.values():
-        planner.jobs.append(RenderJob(output=asset.output, digest=digest("static", asset.digest),
+        planner.add(RenderJob(output=asset.output, digest=digest("static", asset.digest),
                                       produce=asset.source.read_bytes, kind="static"))
 
 
@@ -315,27 +335,27 @@ def _plan_cards(planner: Planner) -> None:
         return
     settings, cache_dir = planner.cards.settings, planner.cards.cache_dir
     for card in planner.cards.planned:
-        planner.jobs.append(RenderJob(output=card.output, digest=digest("card", card.key),
+        planner.add(RenderJob(output=card.output, digest=digest("card", card.key),
                                       produce=partial(card_bytes, card.spec, settings, cache_dir), kind="static"))
 
 
 def _plan_category_stylesheet(planner: Planner) -> None:
     css = category_css(planner.config).encode()
-    planner.jobs.append(RenderJob(output=category_stylesheet_name(planner.config), digest=digest("static", css),
+    planner.add(RenderJob(output=category_stylesheet_name(planner.config), digest=digest("static", css),
                                   produce=lambda: css, kind="static"))
 
 
 def _plan_meta(planner: Planner) -> None:
     entries = [SitemapEntry(job.url, job.lastmod) for job in planner.jobs if job.url is not None]
     config = planner.config
-    planner.jobs.append(RenderJob(
+    planner.add(RenderJob(
         output="sitemap.xml",
         digest=digest(config.fingerprint, "sitemap", *(f"{entry.url}@{entry.lastmod}" for entry in entries)),
         produce=partial(render_sitemap, entries, config),
         kind="meta",
     ))
-    planner.jobs.append(RenderJob(output="robots.txt", digest=digest(config.fingerprint, "robots"),
+    planner.add(RenderJob(output="robots.txt", digest=digest(config.fingerprint, "robots"),
                                   produce=partial(render_robots, config), kind="meta"))
     headers = render_headers_file()
-    planner.jobs.append(RenderJob(output="_headers", digest=digest("headers", headers), produce=lambda: headers,
+    planner.add(RenderJob(output="_headers", digest=digest("headers", headers), produce=lambda: headers,
                                   kind="meta"))

@@ -18,20 +18,26 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from .build import BuildOptions, BuildReport, MemoryCache, Pipeline
+from .build import BuildOptions, BuildReport, Pipeline
 from .cache import CACHE_DIR_NAME, FingerprintCache
 from .content.discover import is_post_file
 from .errors import HospiblogError
+from .fastpath import Served, update
+
+if TYPE_CHECKING:
+    from .plan import RenderJob
 
 EVENTS_PATH = "/__hospiblog/events"
 SCRIPT_PATH = "/__hospiblog/live.js"
@@ -208,6 +214,46 @@ def is_relevant(path: Path, site_dir: Path) -> bool:
     return parts[0] != "posts" or is_post_file(name) or "." not in name
 
 
+class MemoryCache:
+    """Parsed posts kept in memory by ``hospiblog serve``, in front of the disk cache."""
+
+    def __init__(self, disk: FingerprintCache | None) -> None:
+        self.disk = disk
+        self.entries: dict[str, Any] = {}
+        self.keep: set[str] = set()
+        self.disk_read = False
+        """Once the pack has been read and saved, every key it could give is in memory already: a miss is
+        not worth reading a large site's pack again."""
+
+    def get(self, key: str) -> Any | None:
+        if key not in self.entries and self.disk is not None and not self.disk_read:
+            value = self.disk.get(key)
+            if value is not None:
+                self.entries[key] = value
+        return self.entries.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries[key] = value
+
+    def save(self, keep: set[str]) -> None:
+        """Forgets entries no current source needs, so memory does not grow with every edit.
+
+        The disk pack is written by :meth:`flush` only (at serve's start and stop): rewriting a large
+        site's pack after every keystroke would cost more than the rebuild itself.
+        """
+        self.entries = {key: value for key, value in self.entries.items() if key in keep}
+        self.keep = keep
+
+    def flush(self) -> None:
+        """Writes what is in memory to the disk cache."""
+        if self.disk is not None:
+            for key, value in list(self.entries.items()):  # a rebuild may be running
+                if self.disk.get(key) is not value:
+                    self.disk.put(key, value)
+            self.disk.save(self.keep)
+            self.disk_read = True
+
+
 @dataclass
 class ServeSession:
     """A site being served: the pipeline kept in memory, the output folder, the hub."""
@@ -219,16 +265,19 @@ class ServeSession:
     log: Callable[[str], None] = print
     pipeline: Pipeline = field(init=False)
 
+    served: Served | None = field(init=False, default=None)
+    """What the last full rebuild made, for the fast path; None after an error."""
+
     def __post_init__(self) -> None:
-        self.pipeline = Pipeline(self.site_dir, output=self.output_dir, options=self.options)
         disk = FingerprintCache(self.site_dir / CACHE_DIR_NAME, "posts") if self.options.use_cache else None
-        self.pipeline.posts_cache = MemoryCache(disk)
+        self.cache = MemoryCache(disk)
+        self.pipeline = Pipeline(self.site_dir, output=self.output_dir, options=self.options, posts_cache=self.cache)
 
     def rebuild(self, changed: set[Path] | None = None) -> BuildReport | None:
         """Rebuilds what changed; on error keeps the last good site and tells every open page."""
         start = time.perf_counter()
         try:
-            report = self.pipeline.run(in_place=True, changed=changed)
+            report = self._run(changed)
         except HospiblogError as error:
             message = error.format(self.site_dir)
             self.hub.last_error = message
@@ -246,11 +295,42 @@ class ServeSession:
             settle_memory()  # after a full rebuild (the fast path made few objects), once the page has reloaded
         return report
 
+    def _run(self, changed: set[Path] | None) -> BuildReport:
+        """The fast path when the edit allows it (:mod:`hospiblog.fastpath`), else the whole pipeline in place."""
+        now = datetime.now(UTC)
+        if changed and self.served is not None:
+            report = update(self.served, self.pipeline, changed, now=now)
+            if report is not None:
+                return report
+        self.served = None
+        report, built = self.pipeline.run_kept(now=now)
+        if built is not None:
+            self.served = Served(built, report.output_dir, (report.posts, report.pages, report.feeds))
+        return report
+
     def save_cache(self) -> None:
         """Writes the parsed posts kept in memory to the disk cache, for the next build or serve."""
-        cache = self.pipeline.posts_cache
-        if isinstance(cache, MemoryCache):
-            cache.flush()
+        self.cache.flush()
+
+    def warm_up(self) -> None:
+        """Makes the Markdown renderer and renders one page of each template of the last run, discarding the
+        bytes: called after serve's start (from the cache nothing was parsed or rendered yet) so that the
+        first edit does not pay for it."""
+        from .content.markdown import render_markdown
+        from .render import render
+
+        if self.served is None:
+            return
+        loaded = self.served.built.loaded
+        render_markdown("*", language=loaded.config.language, post_folder="posts")
+        environment = self.pipeline.environment(loaded.config, loaded.theme)
+        first: dict[str, RenderJob] = {}
+        for job in self.served.built.planner.jobs:
+            if job.template and job.template not in first:
+                first[job.template] = job
+        for job in first.values():
+            with contextlib.suppress(HospiblogError):
+                render(job, environment)
 
     def _announce(self, changed: set[Path], written: list[str]) -> None:
         only_css = bool(changed) and all(path.suffix == ".css" for path in changed)
@@ -321,9 +401,9 @@ def serve(site_dir: Path, *, bind: str = "127.0.0.1", port: int = 8000, drafts: 
     session = ServeSession(site_dir.resolve(), options, output_dir)
     stop = stop or threading.Event()
     try:
-        session.pipeline.run(in_place=True)
+        session.rebuild()
         session.save_cache()
-        session.pipeline.warm_up()
+        session.warm_up()
         settle_memory()
         server = make_server(session, bind, port)
         url = f"http://{bind}:{server.server_address[1]}/"

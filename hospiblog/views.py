@@ -236,7 +236,7 @@ class ViewFactory:
                 category=self.category(meta.category),
                 author=self.author(meta.author),
                 image=self.image(meta.image, meta.image_alt) if meta.image else None,
-                reading_minutes=post.reading_minutes,
+                reading_minutes=self.site.current[post.relative].reading_minutes,
                 draft=meta.draft,
                 scheduled=meta.date > self.site.built_at,
             )
@@ -247,12 +247,13 @@ class ViewFactory:
 
     def post(self, post: Post) -> PostView:
         meta = post.meta
+        current = self.site.current[post.relative]  # the body as last edited (serve's fast path)
         previous = self.site.previous.get(post.relative)
         following = self.site.next.get(post.relative)
         return PostView(
             summary_view=self.summary(post),
-            content=Markup(post.content_html),
-            toc=Markup(post.toc_html),
+            content=Markup(current.content_html),
+            toc=Markup(current.toc_html),
             updated_iso=meta.updated.isoformat() if meta.updated else "",
             updated_display=self.date_text(meta.updated) if meta.updated else "",
             tags=tuple(TagView(tag, tag_slug(tag), tag_url(tag_slug(tag))) for tag in meta.tags),

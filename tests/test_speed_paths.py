@@ -140,3 +140,16 @@ def test_a_scheduled_post_appears_once_due_without_any_edit(make_site: SiteMaker
     assert not (out / "actualites/bientot").exists()
     report = build(site, output=out, now=NOW + timedelta(days=3))
     assert (out / "actualites/bientot/index.html").exists() and report.posts == 2
+
+
+def test_a_no_op_build_reports_the_warnings_of_the_build_it_repeats(make_site: SiteMaker, tmp_path: Path) -> None:
+    """Every warning, the one allow_raw_html gives included (it came after the snapshot and was lost)."""
+    from tests.conftest import SITE_TOML
+
+    site = make_site({"posts/news/a.md": post("A", body="<b>gras</b>")},
+                     config=SITE_TOML.replace('posts_per_page = 2', 'posts_per_page = 2\nallow_raw_html = true'))
+    first = build(site, output=tmp_path / "out", now=NOW)
+    again = build(site, output=tmp_path / "out", now=NOW)
+    assert "parse" not in again.stages
+    assert [warning.format() for warning in again.warnings] == [warning.format() for warning in first.warnings]
+    assert any("allow_raw_html" in warning.message for warning in again.warnings)

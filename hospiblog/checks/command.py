@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from ..build import BuildOptions, BuildReport, Pipeline, _Stages
+from ..build import BuildOptions, BuildReport, Pipeline, Stages
 from ..config import load_config
 from .finding import Finding
 
@@ -18,6 +18,6 @@ def check_site(site_dir: Path, *, today: date | None = None, use_cache: bool = T
     """
     config = load_config(site_dir)
     pipeline = Pipeline(site_dir, options=BuildOptions(use_cache=use_cache))
-    stages = _Stages(BuildReport(config.site_dir))
+    stages = Stages(BuildReport(config.site_dir))
     findings = pipeline.check(config, stages, today=today or datetime.now(config.zone).date())[2].findings
     return findings

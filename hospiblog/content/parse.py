@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from .. import __version__
+from .. import state
 from ..config import SiteConfig
 from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
 from ..model import Consent, Post, PostMeta, SourceFile
@@ -61,13 +59,9 @@ class ParseSettings:
         return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-@functools.cache
 def code_fingerprint() -> str:
     """Hash of the parsing code itself, so a new hospiblog never reuses an old parse."""
-    hasher = hashlib.blake2b(__version__.encode(), digest_size=8)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        hasher.update(path.read_bytes())
-    return hasher.hexdigest()
+    return state.code_fingerprint("content")
 
 
 def parse_key(source: SourceFile, settings: ParseSettings) -> str:

@@ -1,0 +1,61 @@
+"""What a build reports, and the runner that times its stages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import HospiblogError
+from .writer import WriteReport
+
+T = TypeVar("T")
+
+
+@dataclass
+class BuildReport:
+    """What a build made, and how long each stage took."""
+
+    output_dir: Path
+    posts: int = 0
+    pages: int = 0
+    feeds: int = 0
+    parsed: int = 0
+    """Posts parsed now (the others came from the cache)."""
+    write: WriteReport = field(default_factory=WriteReport)
+    stages: dict[str, float] = field(default_factory=dict)
+    warnings: list[HospiblogError] = field(default_factory=list)
+    next_change: str = ""
+    """When the site will next change by itself (a scheduled post, a consent that ends), described; empty if
+    nothing is due."""
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.stages.values())
+
+    def summary(self, base: Path | None = None) -> str:
+        """The one line the CLI prints."""
+        output = self.output_dir
+        if base is not None and output.is_relative_to(base):
+            output = output.relative_to(base)
+        written = len(self.write.written) + len(self.write.removed)
+        warnings = f", {len(self.warnings)} warnings" if self.warnings else ""
+        later = f"; {self.next_change}" if self.next_change else ""
+        return (f"Built {self.posts} posts, {self.pages} pages, {self.feeds} feeds in {self.seconds:.1f} s "
+                f"→ {output}/ ({written} files changed, {self.write.unchanged} unchanged{warnings}){later}")
+
+
+class Stages:
+    """Runs the stages of a command and records each one's duration in its report."""
+
+    def __init__(self, report: BuildReport) -> None:
+        self.report = report
+
+    def run(self, name: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            self.report.stages[name] = time.perf_counter() - start
