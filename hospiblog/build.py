@@ -122,7 +122,7 @@ class Pipeline:
         config = load_config(self.site_dir)
         report = BuildReport(resolve_output(config, self.output))
         stages = Stages(report)
-        state = BuildState.open(config, report.output_dir, use_cache=self.options.use_cache)
+        state = BuildState.open(config, report.output_dir, use_cache=self.options.use_cache, served=in_place)
         found, errors = stages.run("scan", _scan, config)
         theme = stages.run("theme", load_theme, config)
         card_settings = stages.run("card settings", _card_settings, config, theme)
@@ -241,7 +241,7 @@ class Pipeline:
 
     def _manifest(self, path: Path) -> Manifest:
         """The writer's record of the output folder, kept in memory between the runs of one pipeline."""
-        if self.manifest is None or self.manifest.path != path or not self.manifest.kept:
+        if self.manifest is None or self.manifest.path != path:
             self.manifest = Manifest.load(path) if path != Path(os.devnull) else Manifest(path)
         return self.manifest
 

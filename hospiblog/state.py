@@ -171,10 +171,13 @@ class BuildState:
     """The writer's manifest; ``os.devnull`` for a build without cache (nothing is remembered)."""
 
     @classmethod
-    def open(cls, config: SiteConfig, output_dir: Path, *, use_cache: bool) -> BuildState:
-        if not use_cache:
-            return cls(Snapshot(Path(os.devnull)), None, Path(os.devnull))
-        return cls(Snapshot.load(output_state_path(config, output_dir, ".snapshot.json")), Signatures.of(config),
+    def open(cls, config: SiteConfig, output_dir: Path, *, use_cache: bool, served: bool = False) -> BuildState:
+        """The state of builds into ``output_dir``. A build without cache remembers nothing; serve (``served``)
+        keeps the source signatures but its output is a temporary folder: its manifest stays in memory."""
+        signatures = Signatures.of(config) if use_cache else None
+        if not use_cache or served:
+            return cls(Snapshot(Path(os.devnull)), signatures, Path(os.devnull))
+        return cls(Snapshot.load(output_state_path(config, output_dir, ".snapshot.json")), signatures,
                    output_state_path(config, output_dir))
 
     @property
@@ -190,5 +193,5 @@ class BuildState:
 
     def record(self, key: str, valid_until: datetime | None, report: BuildReport) -> None:
         """After a successful build: what a no-op build of the same inputs repeats until ``valid_until``."""
-        if self.signatures is not None:
+        if self.snapshot.path != Path(os.devnull):
             self.snapshot.record(key, valid_until, report)

@@ -159,3 +159,21 @@ def test_a_source_folder_made_while_serving_is_watched(served: tuple[Path, str, 
         name, data = events.next()
     assert name == "reload"
     assert "Page perdue, mais pas vous." in get(host, port, "/404.html")[1].decode()
+
+
+def test_a_serve_session_keeps_its_output_state_in_memory(make_site: SiteMaker, tmp_path: Path) -> None:
+    """Serve's output is a temporary folder: no manifest or snapshot of it is left in the site's cache, and a
+    full rebuild after a change that is not a body edit still writes only the files that changed."""
+    from hospiblog.build import BuildOptions
+    from hospiblog.serve import ServeSession
+
+    site = make_site({"posts/news/a.md": post("A", tags="[un]"), "posts/news/b.md": post("B", "2026-10-02")})
+    session = ServeSession(site, BuildOptions(dev=True), tmp_path / "served", log=lambda message: None)
+    first = session.rebuild()
+    assert first is not None and len(first.write.written) > 20
+    renamed = site / "posts/news/b.md"
+    renamed.write_text(post("B, retitré", "2026-10-02"), "utf-8")  # a new title: the full pipeline runs
+    again = session.rebuild({renamed})
+    assert again is not None and "update" not in again.stages and "plan" in again.stages
+    assert 0 < len(again.write.written) < len(first.write.written) // 2
+    assert not (site / ".hospiblog-cache" / "outputs").exists()
