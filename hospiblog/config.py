@@ -19,6 +19,7 @@ from typing import Any, Union
 from urllib.parse import urlsplit
 
 from .errors import BuildFailed, ConfigError, HospiblogError, SourceLocation
+from .typography import french_typography
 
 CONFIG_FILE = "site.toml"
 SUPPORTED_LANGUAGES = ("fr", "de", "en")
@@ -386,33 +387,27 @@ def load_config(site_dir: Path) -> SiteConfig:
 
 
 def _typeset_texts(config: SiteConfig) -> SiteConfig:
-    """The texts readers see, with French apostrophes (``l'Hôpital`` → ``l’Hôpital``) on a French site.
+    """The texts readers see, with French typography (``l'Hôpital :`` → ``l’Hôpital :`` with its narrow space)
+    on a French site, as articles get it.
 
     Set once here, so pages, feeds, JSON-LD, meta tags, share cards and the social kit all show the same text;
     URLs, paths, slugs, keys, colours and the phone number are not prose and stay as written.
     """
     if config.language != "fr":
         return config
+    typeset = french_typography
     organization = config.organization
     return replace(
         config,
-        title=_apostrophes(config.title),
-        description=_apostrophes(config.description),
-        organization=replace(organization, name=_apostrophes(organization.name),
-                             address=_apostrophes(organization.address)),
-        categories={key: replace(category, label=_apostrophes(category.label),
-                                 description=_apostrophes(category.description))
+        title=typeset(config.title),
+        description=typeset(config.description),
+        organization=replace(organization, name=typeset(organization.name), address=typeset(organization.address)),
+        categories={key: replace(category, label=typeset(category.label), description=typeset(category.description))
                     for key, category in config.categories.items()},
-        authors={key: replace(author, name=_apostrophes(author.name), role=_apostrophes(author.role),
-                              service=_apostrophes(author.service), bio=_apostrophes(author.bio))
+        authors={key: replace(author, name=typeset(author.name), role=typeset(author.role),
+                              service=typeset(author.service), bio=typeset(author.bio))
                  for key, author in config.authors.items()},
     )
-
-
-def _apostrophes(text: str) -> str:
-    # content.typography.french_apostrophes's rule, repeated: importing that module loads Markdown, which a
-    # build with nothing to do never needs (tests/test_typography.py checks that both agree).
-    return text.replace("'", "\u2019")
 
 
 def _toml_error_line(message: str) -> int | None:

@@ -17,6 +17,7 @@ from . import __version__
 from .config import SiteConfig
 from .errors import ConfigError, SourceLocation
 from .security import CONTENT_SECURITY_POLICY, REFERRER_POLICY
+from .typography import french_typography
 
 if TYPE_CHECKING:  # Jinja is loaded when pages are rendered, not by a build that finds nothing to do
     import jinja2
@@ -91,6 +92,8 @@ def load_theme(config: SiteConfig) -> Theme:
     for layer in reversed(layers):
         strings.update(_strings(layer, "en"))
         strings.update(_strings(layer, config.language))
+    if config.language == "fr":  # a theme's French strings get the typography articles get
+        strings = {key: french_typography(text) for key, text in strings.items()}
     theme = Theme(layers=layers, site_templates=config.site_dir / "templates", strings=strings)
     theme.assets = _assets([layer.path / "static" for layer in reversed(layers)] + [config.static_dir])
     theme.digest = _digest(theme)

@@ -141,11 +141,11 @@ def test_site_texts_of_other_languages_stay_as_written(make_site: SiteMaker) -> 
 
 
 def test_site_texts_and_articles_follow_one_rule(make_site: SiteMaker) -> None:
-    """config.py repeats typography's rule rather than import Markdown: both must give the same text."""
-    text = "Le blog de l'Hôpital d'aujourd'hui 'entre guillemets'"
+    """site.toml's texts and articles' titles get the same French typography, spaces included."""
+    text = "Le blog de l'Hôpital d'aujourd'hui : 'entre guillemets' !"
     config_text = f'title = "{text}"\n' + SITE_TOML.split("\n", 1)[1]
     assert parse(make_site, post(text), config_text).meta.title == load_config(
-        make_site(config=config_text)).title == french_apostrophes(text)
+        make_site(config=config_text)).title == french_typography(text)
 
 
 def test_hospiblog_new_keeps_the_slug_of_the_title_as_written(make_site: SiteMaker) -> None:
@@ -181,3 +181,12 @@ def test_built_pages_feeds_and_structured_data_show_the_curled_texts(make_site: 
     assert (feed.feed.title, feed.entries[0].title) == (site_title, title)
     home = (out / "index.html").read_text("utf-8")
     assert f"Vie de l{APOSTROPHE}hôpital" in home and "Vie de l&#39;hôpital" not in home
+
+
+def test_the_themes_french_strings_get_french_typography(make_site: SiteMaker, tmp_path: Path) -> None:
+    """Interface strings are French text too: « S’abonner », « Qu’est-ce qu’un fil RSS ? » with its narrow space."""
+    site = make_site({"posts/news/a.md": post("A")})
+    build(site, output=tmp_path / "out", now=NOW)
+    page = (tmp_path / "out" / "s-abonner" / "index.html").read_text("utf-8")
+    assert f"S{APOSTROPHE}abonner" in page and "S'abonner" not in page
+    assert f"Qu{APOSTROPHE}est-ce qu{APOSTROPHE}un fil RSS{NARROW_NBSP}?" in page

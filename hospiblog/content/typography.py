@@ -8,42 +8,18 @@ right in text only, never inside code, URLs, attributes or times such as ``14:30
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-NARROW_NBSP = "\u202f"
-APOSTROPHE = "\u2019"
-_BEFORE_PUNCTUATION = re.compile(r"(?:(?<=[^\s\u202f\u00a0(\[;:!?«])|^)[ \u00a0]?([;:!?])(?=\s|$|[»)\]\"'.,;:!?…])")
-_AFTER_OPENING = re.compile(r"«[ \u00a0]?")
-_BEFORE_CLOSING = re.compile(r"[ \u00a0]?»")
+from ..typography import APOSTROPHE, NARROW_NBSP, french_apostrophes, french_spacing, french_typography
+
+__all__ = ["APOSTROPHE", "NARROW_NBSP", "FrenchTypographyExtension", "french_apostrophes", "french_spacing",
+           "french_typography"]
+
 _SKIPPED_TAGS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "math"})
-
-
-def french_spacing(text: str) -> str:
-    """Puts narrow no-break spaces where French typography wants them."""
-    if not any(mark in text for mark in ";:!?«»"):
-        return text
-    text = _BEFORE_PUNCTUATION.sub(NARROW_NBSP + r"\1", text)
-    text = _AFTER_OPENING.sub("«" + NARROW_NBSP, text)
-    return _BEFORE_CLOSING.sub(NARROW_NBSP + "»", text)
-
-
-def french_apostrophes(text: str) -> str:
-    """Writes every straight ``'`` as the typographic apostrophe U+2019: ``l'hôpital`` → ``l’hôpital``.
-
-    French quotes with « », so its ``'`` is an elision (l', d', qu', aujourd'hui): every one becomes
-    U+2019, and no pair is guessed into ‘ ’ quotation marks.
-    """
-    return text.replace("'", APOSTROPHE)
-
-
-def french_typography(text: str) -> str:
-    """Spaces, then apostrophes: spacing reads a straight ``'`` after ``?`` as a closing mark."""
-    return french_apostrophes(french_spacing(text))
 
 
 class FrenchTypographyProcessor(Treeprocessor):
