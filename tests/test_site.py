@@ -186,6 +186,10 @@ def test_rules_turned_off_are_off_and_the_build_goes_on(make_site: SiteMaker, tm
     assert '<img src="/images/abime.png" alt="Un plan" loading="lazy" decoding="async">' in page
     assert page.count('href="#"') == 2
     assert "jdupont" not in page
+    # The hero image, of unknown size, is published without one (width="0" would hide it).
+    assert '<img src="/images/absente.jpg" alt="Une salle" decoding="async" fetchpriority="high">' in page
+    home = (tmp_path / "out/index.html").read_text("utf-8")
+    assert 'src="/images/absente.jpg" alt="" loading="lazy"' in home and 'width="0"' not in home
 
 
 def test_an_error_turned_down_to_a_warning_does_not_stop_the_build(make_site: SiteMaker, tmp_path: Path) -> None:
