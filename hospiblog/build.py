@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .checks import CheckRun
     from .content.parse import ParseSettings
     from .plan import Planner, ShareCards
+    from .posters import VideoPosters
     from .schedule import Upcoming
     from .writer import WriteReport
 
@@ -139,7 +140,8 @@ class Pipeline:
         site, kept = loaded.site, (loaded if keep else None)
         del loaded  # the parsed posts before links were resolved: site.posts holds what pages need
         cards = stages.run("cards", self._cards, config, theme, card_settings, site)
-        planner = stages.run("plan", _plan, site, config, theme, cards, self.options)
+        posters = stages.run("posters", self._posters, config, card_settings, site)
+        planner = stages.run("plan", _plan, site, config, theme, cards, posters, self.options)
         report.write = stages.run("write", self._publish, planner, config, theme, manifest, report.output_dir,
                                   in_place)
         _finish(report, planner, site, config, upcoming.describe(config))
@@ -207,7 +209,7 @@ class Pipeline:
 
     def _cards(self, config: SiteConfig, theme: Theme, settings: CardSettings | None, site: Site) -> ShareCards | None:
         """Plans the share cards and draws the missing ones over the cores before the writer needs them."""
-        if settings is None:
+        if settings is None or not config.sharing.cards:
             return None
         from .cards import plan_cards, warm_card_cache
         from .plan import ShareCards
@@ -227,6 +229,15 @@ class Pipeline:
         workers = 1 if in_place else (self.options.workers or os.cpu_count() or 1)
         return publish(planner.jobs, lambda job: render(job, environment), output_dir, manifest,
                        in_place=in_place, workers=workers)
+
+    def _posters(self, config: SiteConfig, settings: CardSettings, site: Site) -> VideoPosters | None:
+        """Plans the posters of the videos without an image of the editor's; the writer draws those it needs."""
+        from .posters import VideoPosters, plan_posters
+
+        planned = tuple(plan_posters(site.posts, config, settings))
+        if not planned:
+            return None
+        return VideoPosters(settings, planned, cache_root(config) / "posters" if self.options.use_cache else None)
 
     def _scratch_cards(self) -> Path:
         """A cache folder for one uncached build, removed with the process."""
@@ -262,10 +273,11 @@ def build(
     return Pipeline(site_dir, output=output, options=options).run(now=now)
 
 
-def _card_settings(config: SiteConfig, theme: Theme) -> CardSettings | None:
-    """The share cards' look, read once per build from the theme chain; None when cards are off."""
-    if not config.sharing.cards:
-        return None
+def _card_settings(config: SiteConfig, theme: Theme) -> CardSettings:
+    """The look of what the build draws (share cards, video posters), read once per build from the theme chain.
+
+    Read even when share cards are off: video posters are drawn with it, and the no-op check must see it change.
+    """
     from .cards import load_card_settings
 
     return load_card_settings([layer.path for layer in theme.layers])
@@ -285,10 +297,11 @@ def _upcoming(loaded: Loaded, now: datetime, options: BuildOptions) -> Upcoming:
                     dev=options.dev)
 
 
-def _plan(site: Site, config: SiteConfig, theme: Theme, cards: ShareCards | None, options: BuildOptions) -> Planner:
+def _plan(site: Site, config: SiteConfig, theme: Theme, cards: ShareCards | None, posters: VideoPosters | None,
+          options: BuildOptions) -> Planner:
     from .plan import make_planner
 
-    return make_planner(site, config, theme, dev=options.dev, cards=cards)
+    return make_planner(site, config, theme, dev=options.dev, cards=cards, posters=posters)
 
 
 def _finish(report: BuildReport, planner: Planner, site: Site, config: SiteConfig, next_change: str) -> None:

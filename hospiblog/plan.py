@@ -21,8 +21,9 @@ from .cards import CardSettings, PlannedCard, card_bytes, post_share_images, set
 from .config import SiteConfig
 from .feeds import FeedSpec, feed_specs, render_feed
 from .model import Post, Site
-from .security import render_headers_file
-from .seo import ArticleInfo, PageInfo, SeoView, ShareImage, media_type, seo_view
+from .posters import VideoPosters, poster_bytes
+from .security import content_security_policy, render_headers_file
+from .seo import ArticleInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import (
@@ -38,6 +39,7 @@ from .urls import (
     tag_url,
     year_url,
 )
+from .videos import frame_origins
 from .views import PageView, TagView, ViewFactory, category_css, category_stylesheet_name
 
 
@@ -99,6 +101,7 @@ class Planner:
     theme: Theme
     views: ViewFactory
     cards: ShareCards | None = None
+    posters: VideoPosters | None = None
     by_output: dict[str, RenderJob] = field(default_factory=dict)
     """Every job, by output path, in the order planned."""
     site_view: Any = None
@@ -143,8 +146,16 @@ class Planner:
             summary = self.views.summary(post)
             author = summary.author
             article = ArticleInfo(post, absolute(self.config.base_url, summary.category.url),
-                                  absolute(self.config.base_url, author.url) if author else "")
+                                  absolute(self.config.base_url, author.url) if author else "",
+                                  self.video_infos(post))
         return seo_view(self.config, info, article=article, logo=self.logo, home_label=self.theme.translate("home"))
+
+    def video_infos(self, post: Post) -> tuple[VideoInfo, ...]:
+        """The videos of a post that JSON-LD describes: those whose upload date the editor gave."""
+        current = self.site.current[post.relative]
+        views = [self.views.video(video, current) for video in current.videos if video.upload_date]
+        return tuple(VideoInfo(view.anchor, view.title, view.poster.absolute_url, view.upload_date_iso,
+                               view.embed_url) for view in views)
 
     @functools.cached_property
     def base_digest(self) -> str:
@@ -218,17 +229,18 @@ class Planner:
 
 
 def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
-         cards: ShareCards | None = None) -> list[RenderJob]:
-    """Every output of the site: pages, feeds, share cards, sitemap, robots.txt and static files."""
-    return make_planner(site, config, theme, dev=dev, cards=cards).jobs
+         cards: ShareCards | None = None, posters: VideoPosters | None = None) -> list[RenderJob]:
+    """Every output of the site: pages, feeds, share cards, video posters, sitemap, robots.txt and static files."""
+    return make_planner(site, config, theme, dev=dev, cards=cards, posters=posters).jobs
 
 
 def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
-                 cards: ShareCards | None = None) -> Planner:
+                 cards: ShareCards | None = None, posters: VideoPosters | None = None) -> Planner:
     """The planner after planning every output; serve keeps it to refresh a few digests after a small edit."""
     views = ViewFactory(config, site, site.image_sizes, dev=dev)
-    planner = Planner(site, config, theme, views, cards)
+    planner = Planner(site, config, theme, views, cards, posters)
     _plan_cards(planner)
+    _plan_posters(planner)
     _plan_posts(planner)
     _plan_withdrawn(planner)
     _plan_listings(planner)
@@ -248,9 +260,13 @@ def _plan_posts(planner: Planner) -> None:
         neighbours = [site.previous.get(post.relative), site.next.get(post.relative),
                       *site.related.get(post.relative, ())]
         view = planner.page_view("post", post.meta.title, url, post.meta.summary, category.feeds, category.color)
+        context: dict[str, Any] = {}
+        if post.videos:  # its players' frames, and no other: the policy base.html puts in its meta tag
+            context["content_security_policy"] = content_security_policy(frame_origins(post.videos))
         planner.page("post.html", url, view,
                      "post", posts=[post, *(other for other in neighbours if other)],
-                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post)
+                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post,
+                     **context)
 
 
 def _plan_withdrawn(planner: Planner) -> None:
@@ -339,6 +355,15 @@ def _plan_cards(planner: Planner) -> None:
                                       produce=partial(card_bytes, card.spec, settings, cache_dir), kind="static"))
 
 
+def _plan_posters(planner: Planner) -> None:
+    if planner.posters is None:
+        return
+    settings, cache_dir = planner.posters.settings, planner.posters.cache_dir
+    for poster in planner.posters.planned:
+        planner.add(RenderJob(output=poster.output, digest=digest("poster", poster.key),
+                              produce=partial(poster_bytes, poster.spec, settings, cache_dir), kind="static"))
+
+
 def _plan_category_stylesheet(planner: Planner) -> None:
     css = category_css(planner.config).encode()
     planner.add(RenderJob(output=category_stylesheet_name(planner.config), digest=digest("static", css),
@@ -356,6 +381,6 @@ def _plan_meta(planner: Planner) -> None:
     ))
     planner.add(RenderJob(output="robots.txt", digest=digest(config.fingerprint, "robots"),
                                   produce=partial(render_robots, config), kind="meta"))
-    headers = render_headers_file()
+    headers = render_headers_file(frame_origins(video for post in planner.site.posts for video in post.videos))
     planner.add(RenderJob(output="_headers", digest=digest("headers", headers), produce=lambda: headers,
                                   kind="meta"))

@@ -66,12 +66,27 @@ class PageInfo:
 
 
 @dataclass(frozen=True)
+class VideoInfo:
+    """A video of an article, described as a VideoObject: given only when the editor gave its upload date."""
+
+    anchor: str
+    """The ``id`` of its place in the article: the node's ``@id`` is the page's URL with this fragment."""
+    name: str
+    thumbnail_url: str
+    """Absolute URL of its poster on the site."""
+    upload_date: str
+    """ISO date."""
+    embed_url: str
+
+
+@dataclass(frozen=True)
 class ArticleInfo:
     """What an article page adds: the post and the absolute URLs of its author and category pages."""
 
     post: Post
     category_url: str
     author_url: str = ""
+    videos: tuple[VideoInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,7 +203,8 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
     graph: list[dict[str, Any]]
     if article is not None:
         label = home_label or HOME_LABELS.get(config.language, "Home")
-        graph = [_blog_posting(config, page, article, logo), _breadcrumbs(config, page, article, base, label)]
+        graph = [_blog_posting(config, page, article, logo), _breadcrumbs(config, page, article, base, label),
+                 *(_video_object(page, video) for video in article.videos)]
     elif page.kind == "home":
         graph = [_organization(config, logo, full=True), _website(config, base)]
     else:
@@ -276,12 +292,24 @@ def _blog_posting(config: SiteConfig, page: PageInfo, article: ArticleInfo,
     author = _person(config, article)
     if author:
         node["author"] = author
+    if article.videos:
+        node["video"] = [{"@id": _video_id(page, video)} for video in article.videos]
     if meta.reviewed_by:
         # Medical review belongs to the page in schema.org (WebPage.reviewedBy), not to the article.
         node["mainEntityOfPage"]["reviewedBy"] = {"@type": "Person", "name": meta.reviewed_by}
         if meta.last_reviewed:
             node["mainEntityOfPage"]["lastReviewed"] = meta.last_reviewed.isoformat()
     return node
+
+
+def _video_id(page: PageInfo, video: VideoInfo) -> str:
+    return f"{page.canonical_url}#{video.anchor}"
+
+
+def _video_object(page: PageInfo, video: VideoInfo) -> dict[str, Any]:
+    """Google's required name, thumbnailUrl and uploadDate, and the player as embedUrl."""
+    return {"@type": "VideoObject", "@id": _video_id(page, video), "name": video.name,
+            "thumbnailUrl": [video.thumbnail_url], "uploadDate": video.upload_date, "embedUrl": video.embed_url}
 
 
 def _person(config: SiteConfig, article: ArticleInfo) -> dict[str, Any] | None:

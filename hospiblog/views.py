@@ -13,9 +13,11 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from .config import AuthorConfig, CategoryConfig, SiteConfig
-from .model import Post, Site
+from .model import Post, Site, Video
+from .posters import POSTER_SIZE, poster_url
 from .social import ShareLink, share_links
 from .urls import absolute, author_url, join_url, paginated, post_url, tag_slug, tag_url
+from .videos import HOSTS, split_at_videos
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
                  "x": "X", "youtube": "YouTube"}
@@ -98,6 +100,34 @@ class PostSummary:
 
 
 @dataclass(frozen=True)
+class VideoView:
+    """A video of an article (``partials/video.html``): its poster, and the player shown only when asked for."""
+
+    anchor: str
+    """The ``id`` of its place in the article."""
+    title: str
+    host: str
+    """The host's name: YouTube, Vimeo."""
+    watch_url: str
+    """The video's page on the host: the plain link readers without JavaScript follow."""
+    player_url: str
+    """The player (youtube-nocookie.com, player.vimeo.com with dnt=1), put in place by static/video.js."""
+    embed_url: str
+    """The same player without autoplay (JSON-LD's ``embedUrl``)."""
+    poster: ImageView
+    transcript_url: str
+    upload_date_iso: str
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """A piece of an article's body: its HTML, then the video that follows it (None for the last piece)."""
+
+    html: Markup
+    video: VideoView | None
+
+
+@dataclass(frozen=True)
 class PostView:
     """Everything a post page shows."""
 
@@ -114,6 +144,11 @@ class PostView:
     reviewed_by: str
     last_reviewed_display: str
     share_links: tuple[ShareLink, ...] = ()
+    videos: tuple[VideoView, ...] = ()
+    """The videos of the body, in order: the page loads static/video.js when there are any."""
+    body: tuple[BodyPart, ...] = ()
+    """``content`` cut at its videos, for templates that show each video with ``partials/video.html``;
+    ``content`` itself shows a plain link in each video's place."""
 
     def __getattr__(self, name: str) -> object:
         # Post pages use the summary's fields too (title, url, date…).
@@ -245,11 +280,24 @@ class ViewFactory:
     def summaries(self, posts: Sequence[Post]) -> list[PostSummary]:
         return [self.summary(post) for post in posts]
 
+    def video(self, video: Video, post: Post) -> VideoView:
+        """The view of a video of ``post``, with its poster (the editor's image, or the one drawn for it)."""
+        host = HOSTS[video.host]
+        url = poster_url(video, self.config.categories[post.meta.category].color)
+        width, height = self.image_sizes.get(url, (0, 0)) if video.poster else POSTER_SIZE
+        poster = ImageView(url, "", width, height, absolute(self.config.base_url, url))
+        return VideoView(video.anchor, video.title, host.name, host.watch_url(video.video_id),
+                         host.player_url(video.video_id), host.embed_url(video.video_id), poster, video.transcript,
+                         video.upload_date.isoformat() if video.upload_date else "")
+
     def post(self, post: Post) -> PostView:
         meta = post.meta
         current = self.site.current[post.relative]  # the body as last edited (serve's fast path)
         previous = self.site.previous.get(post.relative)
         following = self.site.next.get(post.relative)
+        videos = {video.anchor: self.video(video, current) for video in current.videos}
+        body = tuple(BodyPart(Markup(html), videos[anchor] if anchor else None)
+                     for html, anchor in split_at_videos(current.content_html, videos))
         return PostView(
             summary_view=self.summary(post),
             content=Markup(current.content_html),
@@ -265,6 +313,8 @@ class ViewFactory:
             last_reviewed_display=self.date_text(meta.last_reviewed) if meta.last_reviewed else "",
             share_links=tuple(share_links(self.summary(post).absolute_url, meta.title, meta.summary,
                                           self.config.sharing)),
+            videos=tuple(videos.values()),
+            body=body,
         )
 
     def date_text(self, value: date | datetime) -> str:
