@@ -41,7 +41,8 @@ class BuildReport:
         if base is not None and output.is_relative_to(base):
             output = output.relative_to(base)
         written = len(self.write.written) + len(self.write.removed)
-        warnings = f", {len(self.warnings)} warnings" if self.warnings else ""
+        count = len(self.warnings)
+        warnings = f", {count} warning{'s' if count > 1 else ''}" if count else ""
         later = f"; {self.next_change}" if self.next_change else ""
         return (f"Built {self.posts} posts, {self.pages} pages, {self.feeds} feeds in {self.seconds:.1f} s "
                 f"→ {output}/ ({written} files changed, {self.write.unchanged} unchanged{warnings}){later}")
