@@ -150,7 +150,7 @@ class _FieldReader:
             draft=self._bool("draft"),
             updated=self._datetime("updated"),
             lang=lang,
-            reviewed_by=self._text("reviewed_by") or None,
+            reviewed_by=_typeset(self._text("reviewed_by"), lang or settings.language) or None,
             last_reviewed=self._date("last_reviewed"),
             consent=self._consent(),
             share_image=self._local_path("share_image") or None,
