@@ -8,8 +8,9 @@ Three sizes per post (names used in file names and ``card.toml``):
 - ``story``: 1080×1920, Instagram and Facebook stories (the apps' bars cover the top and bottom).
 
 A card is the category colour (or the post's image, cover-cropped and darkened so white text keeps a
-WCAG AA contrast), the category label, the title wrapped and shrunk until it fits its box, and the
-hospital's name and logo. The look comes from the theme's ``cards/card.toml``, not from this code.
+WCAG AA contrast), the category label (and the campaign's, in its own colour, for a post of a campaign), the
+title wrapped and shrunk until it fits its box, and the hospital's name and logo. The look comes from the
+theme's ``cards/card.toml``, not from this code.
 
 Cards are pure functions of a :class:`CardSpec` and :class:`CardSettings`; :func:`card_key` hashes
 everything that affects the pixels (including the bytes of the font, logo and image files), and
@@ -38,6 +39,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, f
 
 from . import state
 from .cache import write_atomically
+from .colors import AA_CONTRAST, contrast_ratio, parse_color, readable_background
+from .colors import mix as _mix
 from .config import SiteConfig
 from .errors import ConfigError, ContentError, SourceLocation
 from .model import Post
@@ -55,8 +58,6 @@ PARALLEL_THRESHOLD = 16
 """Below this many cards to draw, a process pool costs more than it saves."""
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 """Logos Pillow can draw; an SVG logo is left off the cards."""
-AA_CONTRAST = 4.5
-"""WCAG 2.x level AA for normal text; the title is large text (3:1) but the footer is not."""
 LAYOUT_ENGINE = ImageFont.Layout.RAQM if features.check_feature("raqm") else ImageFont.Layout.BASIC
 """Raqm (HarfBuzz) shapes text properly and measures it ~15× faster; part of every card key."""
 _CACHE_MAGIC = b"HBCARD1\n"
@@ -144,6 +145,10 @@ class CardSpec:
     background: Path | None = None
     """The post's image, drawn cover-cropped under a dark layer, or None for a plain colour."""
     size: str = "og"
+    campaign: str = ""
+    """The label of the post's campaign; empty for none."""
+    campaign_color: str = "#35506b"
+    """The campaign's colour, ``#rrggbb``: its label is drawn in white on it."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,9 @@ class CardLayout:
     label_text: str
     footer_box: Box
     organization_text: str
+    campaign_box: Box | None = None
+    """The campaign's label: beside the category's when both fit on one row, else below it."""
+    campaign_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -278,41 +286,6 @@ def _validate(settings: CardSettings, chain: Sequence[Path]) -> None:
 
 
 # ---------------------------------------------------------------- colours and contrast
-
-
-def parse_color(color: str) -> tuple[int, int, int]:
-    """``#rrggbb`` to an RGB triple."""
-    value = color.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-
-
-def relative_luminance(rgb: tuple[int, int, int]) -> float:
-    """WCAG 2.x relative luminance of an sRGB colour."""
-    def linear(channel: int) -> float:
-        value = channel / 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-    red, green, blue = (linear(channel) for channel in rgb)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast_ratio(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
-    """WCAG contrast ratio between two colours, from 1 to 21."""
-    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _mix(color: tuple[int, int, int], other: tuple[int, int, int], amount: float) -> tuple[int, int, int]:
-    red, green, blue = (round(a * (1 - amount) + b * amount) for a, b in zip(color, other, strict=True))
-    return red, green, blue
-
-
-def readable_background(color: tuple[int, int, int], text: tuple[int, int, int]) -> tuple[int, int, int]:
-    """``color``, darkened just enough for ``text`` on it to reach AA contrast (light text assumed)."""
-    for step in range(0, 101, 2):
-        candidate = _mix(color, (0, 0, 0), step / 100)
-        if contrast_ratio(candidate, text) >= AA_CONTRAST:
-            return candidate
-    return 0, 0, 0
 
 
 def minimum_overlay(overlay: tuple[int, int, int], text: tuple[int, int, int]) -> float:
@@ -483,10 +456,12 @@ def layout_card(spec: CardSpec, settings: CardSettings) -> CardLayout:
     """Positions of the label, title lines and footer of a card; every ink box lies inside the card."""
     size = settings.size(spec.size)
     left, right = size.margin, size.width - size.margin
-    label_box, label_text = _label_layout(spec, settings, size, left, right)
+    label_box, label_text = _label_layout(spec.label, settings, size, left, right)
+    campaign_box, campaign_text = _campaign_layout(spec, settings, size, label_box, (left, right))
     footer_top = size.height - size.bottom - _footer_height(spec, settings, size)
     footer_box = (left, footer_top, right, size.height - size.bottom)
-    title_top = (label_box[3] + size.gap) if label_box else size.top
+    labels_bottom = max((box[3] for box in (label_box, campaign_box) if box is not None), default=None)
+    title_top = (labels_bottom + size.gap) if labels_bottom is not None else size.top
     title_box = (left, title_top, right, footer_top - size.gap)
     fit = fit_title(clean_text(spec.title), settings.title_font, right - left, title_box[3] - title_box[1],
                     largest=size.title_max, smallest=size.title_min, line_spacing=settings.line_spacing)
@@ -494,12 +469,13 @@ def layout_card(spec: CardSpec, settings: CardSettings) -> CardLayout:
     organization = _ellipsize(clean_text(spec.organization), _font(str(settings.text_font), size.organization_size),
                               right - _organization_left(spec, size))
     return CardLayout(size.width, size.height, title_box, fit.size, fit.lines, origins, boxes, fit.truncated,
-                      label_box, label_text, footer_box, organization)
+                      label_box, label_text, footer_box, organization, campaign_box, campaign_text)
 
 
-def _label_layout(spec: CardSpec, settings: CardSettings, size: SizeSettings,
-                  left: int, right: int) -> tuple[Box | None, str]:
-    text = clean_text(spec.label)
+def _label_layout(label: str, settings: CardSettings, size: SizeSettings, left: int, right: int,
+                  top: int | None = None) -> tuple[Box | None, str]:
+    """A label's box at ``top`` (the size's top by default), its text cut with … to fit between left and right."""
+    text = clean_text(label)
     if not text:
         return None, ""
     if settings.label_style == "plain":
@@ -508,8 +484,23 @@ def _label_layout(spec: CardSpec, settings: CardSettings, size: SizeSettings,
     pad_x, pad_y = _label_padding(settings, size)
     text = _ellipsize(text, font, right - left - 2 * pad_x)
     ascent, descent = font.getmetrics()
-    box = (left, size.top, left + _ink_width(font, text) + 2 * pad_x, size.top + ascent + descent + 2 * pad_y)
+    top = size.top if top is None else top
+    box = (left, top, left + _ink_width(font, text) + 2 * pad_x, top + ascent + descent + 2 * pad_y)
     return box, text
+
+
+def _campaign_layout(spec: CardSpec, settings: CardSettings, size: SizeSettings, label_box: Box | None,
+                     span: tuple[int, int]) -> tuple[Box | None, str]:
+    """The campaign's label after the category's on its row when it fits whole, else on the next row."""
+    left, right = span
+    if label_box is None:
+        return _label_layout(spec.campaign, settings, size, left, right)
+    beside = label_box[2] + round(size.label_size * 0.6)
+    box, text = _label_layout(spec.campaign, settings, size, beside, right, top=label_box[1])
+    whole = clean_text(spec.campaign)
+    if box is None or text == (whole.upper() if settings.label_style == "plain" else whole):
+        return box, text
+    return _label_layout(spec.campaign, settings, size, left, right, top=label_box[3] + round(size.label_size * 0.5))
 
 
 def _label_padding(settings: CardSettings, size: SizeSettings) -> tuple[int, int]:
@@ -557,6 +548,7 @@ def draw_card(spec: CardSpec, settings: CardSettings) -> bytes:
     image = _background(spec, settings, size, color, text_color)
     draw = ImageDraw.Draw(image)
     _draw_label(image, layout, settings, size, color, text_color)
+    _draw_campaign(image, spec, layout, settings, size, text_color)
     title_font = _font(str(settings.title_font), layout.title_size)
     for line, origin in zip(layout.title_lines, layout.line_origins, strict=True):
         draw.text(origin, line, font=title_font, fill=text_color, anchor="la")
@@ -609,16 +601,38 @@ def _draw_label(image: Image.Image, layout: CardLayout, settings: CardSettings, 
     if layout.label_box is None:
         return
     left, top, right, bottom = layout.label_box
-    font = _font(str(settings.title_font), size.label_size)
-    pad_x, pad_y = _label_padding(settings, size)
     fill = text_color
     if settings.label_style == "pill":
         # The pill is the text colour and the label the card colour: the same AA pair, inverted.
         mask = _rounded_mask(right - left, bottom - top, (bottom - top) // 2)
         image.paste(text_color, (left, top, right, bottom), mask)
         fill = color
-    x = left + pad_x - min(0, int(font.getbbox(layout.label_text, anchor="la")[0]))
-    ImageDraw.Draw(image).text((x, top + pad_y), layout.label_text, font=font, fill=fill, anchor="la")
+    _draw_label_text(image, layout.label_box, layout.label_text, settings, size, fill)
+
+
+def _draw_campaign(image: Image.Image, spec: CardSpec, layout: CardLayout, settings: CardSettings,
+                   size: SizeSettings, text_color: tuple[int, int, int]) -> None:
+    """The campaign's label: a pill of the campaign's colour ringed with the text colour, so it stands apart
+    from the card's colour or photo; its text is the text colour (white on the campaign's colour: AA)."""
+    if layout.campaign_box is None:
+        return
+    left, top, right, bottom = layout.campaign_box
+    if settings.label_style == "pill":
+        ring = max(2, round(size.label_size * 0.12))
+        radius = (bottom - top) // 2
+        image.paste(text_color, (left, top, right, bottom), _rounded_mask(right - left, bottom - top, radius))
+        inner = (left + ring, top + ring, right - ring, bottom - ring)
+        campaign_color = readable_background(parse_color(spec.campaign_color), text_color)
+        image.paste(campaign_color, inner, _rounded_mask(inner[2] - inner[0], inner[3] - inner[1], radius - ring))
+    _draw_label_text(image, layout.campaign_box, layout.campaign_text, settings, size, text_color)
+
+
+def _draw_label_text(image: Image.Image, box: Box, text: str, settings: CardSettings, size: SizeSettings,
+                     fill: tuple[int, int, int]) -> None:
+    font = _font(str(settings.title_font), size.label_size)
+    pad_x, pad_y = _label_padding(settings, size)
+    x = box[0] + pad_x - min(0, int(font.getbbox(text, anchor="la")[0]))
+    ImageDraw.Draw(image).text((x, box[1] + pad_y), text, font=font, fill=fill, anchor="la")
 
 
 def _draw_footer(image: Image.Image, spec: CardSpec, layout: CardLayout, settings: CardSettings,
@@ -685,7 +699,7 @@ def fit_jpeg(data: bytes, max_bytes: int) -> bytes:
 @functools.cache
 def code_fingerprint() -> str:
     """Hash of this module and of Pillow's version: new drawing code never reuses an old card."""
-    own = state.code_fingerprint("cards.py")
+    own = state.code_fingerprint("cards.py", "colors.py")
     return hashlib.blake2b(f"{own}|{PIL.__version__}|{LAYOUT_ENGINE}|{features.version('raqm')}".encode(),
                            digest_size=8).hexdigest()
 
@@ -719,7 +733,7 @@ def settings_digest(settings: CardSettings) -> str:
 def card_key(spec: CardSpec, settings: CardSettings) -> str:
     """Hash of everything that affects a card's pixels: spec, settings, code, and the bytes of its files."""
     parts = (settings_digest(settings), spec.title, spec.label, spec.color, spec.organization,
-             spec.size, file_digest(spec.logo), file_digest(spec.background))
+             spec.size, file_digest(spec.logo), file_digest(spec.background), spec.campaign, spec.campaign_color)
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
         hasher.update(part.encode() + b"\0")
@@ -806,9 +820,9 @@ def card_output_path(category_slug: str, post_slug: str, size_name: str) -> str:
     return safe_relative(f"{CARDS_FOLDER}/{category_slug}/{post_slug}-{size_name}.jpg")
 
 
-def card_alt(title: str, label: str, organization: str) -> str:
+def card_alt(title: str, label: str, organization: str, campaign: str = "") -> str:
     """Alternative text of a card: the text it shows."""
-    return " – ".join(part for part in (clean_text(title), label, organization) if part)
+    return " – ".join(part for part in (clean_text(title), label, campaign, organization) if part)
 
 
 def _raster(lookup: StaticLookup, path: str) -> Path | None:
@@ -822,9 +836,12 @@ def post_card_specs(post: Post, config: SiteConfig, *, static_lookup: StaticLook
     """A post's cards by size name; without ``og`` when the post gives its own ``share_image``."""
     meta = post.meta
     category = config.categories[meta.category]
+    campaign = config.campaigns.get(meta.campaign or "")
     base = CardSpec(title=meta.title, label=category.label, color=category.color,
                     organization=config.organization.name, logo=_raster(static_lookup, config.organization.logo),
                     background=_raster(static_lookup, meta.image or ""))
+    if campaign is not None:
+        base = replace(base, campaign=campaign.label, campaign_color=campaign.color)
     return {size: replace(base, size=size) for size in sizes if not (size == "og" and meta.share_image)}
 
 
@@ -859,7 +876,8 @@ def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
     """
     meta = post.meta
     category = config.categories[meta.category]
-    alt = card_alt(meta.title, category.label, config.organization.name)
+    campaign = config.campaigns.get(meta.campaign or "")
+    alt = card_alt(meta.title, category.label, config.organization.name, campaign.label if campaign else "")
     images: list[ShareImage] = []
     if meta.share_image:
         url = "/" + meta.share_image.lstrip("/")
@@ -898,9 +916,9 @@ def post_card_images(post: Post, config: SiteConfig, settings: CardSettings, *, 
 
 
 __all__ = [
-    "CARD_SIZES", "SITE_CARD_OUTPUT", "CardLayout", "CardSettings", "CardSpec", "PlannedCard", "SizeSettings",
-    "card_alt", "card_bytes", "card_key", "card_output_path", "draw_card", "draw_cards", "encode_jpeg",
-    "fit_jpeg", "layout_card", "load_card_settings", "plan_cards", "post_card_images", "post_card_specs",
-    "post_share_images", "read_cached_card", "settings_digest", "site_card_spec", "site_share_image", "store_card",
-    "warm_card_cache",
+    "AA_CONTRAST", "CARD_SIZES", "SITE_CARD_OUTPUT", "CardLayout", "CardSettings", "CardSpec", "PlannedCard",
+    "SizeSettings", "card_alt", "card_bytes", "card_key", "card_output_path", "contrast_ratio", "draw_card",
+    "draw_cards", "encode_jpeg", "fit_jpeg", "layout_card", "load_card_settings", "parse_color", "plan_cards",
+    "post_card_images", "post_card_specs", "post_share_images", "read_cached_card", "readable_background",
+    "settings_digest", "site_card_spec", "site_share_image", "store_card", "warm_card_cache",
 ]

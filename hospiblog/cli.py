@@ -42,6 +42,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, help="output folder (default: output_dir of site.toml)")
     build.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     build.add_argument("--future", action="store_true", help="include articles dated in the future")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors (cron, scripts)")
     build.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded as you write")
     serve.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR")
@@ -138,12 +139,14 @@ def run_serve(arguments: argparse.Namespace) -> int:
 
 def run_build(arguments: argparse.Namespace) -> int:
     from .build import build
+    from .report import format_warnings
 
     report = build(arguments.site_dir, output=arguments.output, drafts=arguments.drafts,
                    future=arguments.future)
-    for warning in report.warnings:
-        print(warning.format(Path.cwd()), file=sys.stderr)
-    print(report.summary(Path.cwd()))
+    if report.warnings:
+        print(format_warnings(report.warnings, Path.cwd()), file=sys.stderr)
+    if not arguments.quiet:
+        print(report.summary(Path.cwd()))
     return EXIT_OK
 
 

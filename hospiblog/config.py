@@ -14,10 +14,12 @@ import types
 import typing
 import zoneinfo
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Union
 from urllib.parse import urlsplit
 
+from .colors import AA_CONTRAST, contrast_ratio, hex_color, parse_color, readable_background
 from .errors import BuildFailed, ConfigError, HospiblogError, SourceLocation
 from .typography import french_typography
 
@@ -74,6 +76,52 @@ class CategoryConfig:
     """Colour as ``#rrggbb``; white text is drawn on it."""
     key: str = ""
     """Filled from the table name."""
+
+
+@dataclass(frozen=True)
+class PartnerConfig:
+    """An organisation a campaign is run with, linked from the campaign's page."""
+
+    name: str
+    """Its name, as readers see it."""
+    url: str = ""
+    """Its website, a full http(s) URL; empty for none."""
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    """A campaign (Octobre rose, Mois sans tabac): its key is what front matter ``campaign:`` names, and its URL
+    segment (``/campagnes/<key>/``)."""
+
+    label: str
+    """Name shown to readers: the campaign's page title, the posts' badge, the share cards' label."""
+    description: str = ""
+    """One or two sentences, shown at the top of the campaign's page."""
+    start: date | None = None
+    """First day of the campaign, written without quotes: ``start = 2026-11-01``."""
+    end: date | None = None
+    """Last day of the campaign."""
+    color: str = "#35506b"
+    """Colour as ``#rrggbb``; white text is drawn on it, so it must reach WCAG AA contrast (4.5:1) with white."""
+    hashtags: tuple[str, ...] = ()
+    """Hashtags added to the social kit's texts, with or without ``#``: ``["MoisSansTabac"]``."""
+    partner: PartnerConfig | None = None
+    """An organisation the campaign is run with: ``partner = { name = "…", url = "https://…" }``."""
+    key: str = ""
+    """Filled from the table name."""
+
+
+@dataclass(frozen=True)
+class MedicalConfig:
+    """What medicine and prevention articles show besides their text."""
+
+    notice: str | None = None
+    """A short notice that the article does not replace a consultation, shown on every medicine and prevention
+    article; by default the theme's text (``medical_disclaimer``); ``""`` shows none."""
+
+
+MEDICAL_CATEGORIES = ("medicine", "prevention")
+"""Categories whose articles give medical information: reviewed, with sources and the medical notice."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +208,10 @@ class SiteConfig:
     """The categories, by key."""
     authors: dict[str, AuthorConfig] = field(default_factory=dict)
     """The authors, by key."""
+    campaigns: dict[str, CampaignConfig] = field(default_factory=dict)
+    """The campaigns, by key."""
+    medical: MedicalConfig = field(default_factory=MedicalConfig)
+    """The medical notice of medicine and prevention articles."""
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     """Content rules and their settings."""
     sharing: SharingConfig = field(default_factory=SharingConfig)
@@ -198,7 +250,7 @@ DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
     "news": {"slug": "actualites", "label": "Actualités et événements", "color": "#8a3b00"},
     "testimonials": {"slug": "temoignages", "label": "Témoignages", "color": "#6b2d7b"},
 }
-RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards"})
+RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards", "campagnes"})
 
 
 class _Reader:
@@ -256,9 +308,14 @@ class _Reader:
                 self.error(where, f"'{'.'.join(where)}' must be a table", f"write it as [{'.'.join(where)}]")
                 return _INVALID
             return self.build(hint, value, where)
+        if origin is tuple:
+            return self._text_list(value, where)
         expected = hint if isinstance(hint, type) else str
         name, key = ".".join(where), where[-1]
-        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        if expected is date and (isinstance(value, datetime) or not isinstance(value, date)):
+            self.error(where, f"'{name}' must be a date, not {_describe(value)}",
+                       f"write the date without quotes: `{key} = 2026-11-01`")
+        elif expected is int and (isinstance(value, bool) or not isinstance(value, int)):
             self.error(where, f"'{name}' must be a whole number, not {_describe(value)}",
                        f"write for example `{key} = 10`")
         elif expected is bool and not isinstance(value, bool):
@@ -269,6 +326,14 @@ class _Reader:
         else:
             return value
         return _INVALID
+
+    def _text_list(self, value: Any, where: tuple[str, ...]) -> Any:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            name = ".".join(where)
+            self.error(where, f"'{name}' must be a list of texts, not {_describe(value)}",
+                       f'write for example `{where[-1]} = ["MoisSansTabac"]`')
+            return _INVALID
+        return tuple(value)
 
     def _keyed(self, item_type: type, item: Any, where: tuple[str, ...]) -> Any:
         built = self.convert(item_type, item, where)
@@ -301,6 +366,8 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a table"
+    if isinstance(value, date):
+        return f"the date-time {value.isoformat()}" if isinstance(value, datetime) else f"the date {value}"
     return type(value).__name__
 
 
@@ -407,7 +474,17 @@ def _typeset_texts(config: SiteConfig) -> SiteConfig:
         authors={key: replace(author, name=typeset(author.name), role=typeset(author.role),
                               service=typeset(author.service), bio=typeset(author.bio))
                  for key, author in config.authors.items()},
+        campaigns={key: _typeset_campaign(campaign) for key, campaign in config.campaigns.items()},
+        medical=replace(config.medical, notice=typeset(config.medical.notice)
+                        if config.medical.notice is not None else None),
     )
+
+
+def _typeset_campaign(campaign: CampaignConfig) -> CampaignConfig:
+    partner = campaign.partner
+    return replace(campaign, label=french_typography(campaign.label),
+                   description=french_typography(campaign.description),
+                   partner=replace(partner, name=french_typography(partner.name)) if partner else None)
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -433,11 +510,14 @@ def _check_values(config: SiteConfig, reader: _Reader) -> None:
             reader.error((key,), f"{key} must be at least {minimum}")
     _check_urls(config, reader)
     _check_categories(config, reader)
+    _check_campaigns(config, reader)
 
 
 def _check_urls(config: SiteConfig, reader: _Reader) -> None:
-    checks = [(("organization", "url"), config.organization.url)]
+    checks: list[tuple[tuple[str, ...], str]] = [(("organization", "url"), config.organization.url)]
     checks += [(("social", f.name), getattr(config.social, f.name)) for f in fields(SocialAccounts)]
+    checks += [(("campaigns", key, "partner", "url"), campaign.partner.url)
+               for key, campaign in config.campaigns.items() if campaign.partner is not None]
     for key_path, value in checks:
         if value and urlsplit(value).scheme not in ("http", "https"):
             reader.error(key_path, f"'{'.'.join(key_path)}' must be an http(s) URL, not \"{value}\"",
@@ -463,3 +543,34 @@ def _check_categories(config: SiteConfig, reader: _Reader) -> None:
         if not _COLOR.match(category.color):
             reader.error((*where, "color"), f"colour \"{category.color}\" is not of the form #rrggbb",
                          'write for example `color = "#0b5cad"`')
+
+
+def _check_campaigns(config: SiteConfig, reader: _Reader) -> None:
+    for key, campaign in config.campaigns.items():
+        where = ("campaigns", key)
+        if not _SLUG.match(key):
+            reader.error(where, f"campaign key '{key}' may only hold lower-case letters, digits and dashes",
+                         "it is the campaign's URL (/campagnes/<key>/): write e.g. [campaigns.octobre-rose]")
+        if not campaign.label.strip():
+            reader.error((*where, "label"), f"campaign '{key}' has an empty label", 'write `label = "…"`')
+        _check_white_text_color(reader, (*where, "color"), campaign.color)
+        if campaign.start and campaign.end and campaign.end < campaign.start:
+            reader.error((*where, "end"), f"campaign '{key}' ends ({campaign.end}) before it starts "
+                         f"({campaign.start})", "check the two dates: `end` is the campaign's last day")
+        for tag in campaign.hashtags:
+            if not re.search(r"[^\W_]", tag) or tag.lstrip("#").isdigit():
+                reader.error((*where, "hashtags"), f"\"{tag}\" cannot be a hashtag",
+                             "a hashtag needs letters: write e.g. `hashtags = [\"MoisSansTabac\"]`")
+
+
+def _check_white_text_color(reader: _Reader, where: tuple[str, ...], color: str) -> None:
+    """A colour written ``#rrggbb`` on which white text keeps WCAG AA contrast (badges and cards write on it)."""
+    if not _COLOR.match(color):
+        reader.error(where, f"colour \"{color}\" is not of the form #rrggbb", 'write for example `color = "#0b5cad"`')
+        return
+    white = (255, 255, 255)
+    ratio = contrast_ratio(parse_color(color), white)
+    if ratio < AA_CONTRAST:
+        darker = hex_color(readable_background(parse_color(color), white))
+        reader.error(where, f"white text on \"{color}\" has a contrast of {ratio:.2f}:1, below the 4.5:1 "
+                     "that WCAG AA asks for", f'use a darker colour, e.g. `color = "{darker}"`')

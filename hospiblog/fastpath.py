@@ -93,10 +93,6 @@ def update(served: Served, pipeline: Pipeline, changed: Collection[Path], *, now
 def try_update(served: Served, changed: Collection[Path], *, now: datetime,
                parse: Callable[[list[SourceFile]], tuple[list[Post], list[HospiblogError]]]) -> Update | None:
     """Updates ``served`` for an edit of existing posts' bodies; None when the full pipeline must run."""
-    from .checks import check_post, errors_of
-    from .site import resolve_post
-
-    site = served.built.loaded.site
     config = served.built.loaded.config
     if not changed or now.astimezone(config.zone).date() != served.day:
         return None
@@ -114,26 +110,15 @@ def try_update(served: Served, changed: Collection[Path], *, now: datetime,
     posts, errors = parse(sources)
     if errors:
         return None
-    new_findings: list[Finding] = []
-    for post in posts:
-        old = served.parsed[post.relative]
-        if not _same_structure(old, post):
-            return None
-        new_findings += check_post(post, served.checks.context, served.checks.levels)
-    if errors_of(new_findings):
-        return None  # the full pipeline reports them, with everything else
-    resolved: dict[str, Post] = {}
-    for post in posts:
-        if post.relative in site.current:
-            urls = _target_urls(post, served)
-            if any(target not in urls for target, _line in post.post_links):
-                return None  # the full pipeline resolves it (a withdrawn testimonial's notice) or leads it to #
-            resolved[post.relative] = resolve_post(post, urls, site.image_sizes)
+    checked = _check_and_resolve(served, posts)
+    if checked is None:
+        return None
+    new_findings, resolved = checked
     # From here on nothing can fail: commit the update.
     for source, post in zip(sources, posts, strict=True):
         served.fingerprints[str(source.path)] = source.fingerprint
         served.parsed[post.relative] = post
-    site.current.update(resolved)  # every page, listing and feed planned with these posts reads them here
+    served.built.loaded.site.current.update(resolved)  # every page, listing and feed planned with them reads them here
     for relative in resolved:
         served.built.planner.views.forget(relative)
     jobs = served.built.planner.refresh(resolved)
@@ -143,6 +128,29 @@ def try_update(served: Served, changed: Collection[Path], *, now: datetime,
     findings = sorted([*findings, *new_findings], key=lambda finding: finding.sort_key)
     served.checks = dataclasses.replace(served.checks, findings=findings)
     return Update(jobs, findings, len(posts))
+
+
+def _check_and_resolve(served: Served, posts: list[Post]) -> tuple[list[Finding], dict[str, Post]] | None:
+    """The edited posts' findings and their resolved versions; None when the edit is more than a body's."""
+    from .checks import check_post, errors_of
+    from .site import resolve_post
+
+    site = served.built.loaded.site
+    findings: list[Finding] = []
+    for post in posts:
+        if not _same_structure(served.parsed[post.relative], post):
+            return None
+        findings += check_post(post, served.checks.context, served.checks.levels)
+    if errors_of(findings):
+        return None  # the full pipeline reports them, with everything else
+    resolved: dict[str, Post] = {}
+    for post in posts:
+        if post.relative in site.current:
+            urls = _target_urls(post, served)
+            if any(target not in urls for target, _line in post.post_links):
+                return None  # the full pipeline resolves it (a withdrawn testimonial's notice) or leads it to #
+            resolved[post.relative] = resolve_post(post, urls, site.image_sizes)
+    return findings, resolved
 
 
 def _read_changed(paths: Iterable[str], served: Served) -> list[SourceFile] | None:

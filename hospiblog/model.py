@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import AuthorConfig, CategoryConfig
+from .config import AuthorConfig, CampaignConfig, CategoryConfig
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,19 @@ class Consent:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A work a medical article rests on, as its front matter ``sources:`` lists it."""
+
+    title: str
+    publisher: str = ""
+    """The organisation or journal that published it."""
+    year: str = ""
+    """Four digits; empty when not given."""
+    url: str = ""
+    """An http(s) address; empty for a printed work."""
+
+
+@dataclass(frozen=True)
 class PostMeta:
     """Validated front matter."""
 
@@ -71,6 +84,9 @@ class PostMeta:
     consent: Consent | None = None
     share_image: str | None = None
     social: tuple[tuple[str, str], ...] = ()
+    campaign: str | None = None
+    """The key of a ``[campaigns.<key>]`` table of site.toml."""
+    sources: tuple[Source, ...] = ()
     lines: tuple[tuple[str, int], ...] = ()
     """Line of each front-matter key in the file, for messages."""
 
@@ -180,6 +196,14 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Campaign:
+    """A campaign with its published posts, oldest first: a campaign reads as a sequence, from its opening."""
+
+    config: CampaignConfig
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """The assembled site: what every output is planned from."""
 
@@ -199,6 +223,8 @@ class Site:
     """Pixel size of each local image used, by URL path."""
     built_at: dt.datetime
     """The instant the build considers "now" (scheduled posts)."""
+    campaigns: tuple[Campaign, ...] = ()
+    """Every campaign of site.toml, in its order, with its published posts."""
     withdrawn: tuple[str, ...] = ()
     """URLs of the testimonials whose consent ended: a short notice without their content stands there."""
     current: dict[str, Post] = field(default_factory=dict)

@@ -131,6 +131,11 @@ def _category_lines(category: str, today: dt.datetime) -> list[str]:
         return [
             '# reviewed_by: "Dr …, médecin-chef"  # the physician who checked the medical content',
             f"# last_reviewed: {day}  # the date of that review",
+            "# sources:  # the works the article rests on: a health authority, a learned society, a guideline",
+            '#   - title: "…"',
+            '#     publisher: "…"',
+            f"#     year: {today:%Y}",
+            "#     url: https://…",
         ]
     if category == TESTIMONIAL_CATEGORY:
         return [

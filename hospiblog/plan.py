@@ -29,6 +29,7 @@ from .theme import Theme
 from .urls import (
     ARCHIVE_SEGMENT,
     AUTHORS_SEGMENT,
+    CAMPAIGNS_SEGMENT,
     SUBSCRIBE_SEGMENT,
     TAGS_SEGMENT,
     absolute,
@@ -237,7 +238,8 @@ def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
 def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
                  cards: ShareCards | None = None, posters: VideoPosters | None = None) -> Planner:
     """The planner after planning every output; serve keeps it to refresh a few digests after a small edit."""
-    views = ViewFactory(config, site, site.image_sizes, dev=dev)
+    views = ViewFactory(config, site, site.image_sizes, dev=dev,
+                        default_medical_notice=theme.translate("medical_disclaimer"))
     planner = Planner(site, config, theme, views, cards, posters)
     _plan_cards(planner)
     _plan_posters(planner)
@@ -300,6 +302,7 @@ def _plan_listings(planner: Planner) -> None:
                  "|".join(f"{author.config.key}:{len(author.posts)}" for author in site.authors),
                  authors=[views.author(author.config.key) for author in site.authors])
     _plan_archive(planner)
+    _plan_campaigns(planner)
     subscribe = planner.page_view("subscribe", planner.theme.translate("subscribe"), join_url(SUBSCRIBE_SEGMENT))
     planner.page("subscribe.html", subscribe.url, subscribe, "")
     not_found = planner.page_view("404", planner.theme.translate("not_found_title"), "/404.html")
@@ -315,6 +318,23 @@ def _plan_archive(planner: Planner) -> None:
         view = planner.page_view("year", str(year), year_url(year))
         planner.page("year.html", view.url, view, str(year), posts=posts, lastmod=_newest(posts),
                      year=year, lazy={"posts": partial(views.summaries, posts)}, years=counts)
+
+
+def _plan_campaigns(planner: Planner) -> None:
+    """Each campaign's page, its posts oldest first, and the index of campaigns (when site.toml has any)."""
+    site, views = planner.site, planner.views
+    if not site.campaigns:
+        return
+    shown = []
+    for campaign in site.campaigns:
+        view = views.campaign(campaign.config.key)
+        assert view is not None
+        shown.append(view)
+        planner.listing("campaign", view.url, view.label, campaign.posts, description=view.description,
+                        template="campaign.html", campaign=view)
+    index = planner.page_view("campaigns", planner.theme.translate("campaigns"), join_url(CAMPAIGNS_SEGMENT))
+    planner.page("campaigns.html", index.url, index, "|".join(f"{view.key}:{view.count}" for view in shown),
+                 campaigns=shown)
 
 
 def _plan_feeds(planner: Planner) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,8 @@ from .errors import HospiblogError
 from .writer import WriteReport
 
 T = TypeVar("T")
+WARNINGS_PER_RULE = 3
+"""A build prints at most this many warnings of one rule; ``hospiblog check`` prints them all."""
 
 
 @dataclass
@@ -41,7 +44,8 @@ class BuildReport:
         if base is not None and output.is_relative_to(base):
             output = output.relative_to(base)
         written = len(self.write.written) + len(self.write.removed)
-        warnings = f", {len(self.warnings)} warnings" if self.warnings else ""
+        count = len(self.warnings)
+        warnings = f", {count} warning{'s' if count > 1 else ''}" if count else ""
         later = f"; {self.next_change}" if self.next_change else ""
         return (f"Built {self.posts} posts, {self.pages} pages, {self.feeds} feeds in {self.seconds:.1f} s "
                 f"→ {output}/ ({written} files changed, {self.write.unchanged} unchanged{warnings}){later}")
@@ -59,3 +63,25 @@ class Stages:
             return function(*args, **kwargs)
         finally:
             self.report.stages[name] = time.perf_counter() - start
+
+
+def format_warnings(warnings: Sequence[HospiblogError], base: Path | None = None,
+                    per_rule: int = WARNINGS_PER_RULE) -> str:
+    """The warnings of a build, at most ``per_rule`` of each rule, then how many more and where to see them all.
+
+    A site imported from elsewhere can have hundreds of warnings: grouped, its summary and its errors stay
+    readable. Every warning is counted.
+    """
+    shown: list[str] = []
+    counts = Counter(warning.rule or "" for warning in warnings)
+    seen: Counter[str] = Counter()
+    for warning in warnings:
+        rule = warning.rule or ""
+        seen[rule] += 1
+        if seen[rule] <= per_rule:
+            shown.append(warning.format(base))
+        elif seen[rule] == counts[rule]:
+            more = counts[rule] - per_rule
+            label = f" [{rule}]" if rule else ""
+            shown.append(f"… and {more} more{label}: run `hospiblog check` for all")
+    return "\n".join(shown)

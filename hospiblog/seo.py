@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import SiteConfig
-from .model import Post
+from .config import MEDICAL_CATEGORIES, SiteConfig
+from .model import Post, Source
 
 MetaTag = tuple[str, str, str]
 """(attribute name, key, content): ``("property", "og:title", "…")``."""
@@ -195,7 +195,9 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
     """The page's schema.org graph, serialised and safe to put inside ``<script type="application/ld+json">``.
 
     Articles get a BlogPosting and a BreadcrumbList (home → category → article); the home page
-    gets the Organization and the WebSite; other pages get a WebPage. ``logo`` gives the
+    gets the Organization and the WebSite; other pages get a WebPage. A medicine or prevention article's page is
+    a MedicalWebPage with its review (``reviewedBy``, ``lastReviewed``: schema.org defines both on WebPage, for the
+    page's content), and an article with sources cites them (``citation``, a CreativeWork property). ``logo`` gives the
     organisation's logo with its size (by default ``organization.logo`` without size).
     """
     base = config.base_url.rstrip("/") + "/"
@@ -292,13 +294,43 @@ def _blog_posting(config: SiteConfig, page: PageInfo, article: ArticleInfo,
     author = _person(config, article)
     if author:
         node["author"] = author
+    if meta.category in MEDICAL_CATEGORIES:
+        node["mainEntityOfPage"] = _medical_web_page(config, page, article)
     if article.videos:
         node["video"] = [{"@id": _video_id(page, video)} for video in article.videos]
     if meta.reviewed_by:
         # Medical review belongs to the page in schema.org (WebPage.reviewedBy), not to the article.
-        node["mainEntityOfPage"]["reviewedBy"] = {"@type": "Person", "name": meta.reviewed_by}
+        node["mainEntityOfPage"]["reviewedBy"] = _reviewer(meta.reviewed_by)
         if meta.last_reviewed:
             node["mainEntityOfPage"]["lastReviewed"] = meta.last_reviewed.isoformat()
+    if meta.sources:
+        node["citation"] = [_citation(source) for source in meta.sources]
+    return node
+
+
+def _medical_web_page(config: SiteConfig, page: PageInfo, article: ArticleInfo) -> dict[str, Any]:
+    """The page of a medicine or prevention article: a WebPage that provides medical information."""
+    return {"@type": "MedicalWebPage", "@id": page.canonical_url, "url": page.canonical_url,
+            "name": article.post.meta.title, "inLanguage": bcp47(_language(config, article))}
+
+
+def _reviewer(reviewed_by: str) -> dict[str, Any]:
+    """``"Dr Jean Dupont, médecin-chef"`` → a Person named Dr Jean Dupont whose job title is médecin-chef."""
+    name, _, role = (part.strip() for part in reviewed_by.partition(","))
+    node: dict[str, Any] = {"@type": "Person", "name": name or reviewed_by}
+    if role:
+        node["jobTitle"] = role
+    return node
+
+
+def _citation(source: Source) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
+    if source.publisher:
+        node["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.year:
+        node["datePublished"] = source.year  # ISO 8601 allows a year alone; schema.org's own citation example does
+    if source.url:
+        node["url"] = source.url
     return node
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from .config import SiteConfig
 from .content.images import size_images
 from .content.markdown import POST_LINK_PREFIX
-from .model import Author, Category, Post, Site, Tag
+from .model import Author, Campaign, Category, Post, Site, Tag
 from .urls import tag_slug
 
 RELATED_COUNT = 3
@@ -51,7 +51,7 @@ def assemble_site(
     ``urls``, each post's URL by relative path, and ``image_sizes``, by URL path (``CheckContext.urls`` and
     ``.image_sizes``). What a rule turned off lets through is published as well as it can be: a link to an article
     that is not published leads to ``#``, an image without a size is published without width and height, an
-    author unknown to site.toml is not named.
+    author unknown to site.toml is not named, a campaign unknown to site.toml is not shown.
     """
     every_post = sorted(posts, key=lambda post: post.relative)
     chosen = [post for post in every_post if is_published(post, now=now, drafts=drafts, future=future)]
@@ -98,6 +98,7 @@ def _index(posts: tuple[Post, ...], config: SiteConfig,
         categories=tuple(Category(category, tuple(by_category[key])) for key, category in config.categories.items()),
         tags=tuple(Tag(slug, min(tag_names[slug]), tuple(by_tag[slug])) for slug in sorted(by_tag)),
         authors=tuple(Author(author, tuple(by_author[key])) for key, author in config.authors.items()),
+        campaigns=_campaigns(posts, config),
         years=tuple((year, tuple(by_year[year])) for year in sorted(by_year, reverse=True)),
         previous=previous,
         next=following,
@@ -105,6 +106,15 @@ def _index(posts: tuple[Post, ...], config: SiteConfig,
         image_sizes=image_sizes,
         built_at=now,
     )
+
+
+def _campaigns(posts: tuple[Post, ...], config: SiteConfig) -> tuple[Campaign, ...]:
+    """Each campaign of site.toml with its posts oldest first (``posts`` are newest first)."""
+    by_campaign: dict[str, list[Post]] = defaultdict(list)
+    for post in reversed(posts):
+        if post.meta.campaign:
+            by_campaign[post.meta.campaign].append(post)
+    return tuple(Campaign(campaign, tuple(by_campaign[key])) for key, campaign in config.campaigns.items())
 
 
 def _related(posts: tuple[Post, ...], by_category: dict[str, list[Post]],

@@ -254,6 +254,16 @@ def hashtags(tags: Iterable[str], most: int) -> list[str]:
     return result
 
 
+HASHTAG_NETWORKS = ("facebook", "instagram", "linkedin", "x")
+"""Networks whose texts carry a campaign's hashtags (not WhatsApp: a message to people, not a public post)."""
+
+
+def campaign_hashtags(post: Post, config: SiteConfig) -> list[str]:
+    """The hashtags of the post's campaign (``[campaigns.<key>] hashtags``), or none."""
+    campaign = config.campaigns.get(post.meta.campaign or "")
+    return hashtags(campaign.hashtags, len(campaign.hashtags)) if campaign else []
+
+
 def _language(post: Post, config: SiteConfig) -> str:
     return post.meta.lang or config.language
 
@@ -274,10 +284,13 @@ def _check_override(post: Post, network: str, text: str) -> str:
                        hint=f"shorten `{network}:` under `social:`, or remove it to let hospiblog write the text")
 
 
-def message(post: Post, network: str, config: SiteConfig, *, suffix: str = "") -> str:
-    """The text to post before ``suffix`` (the link and its separator), so that both together fit.
+def message(post: Post, network: str, config: SiteConfig, *, suffix: str = "", flat: bool = False) -> str:
+    """The text to post before ``suffix`` (the link and its separator), so that both together fit; ``flat`` measures
+    the text as :func:`one_line` will put it (a scheduler's message).
 
     Title and summary, cut with … where needed (X); Instagram adds "Lien en bio" and hashtags from the tags.
+    A campaign's hashtags follow the text on Facebook, LinkedIn and X (and lead Instagram's): the text is
+    shortened to keep them, and they are left out only when even a one-word text could not fit beside them.
     The suffix is measured as the network measures it: twitter-text only counts 23 for what it
     recognises as a URL (a host on an unknown top-level domain counts in full).
     """
@@ -286,12 +299,20 @@ def message(post: Post, network: str, config: SiteConfig, *, suffix: str = "") -
         return _instagram_caption(post, config, title, summary)
     body = f"{title}\n\n{summary}" if summary else title
     limit = NETWORK_LIMITS[network].characters
-    return shorten(body, lambda text: fits(text + suffix, network), longest=limit)
+    shape: Callable[[str], str] = one_line if flat else str
+    tags = " ".join(campaign_hashtags(post, config)) if network in HASHTAG_NETWORKS else ""
+    if tags:
+        text = shorten(body, lambda candidate: fits(shape(f"{candidate}\n\n{tags}") + suffix, network),
+                       longest=limit)
+        if text:
+            return f"{text}\n\n{tags}"
+    return shorten(body, lambda text: fits(shape(text) + suffix, network), longest=limit)
 
 
 def _instagram_caption(post: Post, config: SiteConfig, title: str, summary: str) -> str:
     limit = NETWORK_LIMITS["instagram"]
-    tags = " ".join(hashtags(post.meta.tags, min(limit.hashtags, config.sharing.hashtags_max)))
+    wanted = [*campaign_hashtags(post, config), *post.meta.tags]
+    tags = " ".join(hashtags(wanted, min(limit.hashtags, config.sharing.hashtags_max)))
     bio = LINK_IN_BIO.get(_language(post, config), LINK_IN_BIO["en"])
     tail = f"\n\n{bio}" + (f"\n\n{tags}" if tags else "")
     room = limit.characters - len(tail)
@@ -460,7 +481,7 @@ def _schedule_message(post: Post, config: SiteConfig, network: str) -> tuple[str
         has_link = "http://" in text or "https://" in text
         return text, "" if has_link or not fits(f"{text} {link}", network) else link
     # Hootsuite joins message and link with a space; the one-line form is measured again.
-    text = shorten(one_line(message(post, network, config, suffix=" " + link)),
+    text = shorten(one_line(message(post, network, config, suffix=" " + link, flat=True)),
                    lambda candidate: fits(f"{candidate} {link}", network),
                    longest=NETWORK_LIMITS[network].characters)
     return text, link

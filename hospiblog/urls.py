@@ -20,6 +20,7 @@ TAGS_SEGMENT = "sujets"
 AUTHORS_SEGMENT = "auteurs"
 ARCHIVE_SEGMENT = "archives"
 SUBSCRIBE_SEGMENT = "s-abonner"
+CAMPAIGNS_SEGMENT = "campagnes"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -72,6 +73,11 @@ def tag_url(tag_slug: str) -> str:
 def author_url(author_key: str) -> str:
     """URL of an author's page."""
     return join_url(AUTHORS_SEGMENT, slugify(author_key))
+
+
+def campaign_url(campaign_key: str) -> str:
+    """URL of a campaign's page (the key is a slug: site.toml's check says so)."""
+    return join_url(CAMPAIGNS_SEGMENT, slugify(campaign_key))
 
 
 def year_url(year: int) -> str:

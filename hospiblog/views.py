@@ -12,11 +12,11 @@ from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
 
-from .config import AuthorConfig, CategoryConfig, SiteConfig
+from .config import MEDICAL_CATEGORIES, AuthorConfig, CampaignConfig, CategoryConfig, SiteConfig
 from .model import Post, Site, Video
 from .posters import POSTER_SIZE, poster_url
-from .social import ShareLink, share_links
-from .urls import absolute, author_url, join_url, paginated, post_url, tag_slug, tag_url
+from .social import ShareLink, hashtag, share_links
+from .urls import absolute, author_url, campaign_url, join_url, paginated, post_url, tag_slug, tag_url
 from .videos import HOSTS, split_at_videos
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
@@ -63,6 +63,37 @@ class CategoryView:
 
 
 @dataclass(frozen=True)
+class CampaignView:
+    """A campaign as its page, its posts' badges and the campaigns' index show it."""
+
+    key: str
+    label: str
+    description: str
+    url: str
+    start_iso: str
+    """``2026-11-01``; empty when site.toml gives no start."""
+    start_display: str
+    end_iso: str
+    end_display: str
+    hashtags: tuple[str, ...]
+    """As shown and posted: ``#MoisSansTabac``."""
+    partner: Link | None
+    """The partner organisation; its ``url`` is empty when site.toml gives none."""
+    count: int = 0
+    """Published posts of the campaign."""
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A work a medical article rests on."""
+
+    title: str
+    publisher: str
+    year: str
+    url: str
+
+
+@dataclass(frozen=True)
 class AuthorView:
     key: str
     name: str
@@ -97,6 +128,7 @@ class PostSummary:
     reading_minutes: int
     draft: bool
     scheduled: bool
+    campaign: CampaignView | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +176,9 @@ class PostView:
     reviewed_by: str
     last_reviewed_display: str
     share_links: tuple[ShareLink, ...] = ()
+    medical: bool = False
+    """A medicine or prevention article: it shows who reviewed it and when, its sources and the medical notice."""
+    sources: tuple[SourceView, ...] = ()
     videos: tuple[VideoView, ...] = ()
     """The videos of the body, in order: the page loads static/video.js when there are any."""
     body: tuple[BodyPart, ...] = ()
@@ -201,9 +236,13 @@ class SiteView:
     social: tuple[Link, ...]
     feeds: tuple[FeedLink, ...]
     category_stylesheet: str
-    """URL of the generated stylesheet giving each category its colour (``.cat-<key>``)."""
+    """URL of the generated stylesheet giving each category (``.cat-<key>``) and campaign (``.campaign-<key>``)
+    its colour."""
     dev: bool = False
     """True in ``hospiblog serve``: drafts and scheduled posts are labelled."""
+    campaigns: tuple[CampaignView, ...] = ()
+    medical_notice: str = ""
+    """The notice shown on medicine and prevention articles; empty for none."""
 
 
 @dataclass
@@ -214,9 +253,12 @@ class ViewFactory:
     site: Site
     image_sizes: dict[str, tuple[int, int]]
     dev: bool = False
+    default_medical_notice: str = ""
+    """The theme's notice (``medical_disclaimer``), shown when site.toml's ``[medical] notice`` is not set."""
     _summaries: dict[str, PostSummary] = field(default_factory=dict)
     _categories: dict[str, CategoryView] = field(default_factory=dict)
     _authors: dict[str, AuthorView] = field(default_factory=dict)
+    _campaigns: dict[str, CampaignView] = field(default_factory=dict)
 
     def feed_links(self, base: str, title: str) -> tuple[FeedLink, ...]:
         rss, atom = base + "rss.xml", base + "atom.xml"
@@ -244,6 +286,26 @@ class ViewFactory:
             self._authors[key] = AuthorView(key, author.name, author.role, author.service, author.bio,
                                             author_url(key), portrait)
         return self._authors[key]
+
+    def campaign(self, key: str | None) -> CampaignView | None:
+        """The campaign a post names, or None (none named, or one unknown to site.toml: the rule said so)."""
+        if key is None or key not in self.config.campaigns:
+            return None
+        if key not in self._campaigns:
+            campaign: CampaignConfig = self.config.campaigns[key]
+            partner = campaign.partner
+            count = next((len(found.posts) for found in self.site.campaigns if found.config.key == key), 0)
+            self._campaigns[key] = CampaignView(
+                key=key, label=campaign.label, description=campaign.description, url=campaign_url(key),
+                start_iso=campaign.start.isoformat() if campaign.start else "",
+                start_display=self.date_text(campaign.start) if campaign.start else "",
+                end_iso=campaign.end.isoformat() if campaign.end else "",
+                end_display=self.date_text(campaign.end) if campaign.end else "",
+                hashtags=tuple(dict.fromkeys(filter(None, map(hashtag, campaign.hashtags)))),
+                partner=Link(partner.name, partner.url) if partner else None,
+                count=count,
+            )
+        return self._campaigns[key]
 
     def image(self, path: str, alt: str) -> ImageView:
         url = "/" + path.lstrip("/")
@@ -274,6 +336,7 @@ class ViewFactory:
                 reading_minutes=self.site.current[post.relative].reading_minutes,
                 draft=meta.draft,
                 scheduled=meta.date > self.site.built_at,
+                campaign=self.campaign(meta.campaign),
             )
         return self._summaries[post.relative]
 
@@ -313,6 +376,9 @@ class ViewFactory:
             last_reviewed_display=self.date_text(meta.last_reviewed) if meta.last_reviewed else "",
             share_links=tuple(share_links(self.summary(post).absolute_url, meta.title, meta.summary,
                                           self.config.sharing)),
+            medical=meta.category in MEDICAL_CATEGORIES,
+            sources=tuple(SourceView(source.title, source.publisher, source.year, source.url)
+                          for source in meta.sources),
             videos=tuple(videos.values()),
             body=body,
         )
@@ -350,6 +416,8 @@ class ViewFactory:
             feeds=self.feed_links("/", config.title),
             category_stylesheet="/" + category_stylesheet_name(config),
             dev=self.dev,
+            campaigns=tuple(view for key in config.campaigns if (view := self.campaign(key)) is not None),
+            medical_notice=self.default_medical_notice if config.medical.notice is None else config.medical.notice,
         )
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:
@@ -370,8 +438,9 @@ class ViewFactory:
 
 
 def category_css(config: SiteConfig) -> str:
-    """Each category's colour as a custom property, so pages need no inline style (CSP)."""
+    """Each category's and campaign's colour as a custom property, so pages need no inline style (CSP)."""
     rules = [f".cat-{key} {{ --accent: {category.color}; }}" for key, category in config.categories.items()]
+    rules += [f".campaign-{key} {{ --campaign: {campaign.color}; }}" for key, campaign in config.campaigns.items()]
     return "\n".join(rules) + "\n"
 
 

@@ -731,6 +731,78 @@ def img_temoignage_varices():
     return c
 
 
+def img_mois_sans_tabac():
+    """A grey cigarette broken in two, a small green leaf rising from the break, on teal."""
+    c = canvas("#cdeef0", "#2f8f97", angle=20)
+    c.glow(600, 420, 260, hex2rgb("#ffffff"), alpha=70, blur=60)
+    lay, d = c.layer()
+    c.rect([250, 470, 560, 530], (*hex2rgb("#e9eef2"), 255), radius=12, d=d)
+    c.rect([250, 470, 330, 530], (*hex2rgb("#c9a27a"), 255), radius=12, d=d)
+    c.rect([640, 470, 950, 530], (*hex2rgb("#e9eef2"), 255), radius=12, d=d)
+    c.rect([890, 470, 950, 530], (*hex2rgb("#9aa5ad"), 255), radius=12, d=d)
+    c.paste(lay.rotate(-6, center=(600 * S, 500 * S), resample=Image.BICUBIC))
+    c.line([(600, 470), (602, 360), (610, 290)], hex2rgb("#2e7d32"), 9)
+    leaf(c, 650, 280, 150, 70, -35, hex2rgb("#4caf50"), hex2rgb("#2e7d32"))
+    leaf(c, 560, 330, 110, 52, 210, hex2rgb("#66bb6a"), hex2rgb("#2e7d32"))
+    return c
+
+
+def img_arreter_de_fumer():
+    """Lungs drawn as two large leaves above a row of small steps going up, on light blue."""
+    c = canvas("#e6f4fb", "#9fd0ea", angle=0)
+    for i in range(6):
+        x0, top = 230 + i * 125, 700 - i * 45
+        c.rect([x0, top, x0 + 125, 800], hex2rgb("#5aa7cf" if i % 2 else "#4a97c0"))
+    c.line([(600, 150), (600, 300)], hex2rgb("#2e7d32"), 16)
+    c.line([(600, 300), (545, 350)], hex2rgb("#2e7d32"), 12)
+    c.line([(600, 300), (655, 350)], hex2rgb("#2e7d32"), 12)
+    leaf(c, 470, 380, 330, 190, 100, hex2rgb("#8bc34a"), hex2rgb("#558b2f"))
+    leaf(c, 730, 380, 330, 190, 80, hex2rgb("#9ccc65"), hex2rgb("#558b2f"))
+    return c
+
+
+def img_tabac_avant_operation():
+    """A white calendar with four cells ticked in green, beside a pink plaster cross, on pale blue."""
+    c = canvas("#f3f8fd", "#bcd7f0", angle=30)
+    c.rect([200, 170, 700, 690], hex2rgb("#ffffff"), radius=28)
+    c.rect([200, 170, 700, 260], hex2rgb("#3f7fc4"), radius=28)
+    c.rect([200, 230, 700, 260], hex2rgb("#3f7fc4"))
+    for ring in (300, 600):
+        c.rect([ring - 12, 140, ring + 12, 200], hex2rgb("#25507f"), radius=10)
+    for row in range(4):
+        for col in range(5):
+            x, y = 235 + col * 92, 290 + row * 95
+            c.rect([x, y, x + 70, y + 70], hex2rgb("#e3edf7"), radius=10)
+            if row == 3 and col < 4:
+                c.line([(x + 16, y + 38), (x + 31, y + 53), (x + 56, y + 20)], hex2rgb("#2e8b57"), 9)
+    lay, d = c.layer()
+    c.rect([790, 380, 1030, 470], (*hex2rgb("#f4a6b8"), 255), radius=40, d=d)
+    c.rect([865, 305, 955, 545], (*hex2rgb("#f4a6b8"), 255), radius=40, d=d)
+    c.rect([870, 385, 950, 465], (*hex2rgb("#f8c8d4"), 255), radius=10, d=d)
+    c.paste(lay.rotate(20, center=(910 * S, 425 * S), resample=Image.BICUBIC))
+    return c
+
+
+def img_temoignage_tabac():
+    """A steaming yellow cup beside a small green plant in a pot, on a blue table, before a window at sunrise."""
+    c = canvas("#ffe3b3", "#ffb88c", angle=90)
+    c.rect([140, 80, 1060, 560], hex2rgb("#fff4dc"), radius=16)
+    sun(c, 600, 520, 110, hex2rgb("#f7a83e"), rays=14)
+    c.rect([140, 300, 1060, 312], hex2rgb("#e0b98a"))
+    c.rect([594, 80, 606, 560], hex2rgb("#e0b98a"))
+    c.rect([0, 560, W, H], hex2rgb("#3f7fc4"))
+    c.rect([0, 560, W, 590], hex2rgb("#356ca8"))
+    c.rect([400, 440, 560, 600], hex2rgb("#f7c948"), radius=24)
+    c.arc([530, 470, 620, 560], 270, 90, hex2rgb("#f7c948"), 18)
+    for x in (440, 480, 520):
+        c.line([(x, 420), (x - 12, 380), (x + 6, 340), (x - 6, 300)], hex2rgb("#ffffff"), 8)
+    c.rect([730, 480, 850, 600], hex2rgb("#c8693a"), radius=14)
+    leaf(c, 760, 410, 140, 60, 120, hex2rgb("#4caf50"), hex2rgb("#2e7d32"))
+    leaf(c, 825, 405, 150, 62, 60, hex2rgb("#66bb6a"), hex2rgb("#2e7d32"))
+    leaf(c, 792, 380, 160, 60, 90, hex2rgb("#43a047"), hex2rgb("#2e7d32"))
+    return c
+
+
 def img_avc():
     """Stroke: time counts. A clock whose minute hand runs, beside a telephone: call at once."""
     c = canvas("#fdecea", "#f6c4bb", angle=15)
@@ -822,6 +894,10 @@ POSTS = {
     "benevole": img_benevole,
     "devenir-parents": img_devenir_parents,
     "temoignage-varices": img_temoignage_varices,
+    "mois-sans-tabac": img_mois_sans_tabac,
+    "arreter-de-fumer": img_arreter_de_fumer,
+    "tabac-avant-operation": img_tabac_avant_operation,
+    "temoignage-tabac": img_temoignage_tabac,
     "avc": img_avc,
     "equilibre": img_equilibre,
 }

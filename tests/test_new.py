@@ -118,9 +118,13 @@ def test_a_news_post_only_lacks_its_summary(make_site: SiteMaker) -> None:
 def test_a_medical_post_asks_for_its_review_until_the_lines_are_filled(make_site: SiteMaker) -> None:
     config, path = create(make_site, "Varices", category="medicine")
     assert "\n# reviewed_by: " in path.read_text("utf-8")
-    assert rules_found(config) == [("medical-review", "warning"), ("summary-missing", "warning")]
+    assert rules_found(config) == [("medical-review", "warning"), ("medical-sources", "warning"),
+                                   ("summary-missing", "warning")]
     uncomment(path, "reviewed_by", "last_reviewed")
     assert parsed(config, path).meta.last_reviewed == NOW.date()
+    assert rules_found(config) == [("summary-missing", "warning"), ("medical-sources", "warning")]
+    uncomment(path, "sources")
+    assert [source.year for source in parsed(config, path).meta.sources] == [f"{NOW:%Y}"]
     assert rules_found(config) == [("summary-missing", "warning")]
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from ..config import MEDICAL_CATEGORIES as MEDICAL_CATEGORIES
 from ..config import SiteConfig, setting_line
 from ..model import Heading, Post
 from .context import (
@@ -35,8 +36,6 @@ PostRule = Callable[[Post, CheckContext], Iterator[Issue]]
 ConfigRule = Callable[[CheckContext], Iterator[Issue]]
 """A rule's look at site.toml: its issues' lines are lines of site.toml."""
 
-MEDICAL_CATEGORIES = ("medicine", "prevention")
-"""Categories whose articles give medical information and need a medical review."""
 TESTIMONIAL_CATEGORY = "testimonials"
 """The category of articles in which a person tells their own story (health data: consent needed)."""
 CONSENT_ENDED = "consent-expired"
@@ -128,6 +127,18 @@ def check_author(post: Post, context: CheckContext) -> Iterator[Issue]:
         hint = f"did you mean '{close[0]}'? " if close else ""
         yield Issue(f"unknown author '{author}'", f"{hint}use one of the authors of site.toml: {valid}",
                     post.meta.line_of("author"))
+
+
+def check_campaign(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A ``campaign:`` that is not a key of ``[campaigns]`` in site.toml."""
+    campaign = post.meta.campaign
+    campaigns = list(context.config.campaigns)
+    if campaign and campaign not in campaigns:
+        close = difflib.get_close_matches(campaign, campaigns, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        valid = (f"use one of the campaigns of site.toml: {', '.join(campaigns)}" if campaigns
+                 else "add a [campaigns.<key>] table to site.toml (label, dates, colour, hashtags)")
+        yield Issue(f"unknown campaign '{campaign}'", hint + valid, post.meta.line_of("campaign"))
 
 
 def check_duplicate_url(post: Post, context: CheckContext) -> Iterator[Issue]:
@@ -359,6 +370,16 @@ def check_medical_review(post: Post, context: CheckContext) -> Iterator[Issue]:
                     meta.line_of("reviewed_by") or meta.line_of("last_reviewed") or meta.line_of("title"))
 
 
+def check_medical_sources(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A medicine or prevention article that does not say on what it rests: no ``sources:``."""
+    if post.meta.category in MEDICAL_CATEGORIES and not post.meta.sources:
+        meta = post.meta
+        yield Issue("medical article without sources",
+                    'add sources: then, for each work the article rests on, `- title: "…"`, `publisher: "…"`, '
+                    "`year: 2025` and `url: https://…` (a health authority, a learned society, a guideline)",
+                    meta.line_of("sources") or meta.line_of("reviewed_by") or meta.line_of("title"))
+
+
 def check_review_age(post: Post, context: CheckContext) -> Iterator[Issue]:
     """A medical review older than ``[checks] review_max_months``: the advice may be out of date."""
     reviewed = post.meta.last_reviewed
@@ -472,6 +493,7 @@ RULES: tuple[Rule, ...] = (
     Rule("broken-link", ERROR, "a link to an article that does not exist, is a draft, or goes online later",
          check_links),
     Rule("unknown-author", ERROR, "author: names no author of site.toml", check_author),
+    Rule("unknown-campaign", ERROR, "campaign: names no campaign of site.toml", check_campaign),
     Rule("duplicate-url", ERROR, "two articles would be published at the same URL (or one at listing pages')",
          check_duplicate_url, configurable=False),
     Rule("missing-image", ERROR, "an image that is not under static/ or cannot be read", check_missing_images,
@@ -490,6 +512,7 @@ RULES: tuple[Rule, ...] = (
          check_heading_order),
     Rule("medical-review", WARNING, "a medicine or prevention article without reviewed_by and last_reviewed",
          check_medical_review),
+    Rule("medical-sources", WARNING, "a medicine or prevention article without sources", check_medical_sources),
     Rule("review-outdated", WARNING, "a medical review older than [checks] review_max_months", check_review_age),
     Rule("testimonial-consent", ERROR, "a testimonial without consent covering the web, or given after publication",
          check_testimonial_consent),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from .. import state
 from ..config import SiteConfig
 from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
-from ..model import Consent, Post, PostMeta, SourceFile
+from ..model import Consent, Post, PostMeta, Source, SourceFile
 from ..urls import MAX_SLUG, short_slug, slugify
 from .discover import source_bytes
 from .frontmatter import SplitPost, decode, split
@@ -28,6 +28,7 @@ from .typography import french_typography
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
     "updated", "slug", "lang", "reviewed_by", "last_reviewed", "consent", "share_image", "social",
+    "campaign", "sources",
 )
 SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "x", "whatsapp")
 CONSENT_SCOPES = ("web", "social", "print")
@@ -154,11 +155,13 @@ class _FieldReader:
             draft=self._bool("draft"),
             updated=self._datetime("updated"),
             lang=lang,
-            reviewed_by=self._text("reviewed_by") or None,
+            reviewed_by=_typeset(self._text("reviewed_by"), lang or settings.language) or None,
             last_reviewed=self._date("last_reviewed"),
             consent=self._consent(),
             share_image=self._local_path("share_image") or None,
             social=self._social(),
+            campaign=self._text("campaign") or None,
+            sources=self._sources(),
             lines=tuple(sorted(self.lines.items())),
         )
         return None if self.problems else meta
@@ -327,6 +330,50 @@ class _FieldReader:
             self.problem("social", f"unknown network '{unknown[0]}' in 'social'",
                          f"use one of: {', '.join(SOCIAL_NETWORKS)}")
         return tuple(sorted((str(key), text) for key, text in value.items() if key in SOCIAL_NETWORKS))
+
+
+    def _sources(self) -> tuple[Source, ...]:
+        value = self.data.get("sources")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.problem("sources", "'sources' must be a list of works, each with a title",
+                         _SOURCES_HINT)
+            return ()
+        sources = [self._source(item, number) for number, item in enumerate(value, start=1)]
+        return tuple(source for source in sources if source is not None)
+
+    def _source(self, item: Any, number: int) -> Source | None:
+        """One entry of ``sources:``; ``number`` counts from 1, for messages."""
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str) or not item["title"].strip():
+            self.problem("sources", f"source {number} has no title", _SOURCES_HINT)
+            return None
+        unknown = [str(key) for key in item if key not in SOURCE_FIELDS]
+        texts = {key: item.get(key) for key in SOURCE_FIELDS}
+        wrong = [key for key, text in texts.items() if text is not None and not isinstance(text, str)]
+        year = str(texts["year"] or "").strip()
+        url = str(texts["url"] or "").strip()
+        if unknown or wrong:
+            close = difflib.get_close_matches((unknown or wrong)[0], SOURCE_FIELDS, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close and unknown else _SOURCES_HINT
+            self.problem("sources", f"source {number}: " + (f"unknown field '{unknown[0]}'" if unknown
+                                                             else f"'{wrong[0]}' must be text"), hint)
+            return None
+        if year and not (year.isdigit() and YEARS[0] <= int(year) <= YEARS[1]):
+            self.problem("sources", f"source {number}: the year must be four digits, not {year[:20]!r}",
+                         "write `year: 2024`, or leave the year out")
+            return None
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            self.problem("sources", f"source {number}: the url must start with https:// or http://",
+                         "give the full address of the page, e.g. `url: https://www.who.int/`")
+            return None
+        clean = {key: _CONTROL.sub(" ", str(texts[key] or "")).strip() for key in ("title", "publisher")}
+        return Source(title=clean["title"], publisher=clean["publisher"], year=year, url=url)
+
+
+SOURCE_FIELDS = ("title", "publisher", "year", "url")
+_SOURCES_HINT = ("write sources: then, for each work, indented: `- title: \"…\"`, `publisher: \"…\"`, "
+                 "`year: 2024`, `url: https://…`")
 
 
 def _short(value: Any) -> str:

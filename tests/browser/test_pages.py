@@ -17,6 +17,9 @@ PAGES = {
     "category": "/prevention/",
     # A post with a table, four callouts and a hero image.
     "post": "/prevention/soleil-proteger-sa-peau-sans-se-priver-de-l-ete/",
+    # A campaign's page, and a medical article of it (review line, sources, medical notice, campaign badge).
+    "campaign": "/campagnes/mois-sans-tabac/",
+    "medical-post": "/medecine/operation-prevue-pourquoi-arreter-de-fumer-avant/",
     "subscribe": "/s-abonner/",
     "author": "/auteurs/cmartin/",
     "not-found": "/cette-page-n-existe-pas/",
