@@ -2,7 +2,7 @@
 parse records of it on the post, and every mistake reported with its line and its fix.
 
 The page around a video is tested in tests/test_video_page.py, what a browser does with it in
-tests/browser/test_video.py.
+tests/browser/test_video_player.py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ plain link for readers without JavaScript, a Content-Security-Policy that lets i
 only, its JSON-LD, the feeds, and serve's fast path, which must not keep a page's policy when its videos change.
 
 What a browser does with it (no request to the host before the click, the player after it, axe) is in
-tests/browser/test_video.py.
+tests/browser/test_video_player.py.
 """
 
 from __future__ import annotations

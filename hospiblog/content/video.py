@@ -50,8 +50,6 @@ _FIELD = re.compile(r"^([a-z_]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 class VideoSink(Protocol):
     """Where the videos and problems of the current conversion go (the renderer, swapped per post)."""
 
-    post_folder: str
-
     @property
     def videos(self) -> list[tuple[Video, str]]: ...
 
@@ -68,6 +66,8 @@ class _Block:
 
     opening: str
     lines: list[str]
+    """The lines between the opening and the closing ``:::``, blank ones left out."""
+    closed: bool
     problems: list[tuple[str, str, str]] = field(default_factory=list)
 
     def problem(self, message: str, needle: str, hint: str = SYNTAX_HINT) -> None:
@@ -87,8 +87,9 @@ class VideoProcessor(BlockProcessor):
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         opening, _, rest = blocks.pop(0).partition("\n")
-        block = _Block(opening, _collect(rest, blocks))
-        _check_closed(block)
+        block = _Block(opening, *_collect(rest, blocks))
+        if not block.closed:
+            block.problem(f"'{opening.strip()}' is never closed", opening, "end the block with a line :::")
         video, transcript = self._read(block)
         self.sink.hinted_problems.extend(block.problems)
         if video is not None and not block.problems:
@@ -134,12 +135,9 @@ class VideoProcessor(BlockProcessor):
         return french_typography(first) if self.language == "fr" else first
 
 
-
-def _collect(rest: str, blocks: list[str]) -> list[str]:
-    """The block's lines up to the closing ``:::``, blank ones left out; what follows goes back to ``blocks``.
-
-    Without a closing line the rest of the article is taken: the problem is reported by :func:`_check_closed`.
-    """
+def _collect(rest: str, blocks: list[str]) -> tuple[list[str], bool]:
+    """The block's lines up to the closing ``:::`` (blank ones left out) and whether there is one; what follows it
+    goes back to ``blocks``. Without a closing line the rest of the article is taken, and reported."""
     lines: list[str] = []
     current = rest.split("\n") if rest else []
     while True:
@@ -148,19 +146,12 @@ def _collect(rest: str, blocks: list[str]) -> list[str]:
                 after = "\n".join(current[index + 1:]).lstrip("\n")
                 if after:
                     blocks.insert(0, after)
-                return [*lines, ":::"]
+                return lines, True
             if line.strip():
                 lines.append(line.strip())
         if not blocks:
-            return lines
+            return lines, False
         current = blocks.pop(0).split("\n")
-
-
-def _check_closed(block: _Block) -> None:
-    if block.lines and block.lines[-1] == ":::":
-        block.lines.pop()
-    else:
-        block.problem(f"'{block.opening.strip()}' is never closed", block.opening, "end the block with a line :::")
 
 
 def _fields(block: _Block, lines: list[str]) -> dict[str, tuple[str, str]]:
