@@ -18,6 +18,7 @@ from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
 from ..model import Consent, Post, PostMeta, SourceFile
 from ..urls import MAX_SLUG, short_slug, slugify
 from .discover import source_bytes
+from .event import read_event
 from .frontmatter import SplitPost, decode, split
 from .images import adopt_raw_images
 from .markdown import render_markdown
@@ -28,6 +29,7 @@ from .typography import french_typography
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
     "updated", "slug", "lang", "reviewed_by", "last_reviewed", "consent", "share_image", "social",
+    "event",
 )
 SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "x", "whatsapp")
 CONSENT_SCOPES = ("web", "social", "print")
@@ -154,6 +156,8 @@ class _FieldReader:
             consent=self._consent(),
             share_image=self._local_path("share_image") or None,
             social=self._social(),
+            event=read_event(self.data.get("event"), lines=self.lines, zone=self.zone, problem=self.problem,
+                             typeset=lambda text: _typeset(text, lang or settings.language)),
             lines=tuple(sorted(self.lines.items())),
         )
         return None if self.problems else meta
