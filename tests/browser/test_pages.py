@@ -18,6 +18,10 @@ PAGES = {
     # A post with a table, four callouts and a hero image.
     "post": "/prevention/soleil-proteger-sa-peau-sans-se-priver-de-l-ete/",
     "subscribe": "/s-abonner/",
+    # An event's box (hybrid, with e-mail registration) and the agenda of upcoming and past events.
+    "event": "/actualites/conference-publique-la-memoire-qui-flanche-faut-il-s-inquieter/",
+    "agenda": "/agenda/",
+    "cancelled-event": "/actualites/concert-de-l-avent-le-choeur-des-soignants-chante-dans-le-hall/",
     "author": "/auteurs/cmartin/",
     "not-found": "/cette-page-n-existe-pas/",
 }
