@@ -12,7 +12,7 @@ Share cards, the social kit and the calendar files speak the post's language, wh
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
@@ -145,8 +145,3 @@ def registration_link(text: str) -> str:
     if is_email(text):
         return "mailto:" + text.removeprefix("mailto:")
     return ""
-
-
-def events_of(posts: Sequence[Post]) -> list[Post]:
-    """The posts that announce an event, in the order given."""
-    return [post for post in posts if post.meta.event is not None]
