@@ -17,7 +17,7 @@ from .errors import (
     SourceLocation,
     TemplateError,
 )
-from .model import Author, Category, Post, PostMeta, Site, SourceFile, Tag
+from .model import Author, Category, Event, Place, Post, PostMeta, Site, SourceFile, Tag
 
 __all__ = [
     "Author",
@@ -27,8 +27,10 @@ __all__ = [
     "Category",
     "ConfigError",
     "ContentError",
+    "Event",
     "HospiblogError",
     "OutputError",
+    "Place",
     "Post",
     "PostMeta",
     "Site",

@@ -37,7 +37,7 @@ from typing import Any
 import PIL
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
 
-from . import state
+from . import events, state
 from .cache import write_atomically
 from .colors import AA_CONTRAST, contrast_ratio, parse_color, readable_background
 from .colors import mix as _mix
@@ -90,6 +90,8 @@ class SizeSettings:
     """Where the title sits in its box: top, center or bottom."""
     label_size: int = 26
     organization_size: int = 26
+    details_size: int = 30
+    """Font size of the lines under an event's title (its date and place)."""
     logo_size: int = 60
     accent_bar: int = 0
     """Height of a category-colour strip along the bottom of photo cards; 0 for none."""
@@ -149,6 +151,8 @@ class CardSpec:
     """The label of the post's campaign; empty for none."""
     campaign_color: str = "#35506b"
     """The campaign's colour, ``#rrggbb``: its label is drawn in white on it."""
+    details: tuple[str, ...] = ()
+    """Lines under the title: an event's date and place (``jeudi 8 avril 2027, 18:30 – 20:00``)."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,11 @@ class CardLayout:
     campaign_box: Box | None = None
     """The campaign's label: beside the category's when both fit on one row, else below it."""
     campaign_text: str = ""
+    detail_lines: tuple[str, ...] = ()
+    """The details as drawn: each wrapped on at most two lines (cut with … beyond)."""
+    detail_origins: tuple[tuple[int, int], ...] = ()
+    detail_boxes: tuple[Box, ...] = ()
+    """Ink box of each detail line as drawn."""
 
 
 @dataclass(frozen=True)
@@ -462,14 +471,63 @@ def layout_card(spec: CardSpec, settings: CardSettings) -> CardLayout:
     footer_box = (left, footer_top, right, size.height - size.bottom)
     labels_bottom = max((box[3] for box in (label_box, campaign_box) if box is not None), default=None)
     title_top = (labels_bottom + size.gap) if labels_bottom is not None else size.top
-    title_box = (left, title_top, right, footer_top - size.gap)
+    details_font = _font(str(settings.text_font), size.details_size)
+    details = _detail_lines(spec.details, details_font, right - left)
+    details_height = _details_height(details, details_font, size)
+    title_box = (left, title_top, right, footer_top - size.gap - details_height)
     fit = fit_title(clean_text(spec.title), settings.title_font, right - left, title_box[3] - title_box[1],
                     largest=size.title_max, smallest=size.title_min, line_spacing=settings.line_spacing)
-    origins, boxes = _place_lines(fit, settings, size, title_box)
+    if details:
+        # The title and its details are one block, placed where the title alone would be.
+        block = _aligned_top(size, (left, title_top, right, footer_top - size.gap), fit.block_height + details_height)
+        origins, boxes = _place_lines(fit, settings, size, (left, block, right, block + fit.block_height))
+    else:
+        origins, boxes = _place_lines(fit, settings, size, title_box)
+    detail_origins, detail_boxes = _place_details(details, details_font, size, left,
+                                                  origins[0][1] + fit.block_height if origins else title_top)
     organization = _ellipsize(clean_text(spec.organization), _font(str(settings.text_font), size.organization_size),
                               right - _organization_left(spec, size))
     return CardLayout(size.width, size.height, title_box, fit.size, fit.lines, origins, boxes, fit.truncated,
-                      label_box, label_text, footer_box, organization, campaign_box, campaign_text)
+                      label_box, label_text, footer_box, organization, campaign_box, campaign_text, details,
+                      detail_origins, detail_boxes)
+
+
+def _detail_lines(details: Sequence[str], font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...]:
+    """Each detail wrapped to the width on at most two lines, the second cut with … when it is still too long."""
+    lines: list[str] = []
+    for detail in details:
+        wrapped = _wrap_exactly(clean_text(detail), font, width) if detail.strip() else []
+        if len(wrapped) > 2:
+            wrapped = [wrapped[0], _ellipsize(" ".join(wrapped[1:]), font, width)]
+        lines += wrapped
+    return tuple(lines)
+
+
+def _details_height(details: tuple[str, ...], font: ImageFont.FreeTypeFont, size: SizeSettings) -> int:
+    """The room the detail lines take under the title, the space between them and the title included."""
+    if not details:
+        return 0
+    ascent, descent = font.getmetrics()
+    return size.gap // 2 + (len(details) - 1) * round(size.details_size * 1.3) + ascent + descent
+
+
+def _aligned_top(size: SizeSettings, box: Box, height: int) -> int:
+    room = box[3] - box[1]
+    offset = {"top": 0, "center": (room - height) // 2, "bottom": room - height}[size.title_align]
+    return box[1] + max(0, offset)
+
+
+def _place_details(details: tuple[str, ...], font: ImageFont.FreeTypeFont, size: SizeSettings, left: int,
+                   title_bottom: int) -> tuple[tuple[tuple[int, int], ...], tuple[Box, ...]]:
+    origins: list[tuple[int, int]] = []
+    boxes: list[Box] = []
+    for number, line in enumerate(details):
+        ink = font.getbbox(line, anchor="la")
+        origin = (left - min(0, int(ink[0])), title_bottom + size.gap // 2 + number * round(size.details_size * 1.3))
+        origins.append(origin)
+        boxes.append((origin[0] + int(ink[0]), origin[1] + int(ink[1]), origin[0] + int(ink[2]),
+                      origin[1] + int(ink[3])))
+    return tuple(origins), tuple(boxes)
 
 
 def _label_layout(label: str, settings: CardSettings, size: SizeSettings, left: int, right: int,
@@ -552,6 +610,9 @@ def draw_card(spec: CardSpec, settings: CardSettings) -> bytes:
     title_font = _font(str(settings.title_font), layout.title_size)
     for line, origin in zip(layout.title_lines, layout.line_origins, strict=True):
         draw.text(origin, line, font=title_font, fill=text_color, anchor="la")
+    details_font = _font(str(settings.text_font), size.details_size)
+    for line, origin in zip(layout.detail_lines, layout.detail_origins, strict=True):
+        draw.text(origin, line, font=details_font, fill=text_color, anchor="la")
     _draw_footer(image, spec, layout, settings, size, text_color)
     return encode_jpeg(image, settings, max_bytes=size.max_kb * 1000)
 
@@ -733,7 +794,8 @@ def settings_digest(settings: CardSettings) -> str:
 def card_key(spec: CardSpec, settings: CardSettings) -> str:
     """Hash of everything that affects a card's pixels: spec, settings, code, and the bytes of its files."""
     parts = (settings_digest(settings), spec.title, spec.label, spec.color, spec.organization,
-             spec.size, file_digest(spec.logo), file_digest(spec.background), spec.campaign, spec.campaign_color)
+             spec.size, file_digest(spec.logo), file_digest(spec.background), spec.campaign, spec.campaign_color,
+             "\x1f".join(spec.details))
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
         hasher.update(part.encode() + b"\0")
@@ -820,9 +882,9 @@ def card_output_path(category_slug: str, post_slug: str, size_name: str) -> str:
     return safe_relative(f"{CARDS_FOLDER}/{category_slug}/{post_slug}-{size_name}.jpg")
 
 
-def card_alt(title: str, label: str, organization: str, campaign: str = "") -> str:
+def card_alt(title: str, label: str, organization: str, campaign: str = "", details: Sequence[str] = ()) -> str:
     """Alternative text of a card: the text it shows."""
-    return " – ".join(part for part in (clean_text(title), label, campaign, organization) if part)
+    return " – ".join(part for part in (clean_text(title), *details, label, campaign, organization) if part)
 
 
 def _raster(lookup: StaticLookup, path: str) -> Path | None:
@@ -839,7 +901,7 @@ def post_card_specs(post: Post, config: SiteConfig, *, static_lookup: StaticLook
     campaign = config.campaigns.get(meta.campaign or "")
     base = CardSpec(title=meta.title, label=category.label, color=category.color,
                     organization=config.organization.name, logo=_raster(static_lookup, config.organization.logo),
-                    background=_raster(static_lookup, meta.image or ""))
+                    background=_raster(static_lookup, meta.image or ""), details=events.details(meta, config))
     if campaign is not None:
         base = replace(base, campaign=campaign.label, campaign_color=campaign.color)
     return {size: replace(base, size=size) for size in sizes if not (size == "og" and meta.share_image)}
@@ -877,7 +939,8 @@ def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
     meta = post.meta
     category = config.categories[meta.category]
     campaign = config.campaigns.get(meta.campaign or "")
-    alt = card_alt(meta.title, category.label, config.organization.name, campaign.label if campaign else "")
+    alt = card_alt(meta.title, category.label, config.organization.name, campaign.label if campaign else "",
+                   events.details(meta, config))
     images: list[ShareImage] = []
     if meta.share_image:
         url = "/" + meta.share_image.lstrip("/")

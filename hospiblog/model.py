@@ -50,6 +50,52 @@ class Consent:
         return ends is not None and ends <= today
 
 
+EVENT_STATUSES = ("scheduled", "cancelled", "postponed", "online")
+"""What ``event.status`` may say: as planned, cancelled, postponed (no new date yet), moved online."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an event takes place."""
+
+    name: str
+    address: str = ""
+    """Postal address on one line (``Route de l'Hôpital 12, 1700 Val-Clair``)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """The event a post announces (its front matter's ``event:`` block)."""
+
+    start: dt.datetime
+    """Aware; for an all-day event, midnight of its first day in the site's time zone."""
+    end: dt.datetime | None = None
+    """Aware; for an all-day event, midnight of its last day (that day included). None when not given."""
+    all_day: bool = False
+    location: Place | None = None
+    online: str = ""
+    """The http(s) address of the online event (a hybrid event has a location too)."""
+    registration: str = ""
+    """As written: an http(s) address or an e-mail address (the check says when it is neither)."""
+    price: str = ""
+    """As written; empty when the event is free."""
+    status: str = "scheduled"
+    """One of :data:`EVENT_STATUSES`."""
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """When the event is over: its end; for an all-day event, the midnight after its last day; without an end,
+        its start (or the midnight after its one day)."""
+        if self.all_day:
+            last = (self.end or self.start).date()
+            return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0, 0), tzinfo=self.start.tzinfo)
+        return self.end or self.start
+
+    def upcoming(self, now: dt.datetime) -> bool:
+        """Whether the event is still to come (or under way) at ``now``: the agenda lists it first."""
+        return now < self.ends_at
+
+
 @dataclass(frozen=True)
 class Source:
     """A work a medical article rests on, as its front matter ``sources:`` lists it."""
@@ -87,8 +133,10 @@ class PostMeta:
     campaign: str | None = None
     """The key of a ``[campaigns.<key>]`` table of site.toml."""
     sources: tuple[Source, ...] = ()
+    event: Event | None = None
     lines: tuple[tuple[str, int], ...] = ()
-    """Line of each front-matter key in the file, for messages."""
+    """Line of each front-matter key in the file, for messages; keys inside a block by their dotted path
+    (``event.end``)."""
 
     def line_of(self, key: str) -> int | None:
         """The line a front-matter key is written on."""

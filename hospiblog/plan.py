@@ -17,9 +17,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from . import events
 from .cards import CardSettings, PlannedCard, card_bytes, post_share_images, settings_digest, site_share_image
 from .config import SiteConfig
 from .feeds import FeedSpec, feed_specs, render_feed
+from .ics import agenda_calendar, event_calendar
 from .model import Post, Site
 from .posters import VideoPosters, poster_bytes
 from .security import content_security_policy, render_headers_file
@@ -33,7 +35,10 @@ from .urls import (
     SUBSCRIBE_SEGMENT,
     TAGS_SEGMENT,
     absolute,
+    agenda_calendar_url,
+    agenda_url,
     author_url,
+    event_calendar_url,
     join_url,
     output_path,
     paginated,
@@ -163,7 +168,7 @@ class Planner:
         # "now" matters only where scheduled posts are shown with a label (--future).
         cards = settings_digest(self.cards.settings) if self.cards else "no cards"
         return digest(self.config.fingerprint, self.theme.digest, self.views.dev, cards,
-                      self.site.built_at.date() if self.views.dev else "")
+                      self.site.built_at.date() if self.views.dev else "", self.site_view.agenda_url)
 
     def tracked_digest(self, output: str, parts: tuple[object, ...], posts: Iterable[Post]) -> str:
         """The digest of the job for ``output``, made of ``parts`` and the fingerprints of ``posts``, remembered
@@ -244,6 +249,7 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
     _plan_cards(planner)
     _plan_posters(planner)
     _plan_posts(planner)
+    _plan_events(planner)
     _plan_withdrawn(planner)
     _plan_listings(planner)
     _plan_feeds(planner)
@@ -262,13 +268,55 @@ def _plan_posts(planner: Planner) -> None:
         neighbours = [site.previous.get(post.relative), site.next.get(post.relative),
                       *site.related.get(post.relative, ())]
         view = planner.page_view("post", post.meta.title, url, post.meta.summary, category.feeds, category.color)
+        # An event's box says when it is over: time alone changes the page then.
+        phase = f"|{events.phase(post.meta.event, site.built_at)}" if post.meta.event else ""
         context: dict[str, Any] = {}
         if post.videos:  # its players' frames, and no other: the policy base.html puts in its meta tag
             context["content_security_policy"] = content_security_policy(frame_origins(post.videos))
         planner.page("post.html", url, view,
-                     "post", posts=[post, *(other for other in neighbours if other)],
+                     f"post{phase}", posts=[post, *(other for other in neighbours if other)],
                      lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post,
                      **context)
+
+
+def _plan_events(planner: Planner) -> None:
+    """Each event's calendar file, the agenda page and its calendar of upcoming events, when the site has events.
+
+    Which events are upcoming depends on the moment of the build: that split is part of the agenda's digests, so
+    a build after an event ended makes them again (and :mod:`hospiblog.schedule` makes that moment end a no-op
+    build's validity)."""
+    site, config = planner.site, planner.config
+    upcoming, past = events.agenda(site.posts, site.built_at)
+    if not upcoming and not past:
+        return
+    for post in upcoming + past:
+        url = planner.views.post_url(post)
+        output = output_path(event_calendar_url(url, post.meta.slug))
+        planner.add(RenderJob(
+            output=output,
+            digest=planner.tracked_digest(output, (config.fingerprint, "event.ics", url), [post]),
+            produce=partial(event_calendar, post, config, absolute(config.base_url, url)),
+            kind="calendar",
+        ))
+    split = "|".join(post.relative for post in upcoming) + "||" + "|".join(post.relative for post in past)
+    translate = planner.theme.translate
+    page = planner.page_view("agenda", translate("agenda"), agenda_url(), translate("agenda_intro"))
+    calendar = absolute(config.base_url, agenda_calendar_url())
+    planner.page("agenda.html", page.url, page, split, posts=upcoming + past,
+                 lazy={"upcoming": partial(planner.views.agenda, upcoming),
+                       "past": partial(planner.views.agenda, past)},
+                 calendar_url=agenda_calendar_url(), calendar_address=calendar,
+                 subscribe_url="webcal://" + calendar.split("://", 1)[1])
+    output = output_path(agenda_calendar_url())
+    planner.add(RenderJob(
+        output=output,
+        digest=planner.tracked_digest(output, (planner.base_digest, "agenda.ics", split), upcoming + past),
+        produce=partial(agenda_calendar, upcoming, config, name=f"{config.title} – {translate('agenda')}",
+                        description=translate("agenda_intro"), url=calendar,
+                        urls=[absolute(config.base_url, planner.views.post_url(post)) for post in upcoming],
+                        zone_posts=past[:1]),
+        kind="calendar",
+    ))
 
 
 def _plan_withdrawn(planner: Planner) -> None:

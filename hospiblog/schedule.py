@@ -1,4 +1,5 @@
-"""When the site changes by itself, with no source changing: a scheduled post falls due, a consent ends.
+"""When the site changes by itself, with no source changing: a scheduled post falls due, a consent ends, an event
+is over (the agenda lists it with the past ones).
 
 A publisher who builds every day (cron, a CI schedule) gets those changes on time; the build's summary
 says when the next one comes, and a no-op build must not skip that moment (:func:`upcoming` gives the one
@@ -39,6 +40,9 @@ def next_site_change(posts: Iterable[Post], config: SiteConfig, *, now: datetime
         if ends is not None and ends > today:
             changes.append(Change(datetime.combine(ends, time(0, 0), tzinfo=config.zone),
                                   f"the consent of {post.relative} ends"))
+        event = post.meta.event
+        if event is not None and event.ends_at > now:
+            changes.append(Change(event.ends_at, f"the event of {post.relative} is over"))
     return min(changes, default=None)
 
 

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from .config import MEDICAL_CATEGORIES, SiteConfig
-from .model import Post, Source
+from .events import is_web_address
+from .model import Event, Post, Source
 
 MetaTag = tuple[str, str, str]
 """(attribute name, key, content): ``("property", "og:title", "…")``."""
@@ -207,6 +209,8 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
         label = home_label or HOME_LABELS.get(config.language, "Home")
         graph = [_blog_posting(config, page, article, logo), _breadcrumbs(config, page, article, base, label),
                  *(_video_object(page, video) for video in article.videos)]
+        if article.post.meta.event is not None:
+            graph.append(_event(config, page, article))
     elif page.kind == "home":
         graph = [_organization(config, logo, full=True), _website(config, base)]
     else:
@@ -291,6 +295,8 @@ def _blog_posting(config: SiteConfig, page: PageInfo, article: ArticleInfo,
         node["image"] = [_image_object(image) for image in page.images]
     if meta.tags:
         node["keywords"] = ", ".join(meta.tags)
+    if meta.event is not None:
+        node["about"] = {"@id": page.canonical_url + "#event"}
     author = _person(config, article)
     if author:
         node["author"] = author
@@ -342,6 +348,100 @@ def _video_object(page: PageInfo, video: VideoInfo) -> dict[str, Any]:
     """Google's required name, thumbnailUrl and uploadDate, and the player as embedUrl."""
     return {"@type": "VideoObject", "@id": _video_id(page, video), "name": video.name,
             "thumbnailUrl": [video.thumbnail_url], "uploadDate": video.upload_date, "embedUrl": video.embed_url}
+
+
+EVENT_STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "postponed": "EventPostponed",
+                "online": "EventMovedOnline"}
+DEFAULT_CURRENCY = "CHF"
+"""The currency of an event's price that names none (hospiblog is made for Swiss hospitals)."""
+_CURRENCIES = (("€", "EUR"), ("EUR", "EUR"), ("USD", "USD"), ("$", "USD"))
+_AMOUNT = re.compile(r"\d+(?:[.,]\d{1,2})?")
+_SWISS_ADDRESS = re.compile(r"^(?P<street>.+?),\s*(?P<code>\d{4,5})\s+(?P<locality>[^,]+)$")
+
+
+def _event(config: SiteConfig, page: PageInfo, article: ArticleInfo) -> dict[str, Any]:
+    """The schema.org Event a post announces, linked to the article (``about``) and organised by the hospital."""
+    meta, event = article.post.meta, article.post.meta.event
+    assert event is not None
+    node: dict[str, Any] = {
+        "@type": "Event",
+        "@id": page.canonical_url + "#event",
+        "name": meta.title,
+        "description": page.description,
+        "url": page.canonical_url,
+        "inLanguage": bcp47(_language(config, article)),
+        "startDate": _event_moment(event.start, event.all_day, config),
+        "eventStatus": "https://schema.org/" + EVENT_STATUS[event.status],
+        "eventAttendanceMode": "https://schema.org/" + _attendance(event),
+        "organizer": _organizer(config),
+    }
+    end = event.end if event.end is not None and event.end >= event.start else None
+    if end is not None or event.all_day:
+        node["endDate"] = _event_moment(end or event.start, event.all_day, config)
+    places = _event_places(event)
+    if places:
+        node["location"] = places[0] if len(places) == 1 else places
+    if page.images:
+        node["image"] = [image.url for image in page.images]
+    if event.price or event.registration:
+        node["offers"] = _offer(event, page.canonical_url)
+    if not event.price:
+        node["isAccessibleForFree"] = True
+    return node
+
+
+def _event_moment(moment: datetime, all_day: bool, config: SiteConfig) -> str:
+    local = moment.astimezone(config.zone)
+    return local.date().isoformat() if all_day else local.isoformat()
+
+
+def _attendance(event: Event) -> str:
+    if event.status == "online" or (event.online and event.location is None):
+        return "OnlineEventAttendanceMode"
+    return "MixedEventAttendanceMode" if event.online and event.location else "OfflineEventAttendanceMode"
+
+
+def _event_places(event: Event) -> list[dict[str, Any]]:
+    """A Place with its PostalAddress (``street, NPA locality`` is split), a VirtualLocation, or both."""
+    places: list[dict[str, Any]] = []
+    if event.location is not None and event.status != "online":
+        place: dict[str, Any] = {"@type": "Place", "name": event.location.name}
+        if event.location.address:
+            place["address"] = _postal_address(event.location.address)
+        places.append(place)
+    if event.online:
+        places.append({"@type": "VirtualLocation", "url": event.online})
+    return places
+
+
+def _postal_address(address: str) -> dict[str, Any]:
+    match = _SWISS_ADDRESS.match(address.strip())
+    if match is None:
+        return {"@type": "PostalAddress", "streetAddress": address}
+    return {"@type": "PostalAddress", "streetAddress": match["street"].strip(), "postalCode": match["code"],
+            "addressLocality": match["locality"].strip()}
+
+
+def _organizer(config: SiteConfig) -> dict[str, Any]:
+    organization = config.organization
+    node: dict[str, Any] = {"@type": "Organization", "@id": _organization_id(config), "name": organization.name}
+    if organization.url:
+        node["url"] = organization.url
+    return node
+
+
+def _offer(event: Event, page_url: str) -> dict[str, Any]:
+    """What attending costs and where to register: the first amount of ``price`` (0 when free), in the currency
+    it names (CHF when it names none), the price as written, and the registration's web address."""
+    offer: dict[str, Any] = {"@type": "Offer", "url": event.registration if is_web_address(event.registration)
+                             else page_url}
+    amount = _AMOUNT.search(event.price) if event.price else None
+    if amount is not None or not event.price:
+        offer["price"] = amount.group().replace(",", ".") if amount is not None else "0"
+        offer["priceCurrency"] = next((code for sign, code in _CURRENCIES if sign in event.price), DEFAULT_CURRENCY)
+    if event.price:
+        offer["description"] = event.price
+    return offer
 
 
 def _person(config: SiteConfig, article: ArticleInfo) -> dict[str, Any] | None:

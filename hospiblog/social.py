@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -48,6 +48,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from .cards import fit_jpeg
 from .config import SharingConfig, SiteConfig
 from .errors import ContentError, SourceLocation
+from .events import language_of, social_line
 from .model import Post
 from .urls import absolute, post_url
 
@@ -295,6 +296,9 @@ def message(post: Post, network: str, config: SiteConfig, *, suffix: str = "", f
     recognises as a URL (a host on an unknown top-level domain counts in full).
     """
     title, summary = clean(post.meta.title), clean(post.meta.summary)
+    event = clean(social_line(post.meta, config))
+    if event:  # an event's date and place come right after its title
+        title = f"{title}\n\n{event}"
     if network == "instagram":
         return _instagram_caption(post, config, title, summary)
     body = f"{title}\n\n{summary}" if summary else title
@@ -467,8 +471,46 @@ def texts_txt(post: Post, entries: Sequence[KitEntry], language: str = "fr") -> 
 
 
 def schedule_rows(posts: Sequence[Post], config: SiteConfig, network: str) -> list[tuple[str, str, str]]:
-    """Hootsuite bulk-composer rows for one network: (date, one-line message, link)."""
-    return [(schedule_time(post.meta.date, config), *_schedule_message(post, config, network)) for post in posts]
+    """Hootsuite bulk-composer rows for one network: (date, one-line message, link); an event's announcement is
+    followed by its reminders (:func:`reminder_rows`)."""
+    rows: list[tuple[str, str, str]] = []
+    for post in posts:
+        rows.append((schedule_time(post.meta.date, config), *_schedule_message(post, config, network)))
+        rows += reminder_rows(post, config, network)
+    return rows
+
+
+REMINDERS = ((timedelta(days=7), 0), (timedelta(days=1), 1))
+"""An event's reminders: a week and a day before its first day, at :data:`REMINDER_TIME` (index into the words)."""
+REMINDER_TIME = time(9, 0)
+"""When a reminder goes out, in the site's time zone: a morning post is read that day."""
+REMINDER_WORDS = {"fr": ("Dans une semaine", "Demain"), "de": ("In einer Woche", "Morgen"),
+                  "en": ("In a week", "Tomorrow")}
+"""What a reminder's message starts with, by language."""
+
+
+def reminder_rows(post: Post, config: SiteConfig, network: str) -> list[tuple[str, str, str]]:
+    """Scheduler rows reminding of a post's event a week and a day before, at 9:00; none for a cancelled or
+    postponed event, and none before the post is published or after the event started."""
+    event = post.meta.event
+    if event is None or event.status in ("cancelled", "postponed"):
+        return []
+    first_day = event.start.astimezone(config.zone).date()
+    url = absolute(config.base_url, post_url(config.categories[post.meta.category].slug, post.meta.slug))
+    link = tracked_url(url, network, config.sharing)
+    language = language_of(post.meta, config)
+    words = REMINDER_WORDS.get(language, REMINDER_WORDS["en"])
+    colon = "\u202f: " if language == "fr" else ": "  # French puts a narrow no-break space before a colon
+    rows = []
+    for before, word in REMINDERS:
+        moment = datetime.combine(first_day - before, REMINDER_TIME, tzinfo=config.zone)
+        if not post.meta.date < moment < event.start:
+            continue
+        text = one_line(f"{words[word]}{colon}{post.meta.title} – {social_line(post.meta, config)}")
+        text = shorten(text, lambda candidate: fits(f"{candidate} {link}", network),
+                       longest=NETWORK_LIMITS[network].characters)
+        rows.append((schedule_time(moment, config), text, link))
+    return rows
 
 
 def _schedule_message(post: Post, config: SiteConfig, network: str) -> tuple[str, str]:

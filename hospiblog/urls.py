@@ -21,6 +21,9 @@ AUTHORS_SEGMENT = "auteurs"
 ARCHIVE_SEGMENT = "archives"
 SUBSCRIBE_SEGMENT = "s-abonner"
 CAMPAIGNS_SEGMENT = "campagnes"
+AGENDA_SEGMENT = "agenda"
+"""The agenda page (``/agenda/``) and its calendar (``/agenda.ics``)."""
+CALENDAR_SUFFIX = ".ics"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -83,6 +86,21 @@ def campaign_url(campaign_key: str) -> str:
 def year_url(year: int) -> str:
     """URL of a year's archive."""
     return join_url(ARCHIVE_SEGMENT, str(year))
+
+
+def agenda_url() -> str:
+    """URL of the agenda page: upcoming events, then past ones."""
+    return join_url(AGENDA_SEGMENT)
+
+
+def agenda_calendar_url() -> str:
+    """URL of the calendar of upcoming events that phones and Outlook subscribe to."""
+    return f"/{AGENDA_SEGMENT}{CALENDAR_SUFFIX}"
+
+
+def event_calendar_url(post_url: str, post_slug: str) -> str:
+    """URL of one event's calendar file, beside its article: ``/actualites/x/x.ics`` (saved as ``x.ics``)."""
+    return f"{post_url}{post_slug}{CALENDAR_SUFFIX}"
 
 
 def absolute(base_url: str, url: str) -> str:

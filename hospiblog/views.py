@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from babel import Locale
-from babel.dates import format_date
 from markupsafe import Markup
 
 from .config import MEDICAL_CATEGORIES, AuthorConfig, CampaignConfig, CategoryConfig, SiteConfig
+from .dates import long_date
+from .events import registration_link, when_text
 from .model import Post, Site, Video
 from .posters import POSTER_SIZE, poster_url
 from .social import ShareLink, hashtag, share_links
-from .urls import absolute, author_url, campaign_url, join_url, paginated, post_url, tag_slug, tag_url
+from .urls import (
+    absolute,
+    agenda_url,
+    author_url,
+    campaign_url,
+    event_calendar_url,
+    join_url,
+    paginated,
+    post_url,
+    tag_slug,
+    tag_url,
+)
 from .videos import HOSTS, split_at_videos
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
@@ -129,6 +139,39 @@ class PostSummary:
     draft: bool
     scheduled: bool
     campaign: CampaignView | None = None
+    event_status: str = ""
+    """The status of the event the post announces (``scheduled``, ``cancelled``…); empty for other posts."""
+
+
+@dataclass(frozen=True)
+class EventView:
+    """The event a post announces, as its box and the agenda show it."""
+
+    status: str
+    """``scheduled``, ``cancelled``, ``postponed`` or ``online``: in templates ``t('event_status_' ~ status)``."""
+    when: str
+    """``jeudi 8 avril 2027, 18:30 – 20:00``, in the page's language."""
+    start_iso: str
+    past: bool
+    """Over when the site was built: the agenda lists it with the past events."""
+    place: str
+    address: str
+    online_url: str
+    registration_url: str
+    """The registration's link (a web address or ``mailto:``), empty when it is neither."""
+    registration_text: str
+    price: str
+    """Empty for a free event."""
+    calendar_url: str
+    """The event's ``.ics`` file."""
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One line of the agenda: the post and its event."""
+
+    post: PostSummary
+    event: EventView
 
 
 @dataclass(frozen=True)
@@ -179,6 +222,7 @@ class PostView:
     medical: bool = False
     """A medicine or prevention article: it shows who reviewed it and when, its sources and the medical notice."""
     sources: tuple[SourceView, ...] = ()
+    event: EventView | None = None
     videos: tuple[VideoView, ...] = ()
     """The videos of the body, in order: the page loads static/video.js when there are any."""
     body: tuple[BodyPart, ...] = ()
@@ -243,6 +287,8 @@ class SiteView:
     campaigns: tuple[CampaignView, ...] = ()
     medical_notice: str = ""
     """The notice shown on medicine and prevention articles; empty for none."""
+    agenda_url: str = ""
+    """The agenda page; empty when the site announces no event."""
 
 
 @dataclass
@@ -337,6 +383,7 @@ class ViewFactory:
                 draft=meta.draft,
                 scheduled=meta.date > self.site.built_at,
                 campaign=self.campaign(meta.campaign),
+                event_status=meta.event.status if meta.event else "",
             )
         return self._summaries[post.relative]
 
@@ -379,24 +426,46 @@ class ViewFactory:
             medical=meta.category in MEDICAL_CATEGORIES,
             sources=tuple(SourceView(source.title, source.publisher, source.year, source.url)
                           for source in meta.sources),
+            event=self.event(post),
             videos=tuple(videos.values()),
             body=body,
         )
+
+    def event(self, post: Post) -> EventView | None:
+        """The box of the event a post announces, or None."""
+        event = post.meta.event
+        if event is None:
+            return None
+        url = self.post_url(post)
+        location = event.location
+        return EventView(
+            status=event.status,
+            when=when_text(event, self.config.language, self.config.zone),
+            start_iso=event.start.astimezone(self.config.zone).isoformat(),
+            past=not event.upcoming(self.site.built_at),
+            place=location.name if location else "",
+            address=location.address if location else "",
+            online_url=event.online,
+            registration_url=registration_link(event.registration),
+            registration_text=event.registration.removeprefix("mailto:"),
+            price=event.price,
+            calendar_url=event_calendar_url(url, post.meta.slug),
+        )
+
+    def agenda(self, posts: Sequence[Post]) -> list[AgendaEntry]:
+        """The agenda's entries for posts announcing an event."""
+        entries = []
+        for post in posts:
+            event = self.event(post)
+            assert event is not None
+            entries.append(AgendaEntry(self.summary(post), event))
+        return entries
 
     def date_text(self, value: date | datetime) -> str:
         """A date the way readers of the site's language write it ("22 novembre 2026", "1er mars 2026")."""
         if isinstance(value, datetime):
             value = value.astimezone(self.config.zone).date()
-        pattern = self._locale.date_formats["long"].pattern
-        if value.day == 1 and self._locale.language == "fr" and pattern.startswith("d "):
-            # French writes the first day of a month as an ordinal, "1er" (Imprimerie nationale's rules);
-            # CLDR's pattern, which Babel follows, has a plain "1".
-            return format_date(value, format="'1er'" + pattern[1:], locale=self._locale)
-        return format_date(value, format=pattern, locale=self._locale)
-
-    @functools.cached_property
-    def _locale(self) -> Locale:
-        return Locale.parse(self.config.language)
+        return long_date(value, self.config.language)
 
     def site_view(self) -> SiteView:
         config = self.config
@@ -418,6 +487,7 @@ class ViewFactory:
             dev=self.dev,
             campaigns=tuple(view for key in config.campaigns if (view := self.campaign(key)) is not None),
             medical_notice=self.default_medical_notice if config.medical.notice is None else config.medical.notice,
+            agenda_url=agenda_url() if any(post.meta.event for post in self.site.posts) else "",
         )
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:

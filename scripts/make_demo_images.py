@@ -494,6 +494,47 @@ def img_conference_coeur():
     return c
 
 
+def img_conference_memoire():
+    c = canvas("#eef1fb", "#d5dcf3")
+    # a head in profile, facing right, with a small network of memories inside
+    c.ellipse([420, 90, 800, 470], hex2rgb("#9fb7e6"))
+    c.poly([(700, 330), (790, 380), (720, 420)], hex2rgb("#9fb7e6"))  # nose and chin
+    c.rect([500, 400, 660, 520], hex2rgb("#9fb7e6"), radius=30)  # neck
+    rnd = random.Random(2027)
+    nodes = [(530 + 60 * (i % 4) + rnd.randint(-15, 15), 170 + 60 * (i // 4) + rnd.randint(-15, 15)) for i in range(11)]
+    for (x0, y0), (x1, y1) in zip(nodes, nodes[1:] + nodes[:1], strict=True):
+        c.line([(x0, y0), (x1, y1)], hex2rgb("#ffffff"), 4)
+    palette = ["#f7c948", "#e77f9a", "#4fb8c2", "#6c5bb0", "#f08a5d"]
+    for i, (x, y) in enumerate(nodes):
+        c.circle(x, y, 16, hex2rgb(palette[i % len(palette)]))
+    rows = [(600, 70, "#c9cfe3"), (690, 75, "#b8bfd8"), (780, 80, "#a6aecb")]
+    for i, (y, r, col) in enumerate(rows):
+        x = -r + (0 if i % 2 == 0 else r)
+        while x < W + r:
+            c.pieslice([x - r * 0.55, y - r * 0.55, x + r * 0.55, y + r * 0.55], 0, 360, hex2rgb(col))
+            c.pieslice([x - r, y + r * 0.25, x + r, y + r * 2.2], 180, 360, hex2rgb(col))
+            x += r * 2.1
+    return c
+
+
+def img_concert_avent():
+    c = canvas("#1c2b57", "#0e1733")
+    rnd = random.Random(1213)
+    for _ in range(26):
+        star(c, rnd.randint(40, 1160), rnd.randint(30, 330), rnd.randint(6, 16), hex2rgb("#f7d774"))
+    c.ellipse([230, 540, 970, 720], hex2rgb("#1f5c3a"))  # the wreath
+    c.ellipse([330, 575, 870, 685], hex2rgb("#0e1733"))
+    for i in range(36):  # leaves along the ring
+        a = 2 * math.pi * i / 36
+        c.circle(600 + 320 * math.cos(a), 630 + 70 * math.sin(a), 22, hex2rgb("#2f7d4e" if i % 2 else "#3f8f52"))
+    for x, top in ((380, 420), (520, 400), (680, 400), (820, 420)):
+        c.glow(x, top - 40, 60, (255, 214, 102), alpha=120, blur=24)
+        c.rect([x - 26, top, x + 26, 640], hex2rgb("#c8102e"), radius=6)
+        c.ellipse([x - 12, top - 62, x + 12, top - 12], hex2rgb("#ffd56b"))
+        c.ellipse([x - 5, top - 40, x + 5, top - 16], hex2rgb("#fff4c2"))
+    return c
+
+
 def img_changement_heure():
     c = canvas("#ffd9a8", "#7d93d1", angle=90)
     # half sun on the left, crescent moon on the right
@@ -883,6 +924,8 @@ POSTS = {
     "hygiene-mains": img_hygiene_mains,
     "conference-coeur": img_conference_coeur,
     "changement-heure": img_changement_heure,
+    "conference-memoire": img_conference_memoire,
+    "concert-avent": img_concert_avent,
     "hopital-nounours": img_hopital_nounours,
     "don-du-sang": img_don_du_sang,
     "nouvelle-aile": img_nouvelle_aile,

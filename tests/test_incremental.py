@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -18,6 +18,7 @@ from tests.conftest import SITE_TOML, post, write_image
 CATEGORIES = ["news", "prevention", "medicine"]
 TAGS = ["sommeil", "enfants", "sport", "coeur"]
 TITLES = ["Bien dormir", "Le sport", "Un cœur solide", "Les enfants", "La fièvre", "Nouveau service"]
+EVENT_STATUSES = ["scheduled", "cancelled", "postponed"]
 VIDEOS = [
     ":::video https://youtu.be/AbCdEfGhIjK\nAVC : chaque minute compte\ndate: 2026-10-26\n:::",
     ":::video https://vimeo.com/76979871\nTrois exercices d'équilibre\n:::",
@@ -38,6 +39,8 @@ edit = st.one_of(
     st.tuples(st.just("template"), st.text(alphabet="xyz", min_size=1, max_size=5)),
     st.tuples(st.just("static"), st.integers(1, 255)),
     st.tuples(st.just("config"), st.integers(1, 4)),
+    # An event block set on a post (or changed): a day around now, so it may be upcoming or already over.
+    st.tuples(st.just("event"), st.integers(0, 50), st.integers(-3, 3), st.sampled_from(EVENT_STATUSES)),
 )
 
 
@@ -78,6 +81,13 @@ def _apply(site: Path, change: tuple[object, ...], counter: list[int], files: li
             other = files[int(change[2]) % len(files)]  # type: ignore[call-overload]
             text += f"\nVoir [l'article](../{other.parent.name}/{other.name}).\n"
         path.write_text(text)
+        return [path]
+    if kind == "event" and files:
+        path = files[int(change[1]) % len(files)]  # type: ignore[call-overload]
+        day = (datetime.now().astimezone() + timedelta(days=int(change[2]))).date()  # type: ignore[call-overload]
+        block = f"event: {{start: {day.isoformat()}, location: Hall, status: {change[3]}}}\n"
+        text = re.sub(r"^event: .*\n", "", path.read_text(), flags=re.MULTILINE)
+        path.write_text(text.replace("\n---\n", "\n" + block + "---\n", 1))
         return [path]
     if kind == "delete" and files:
         path = files[int(change[1]) % len(files)]  # type: ignore[call-overload]

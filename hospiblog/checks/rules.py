@@ -13,10 +13,11 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from ..config import MEDICAL_CATEGORIES as MEDICAL_CATEGORIES
 from ..config import SiteConfig, setting_line
+from ..events import registration_link
 from ..model import Heading, Post
 from .context import (
     CheckContext,
@@ -481,6 +482,78 @@ def check_consent_social(post: Post, context: CheckContext) -> Iterator[Issue]:
                     "the article off the social kit", post.meta.line_of("social") or post.meta.line_of("consent"))
 
 
+# -- events -------------------------------------------------------------------------------------------------------
+
+
+def check_event_dates(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """An event that ends before it starts."""
+    event = post.meta.event
+    if event is None or event.end is None or event.end >= event.start:
+        return
+    zone = context.config.zone
+    yield Issue(f"event.end: the event ends on {_moment(event.end, event.all_day, zone)}, before it starts "
+                f"({_moment(event.start, event.all_day, zone)})",
+                "correct `end:` (or `start:`) under `event:`; an all-day event's `end:` is its last day",
+                _event_line(post, "end"))
+
+
+def check_event_place(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """An event with neither a place nor an online address, or moved online without the address."""
+    event = post.meta.event
+    if event is None:
+        return
+    if event.status == "online" and not event.online:
+        yield Issue("event.status: the event moved online, but `online:` gives no address to follow it",
+                    "add `online: https://…` under `event:` with the address of the online event",
+                    _event_line(post, "status"))
+    elif event.location is None and not event.online:
+        yield Issue("event: neither `location:` nor `online:`: readers cannot know where the event takes place",
+                    "add `location:` with the place's `name:` and `address:`, or `online: https://…` for an "
+                    "online event", _event_line(post, ""))
+
+
+def check_event_registration(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A registration that is neither a web address nor an e-mail address: the page cannot link to it."""
+    event = post.meta.event
+    if event is not None and event.registration and not registration_link(event.registration):
+        yield Issue(f"event.registration: '{event.registration}' is neither a web address nor an e-mail address",
+                    "write the address of the registration form (`registration: https://…`) or an e-mail address "
+                    "(`registration: inscription@hopital.ch`); say anything else in the article's text",
+                    _event_line(post, "registration"))
+
+
+def check_event_past(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """An article published after its event is over: feeds and the home page would announce it as new."""
+    event = post.meta.event
+    if event is None or post.meta.date < event.ends_at:
+        return
+    zone = context.config.zone
+    yield Issue(f"the article is published on {post.meta.date.astimezone(zone):%Y-%m-%d %H:%M}, after its event "
+                f"({_moment(event.start, event.all_day, zone)}) is over: it would be announced as new",
+                "date the article before the event; an article that reports on an event afterwards needs no "
+                "`event:` block", post.meta.line_of("date"))
+
+
+def check_event_updated(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A cancelled or postponed event without ``updated:``: calendars that imported it would not take the change."""
+    event = post.meta.event
+    if event is not None and event.status in ("cancelled", "postponed") and post.meta.updated is None:
+        yield Issue(f"the event is {event.status} but the article has no `updated:`: calendars that imported it "
+                    "will not take the change",
+                    "add `updated:` with the date and time of the change (e.g. `updated: 2026-11-19 14:00`); set it "
+                    "again whenever the event changes", _event_line(post, "status"))
+
+
+def _event_line(post: Post, key: str) -> int | None:
+    """The line of ``event.<key>``, else that of ``event:``."""
+    return (post.meta.line_of(f"event.{key}") if key else None) or post.meta.line_of("event")
+
+
+def _moment(moment: datetime, all_day: bool, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d}" if all_day else f"{local:%Y-%m-%d %H:%M}"
+
+
 # -- the table ----------------------------------------------------------------------------------------------------
 
 FRONT_MATTER = "front-matter"
@@ -521,5 +594,13 @@ RULES: tuple[Rule, ...] = (
     Rule("consent-expiring", WARNING, "a consent that expires within 30 days", check_consent_expiring),
     Rule("consent-social", ERROR, "a consent without social on an article offered by the social kit",
          check_consent_social),
+    Rule("event-dates", ERROR, "an event that ends before it starts", check_event_dates),
+    Rule("event-place", ERROR, "an event with neither a place nor an online address", check_event_place),
+    Rule("event-registration", ERROR, "an event registration that is neither a web nor an e-mail address",
+         check_event_registration),
+    Rule("event-past", WARNING, "an article published after its event is over (announced as new)",
+         check_event_past),
+    Rule("event-updated", WARNING, "a cancelled or postponed event without updated: (calendars miss the change)",
+         check_event_updated),
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -168,10 +168,23 @@ def _bad_date_line(front: str) -> int | None:
 
 
 def _key_lines(front: str) -> dict[str, int]:
-    """Line in the file of each top-level key (the opening ``---`` is line 1)."""
+    """Line in the file of each top-level key (the opening ``---`` is line 1), and of each key of a block written
+    under one, by its dotted path (``event.end``, ``event.location.name``), so a message can point at it."""
     lines: dict[str, int] = {}
+    opened: list[tuple[int, str]] = []
+    """The keys whose block the lines being read may belong to: (indentation, dotted path), outermost first."""
     for number, line in enumerate(front.split("\n")):
-        match = _KEY_LINE.match(line)
-        if match:
-            lines.setdefault(match.group(1).strip("'\""), number + 1)
+        indent = len(line) - len(line.lstrip(" "))
+        match = _KEY_LINE.match(line[indent:])
+        if not line.strip() or line.lstrip().startswith("#") or (indent and match is None):
+            continue  # a blank line, a comment or a line of a list or of a text inside a block
+        while opened and opened[-1][0] >= indent:
+            opened.pop()
+        if match is None or (indent and not opened):
+            opened.clear()
+            continue
+        path = ".".join([*(key for _indent, key in opened[-1:]), match.group(1).strip("'\"")])
+        lines.setdefault(path, number + 1)
+        if not line[indent + match.end():].split("#", 1)[0].strip():
+            opened.append((indent, path))  # `event:` alone on its line opens a block of keys
     return lines

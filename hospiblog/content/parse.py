@@ -18,6 +18,7 @@ from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
 from ..model import Consent, Post, PostMeta, Source, SourceFile
 from ..urls import MAX_SLUG, short_slug, slugify
 from .discover import source_bytes
+from .event import read_event
 from .frontmatter import SplitPost, decode, split
 from .images import adopt_raw_images
 from .markdown import render_markdown
@@ -28,7 +29,7 @@ from .typography import french_typography
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
     "updated", "slug", "lang", "reviewed_by", "last_reviewed", "consent", "share_image", "social",
-    "campaign", "sources",
+    "campaign", "sources", "event",
 )
 SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "x", "whatsapp")
 CONSENT_SCOPES = ("web", "social", "print")
@@ -162,6 +163,8 @@ class _FieldReader:
             social=self._social(),
             campaign=self._text("campaign") or None,
             sources=self._sources(),
+            event=read_event(self.data.get("event"), lines=self.lines, zone=self.zone, problem=self.problem,
+                             typeset=lambda text: _typeset(text, lang or settings.language)),
             lines=tuple(sorted(self.lines.items())),
         )
         return None if self.problems else meta

@@ -21,6 +21,10 @@ PAGES = {
     "campaign": "/campagnes/mois-sans-tabac/",
     "medical-post": "/medecine/operation-prevue-pourquoi-arreter-de-fumer-avant/",
     "subscribe": "/s-abonner/",
+    # An event's box (hybrid, with e-mail registration) and the agenda of upcoming and past events.
+    "event": "/actualites/conference-publique-la-memoire-qui-flanche-faut-il-s-inquieter/",
+    "agenda": "/agenda/",
+    "cancelled-event": "/actualites/concert-de-l-avent-le-choeur-des-soignants-chante-dans-le-hall/",
     "author": "/auteurs/cmartin/",
     "not-found": "/cette-page-n-existe-pas/",
 }
