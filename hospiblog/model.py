@@ -50,6 +50,63 @@ class Consent:
         return ends is not None and ends <= today
 
 
+SALARY_UNITS = ("year", "month", "hour")
+"""What a salary is paid per."""
+
+
+@dataclass(frozen=True)
+class Salary:
+    """The pay of a job offer: a range, or one bound of it, in a currency, per year, month or hour."""
+
+    minimum: float | None
+    maximum: float | None
+    unit: str
+    """One of :data:`SALARY_UNITS`."""
+    currency: str = "CHF"
+    """ISO 4217 code."""
+
+
+@dataclass(frozen=True)
+class JobOffer:
+    """A post's ``job:`` block: a position the hospital recruits for."""
+
+    title: str
+    """The position, as candidates search for it."""
+    service: str = ""
+    employment: tuple[str, ...] = ()
+    """schema.org's employment types (``FULL_TIME``, ``PART_TIME``…), whatever words the editor wrote."""
+    rate: str = ""
+    """The activity rate as written (``80–100 %``)."""
+    salary: Salary | None = None
+    start: dt.date | None = None
+    start_text: str = ""
+    """A start written as words (``à convenir``), when it is not a date."""
+    closes: dt.date | None = None
+    """The last day candidates can apply."""
+    apply: str = ""
+    """Where to apply: an http(s) URL or an e-mail address."""
+    location: str = ""
+    """Where the job is; empty: the organisation's address."""
+    contact: str = ""
+
+    @property
+    def ends_on(self) -> dt.date | None:
+        """The first day the offer is closed (the day after ``closes``), or None while it has no closing date."""
+        if self.closes is None or self.closes >= dt.date.max:
+            return None
+        return self.closes + dt.timedelta(days=1)
+
+    def closed(self, today: dt.date) -> bool:
+        """Whether applications are closed on ``today`` (in the site's time zone)."""
+        ends = self.ends_on
+        return ends is not None and ends <= today
+
+    @property
+    def apply_is_url(self) -> bool:
+        """Whether ``apply`` is a web address (else it is an e-mail address, or empty)."""
+        return self.apply.startswith(("https://", "http://"))
+
+
 @dataclass(frozen=True)
 class PostMeta:
     """Validated front matter."""
@@ -71,8 +128,10 @@ class PostMeta:
     consent: Consent | None = None
     share_image: str | None = None
     social: tuple[tuple[str, str], ...] = ()
+    job: JobOffer | None = None
     lines: tuple[tuple[str, int], ...] = ()
-    """Line of each front-matter key in the file, for messages."""
+    """Line of each front-matter key in the file, for messages; keys of a block by their dotted path
+    (``job.closes``)."""
 
     def line_of(self, key: str) -> int | None:
         """The line a front-matter key is written on."""

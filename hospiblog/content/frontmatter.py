@@ -168,10 +168,23 @@ def _bad_date_line(front: str) -> int | None:
 
 
 def _key_lines(front: str) -> dict[str, int]:
-    """Line in the file of each top-level key (the opening ``---`` is line 1)."""
+    """Line in the file of each key (the opening ``---`` is line 1): top-level keys by name, keys of an indented
+    block by their dotted path (``job.closes``, ``job.salary.min``), so that a message can point at them. A block
+    written on one line (``job: {closes: …}``) has only its own line."""
     lines: dict[str, int] = {}
+    parents: list[tuple[int, str]] = []
+    """The enclosing keys of the current line: (indentation, name)."""
     for number, line in enumerate(front.split("\n")):
-        match = _KEY_LINE.match(line)
-        if match:
-            lines.setdefault(match.group(1).strip("'\""), number + 1)
+        content = line.lstrip(" ")
+        indent = len(line) - len(content)
+        match = _KEY_LINE.match(content)
+        if not match:
+            continue
+        name = match.group(1).strip("'\"")
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        if indent and not parents:
+            continue  # an indented line under no key: the continuation of a text
+        lines.setdefault(".".join([*(parent for _indent, parent in parents), name]), number + 1)
+        parents.append((indent, name))
     return lines
