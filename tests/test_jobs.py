@@ -1,17 +1,22 @@
-"""Job offers: a post's `job:` block, read and checked field by field."""
+"""Job offers: a post's `job:` block, read and checked field by field, the content rules about offers, and the moment
+an offer closes."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 import pytest
 
 from hospiblog.build import parse_all
+from hospiblog.checks import next_change
 from hospiblog.config import load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import BuildFailed, ContentError, HospiblogError
 from hospiblog.model import JobOffer, Post, Salary
-from tests.conftest import SiteMaker, post
+from hospiblog.schedule import next_site_change
+from tests.conftest import NOW, SiteMaker, post
+from tests.test_checks import article, check, found
 
 OFFER = """
   title: "Infirmier·ère en soins intensifs"
@@ -118,3 +123,56 @@ def test_a_salary_without_unit_or_amount(make_site: SiteMaker) -> None:
     found_problems = problems(make_site, offer_post("\n  title: Physio\n  salary:\n    currency: CHF"))
     assert [message for _line, message, _hint in found_problems] == [
         "job.salary: give `min:`, `max:` or both", "job.salary.unit: missing: is the salary per year, month or hour?"]
+
+
+# -- the rules ------------------------------------------------------------------------------------------------------
+
+
+def rule_findings(make_site: SiteMaker, offer: str, rule: str) -> list[tuple[Any, ...]]:
+    return found(check(make_site, {"posts/news/offre.md": article(job=offer)}), rule)
+
+
+@pytest.mark.parametrize(("rule", "triggering", "passing"), [
+    ("job-apply-missing", "{title: Physio, closes: 2026-12-31, salary: {min: 1, unit: month}}",
+     "{title: Physio, closes: 2026-12-31, salary: {min: 1, unit: month}, apply: rh@test.example}"),
+    ("job-salary-missing", "{title: Physio, closes: 2026-12-31, apply: rh@test.example}",
+     "{title: Physio, closes: 2026-12-31, apply: rh@test.example, salary: {min: 1, unit: month}}"),
+    ("job-salary-range", "{title: Physio, closes: 2026-12-31, apply: rh@test.example, "
+                         "salary: {min: 9000, max: 6000, unit: month}}",
+     "{title: Physio, closes: 2026-12-31, apply: rh@test.example, salary: {min: 6000, max: 9000, unit: month}}"),
+    ("job-closes-missing", "{title: Physio, apply: rh@test.example, salary: {min: 1, unit: month}}",
+     "{title: Physio, closes: 2026-12-31, apply: rh@test.example, salary: {min: 1, unit: month}}"),
+    # Closed on 2026-10-22, 31 days before NOW; closed 30 days before, it is fine.
+    ("job-closed", "{title: Physio, closes: 2026-10-22, apply: rh@test.example, salary: {min: 1, unit: month}}",
+     "{title: Physio, closes: 2026-10-23, apply: rh@test.example, salary: {min: 1, unit: month}}"),
+])
+def test_each_rule_has_a_triggering_and_a_passing_file(make_site: SiteMaker, rule: str, triggering: str,
+                                                       passing: str) -> None:
+    findings = rule_findings(make_site, triggering, rule)
+    assert findings == [("offre.md", 5, "error" if rule in ("job-apply-missing", "job-salary-range") else "warning",
+                         rule)]
+    assert rule_findings(make_site, passing, rule) == []
+    assert found(check(make_site, {"posts/news/offre.md": article(job=passing)})) == []
+
+
+def test_a_closed_offer_needs_neither_salary_nor_address(make_site: SiteMaker) -> None:
+    findings = found(check(make_site, {"posts/news/offre.md": article(job="{title: Physio, closes: 2026-11-20}")}))
+    assert findings == []
+
+
+def test_a_rule_points_at_the_nested_key(make_site: SiteMaker) -> None:
+    offer = "\n  title: Physio\n  apply: rh@test.example\n  closes: 2026-12-31\n  salary:\n    max: 1\n    min: 2\n" \
+            "    unit: month"
+    assert rule_findings(make_site, offer, "job-salary-range") == [("offre.md", 11, "error", "job-salary-range")]
+    assert rule_findings(make_site, offer.replace("2026-12-31", "2026-09-01"), "job-closed") == [
+        ("offre.md", 8, "warning", "job-closed")]
+
+
+def test_the_days_the_rules_and_the_site_change(make_site: SiteMaker) -> None:
+    site = make_site({"posts/news/offre.md": offer_post()})
+    config = load_config(site)
+    posts, _errors = parse_all(discover(config), config, cache=None, workers=1)
+    change = next_site_change(posts, config, now=NOW)
+    assert change is not None and change.what == "the job offer posts/news/offre.md closes"
+    assert change.moment == datetime(2026, 12, 1, tzinfo=config.zone)
+    assert next_change(posts, config, today=date(2026, 12, 1)) == datetime(2026, 12, 31, tzinfo=config.zone)
