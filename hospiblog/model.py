@@ -236,6 +236,10 @@ class Site:
     """The instant the build considers "now" (scheduled posts)."""
     withdrawn: tuple[str, ...] = ()
     """URLs of the testimonials whose consent ended: a short notice without their content stands there."""
+    open_jobs: tuple[Post, ...] = ()
+    """Published job offers still open at ``built_at``, newest first: the jobs page and its feed."""
+    closed_jobs: frozenset[str] = frozenset()
+    """Relative paths of the published job offers whose closing date has passed: their pages say so."""
     current: dict[str, Post] = field(default_factory=dict)
     """The store of the published posts' current versions, by relative path. The listings above give the site's
     structure (which posts, in which order); a post's content (body, reading time, fingerprint) is read here, so
@@ -244,3 +248,8 @@ class Site:
     def __post_init__(self) -> None:
         if not self.current:
             self.current.update((post.relative, post) for post in self.posts)
+
+    @property
+    def has_jobs(self) -> bool:
+        """Whether the site publishes job offers, open or closed: it then has a jobs page and feed."""
+        return bool(self.open_jobs or self.closed_jobs)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
 from .config import SiteConfig
-from .model import Post
+from .model import JobOffer, Post, Salary
 
 MetaTag = tuple[str, str, str]
 """(attribute name, key, content): ``("property", "og:title", "…")``."""
@@ -31,6 +32,9 @@ MetaTag = tuple[str, str, str]
 OG_LOCALES = {"fr": "fr_CH", "de": "de_CH", "it": "it_CH", "en": "en_GB"}
 HOME_LABELS = {"fr": "Accueil", "de": "Startseite", "en": "Home"}
 """Fallback name of the first breadcrumb; the theme's ``t('home')`` is better and can be passed."""
+SALARY_UNIT_TEXTS = {"year": "YEAR", "month": "MONTH", "hour": "HOUR"}
+"""schema.org's ``unitText`` of a salary, by :data:`hospiblog.model.SALARY_UNITS`."""
+_POSTAL_LINE = re.compile(r"^(?P<street>.+?),\s*(?P<code>\d{4,5})\s+(?P<locality>[^,\d][^,]*)$")
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -66,12 +70,22 @@ class PageInfo:
 
 
 @dataclass(frozen=True)
+class JobInfo:
+    """An open job offer on an article page: the offer, and its description as HTML (summary and body)."""
+
+    offer: JobOffer
+    description_html: str
+
+
+@dataclass(frozen=True)
 class ArticleInfo:
     """What an article page adds: the post and the absolute URLs of its author and category pages."""
 
     post: Post
     category_url: str
     author_url: str = ""
+    job: JobInfo | None = None
+    """The post's job offer while it is open: the page then carries a JobPosting."""
 
 
 @dataclass(frozen=True)
@@ -179,9 +193,9 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
             logo: ShareImage | None = None, home_label: str | None = None) -> str:
     """The page's schema.org graph, serialised and safe to put inside ``<script type="application/ld+json">``.
 
-    Articles get a BlogPosting and a BreadcrumbList (home → category → article); the home page
-    gets the Organization and the WebSite; other pages get a WebPage. ``logo`` gives the
-    organisation's logo with its size (by default ``organization.logo`` without size).
+    Articles get a BlogPosting and a BreadcrumbList (home → category → article), and a JobPosting while their
+    job offer is open; the home page gets the Organization and the WebSite; other pages get a WebPage. ``logo``
+    gives the organisation's logo with its size (by default ``organization.logo`` without size).
     """
     base = config.base_url.rstrip("/") + "/"
     logo = logo or _default_logo(config)
@@ -189,6 +203,8 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
     if article is not None:
         label = home_label or HOME_LABELS.get(config.language, "Home")
         graph = [_blog_posting(config, page, article, logo), _breadcrumbs(config, page, article, base, label)]
+        if article.job is not None:
+            graph.append(job_posting(config, page, article.post, article.job, logo))
     elif page.kind == "home":
         graph = [_organization(config, logo, full=True), _website(config, base)]
     else:
@@ -305,3 +321,65 @@ def _breadcrumbs(config: SiteConfig, page: PageInfo, article: ArticleInfo, base:
         {"@type": "ListItem", "position": number, "name": name, "item": url}
         for number, (name, url) in enumerate(steps, start=1)
     ]}
+
+
+def job_posting(config: SiteConfig, page: PageInfo, post: Post, job: JobInfo,
+                logo: ShareImage | None) -> dict[str, Any]:
+    """The JobPosting of an open offer (Google's required and recommended properties where the offer gives them).
+
+    ``validThrough`` is the last second of the closing day in the site's time zone; ``directApply`` is said when
+    candidates apply through a web address (a form), not by e-mail.
+    """
+    offer = job.offer
+    node: dict[str, Any] = {
+        "@type": "JobPosting",
+        "@id": page.canonical_url + "#job",
+        "title": offer.title,
+        "description": job.description_html,
+        "datePosted": post.meta.date.isoformat(),
+        "url": page.canonical_url,
+        "hiringOrganization": _organization(config, logo, full=False),
+    }
+    if offer.closes is not None:
+        node["validThrough"] = datetime.combine(offer.closes, time(23, 59, 59), tzinfo=config.zone).isoformat()
+    if offer.employment:
+        node["employmentType"] = offer.employment[0] if len(offer.employment) == 1 else list(offer.employment)
+    location = offer.location or config.organization.address
+    if location:
+        node["jobLocation"] = {"@type": "Place", "address": postal_address(location)}
+    if offer.salary is not None:
+        node["baseSalary"] = monetary_amount(offer.salary)
+    if offer.apply_is_url:
+        node["directApply"] = True
+    if offer.start is not None:
+        node["jobStartDate"] = offer.start.isoformat()
+    return node
+
+
+def postal_address(line: str) -> dict[str, Any]:
+    """A one-line address as a PostalAddress: "Route de l'Hôpital 12, 1700 Val-Clair" gives its street, postal
+    code and locality; another form is kept whole as the street (site.toml's address is one line of text, and says
+    no country)."""
+    match = _POSTAL_LINE.match(line.strip())
+    if match is None:
+        return {"@type": "PostalAddress", "streetAddress": line.strip()}
+    return {"@type": "PostalAddress", "streetAddress": match["street"].strip(), "postalCode": match["code"],
+            "addressLocality": match["locality"].strip()}
+
+
+def monetary_amount(salary: Salary) -> dict[str, Any]:
+    """A salary as schema.org's MonetaryAmount: a QuantitativeValue with minValue and/or maxValue (or value when
+    both are one figure), and its unit."""
+    value: dict[str, Any] = {"@type": "QuantitativeValue", "unitText": SALARY_UNIT_TEXTS[salary.unit]}
+    if salary.minimum is not None and salary.minimum == salary.maximum:
+        value["value"] = _number(salary.minimum)
+    else:
+        if salary.minimum is not None:
+            value["minValue"] = _number(salary.minimum)
+        if salary.maximum is not None:
+            value["maxValue"] = _number(salary.maximum)
+    return {"@type": "MonetaryAmount", "currency": salary.currency, "value": value}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value == int(value) else value

@@ -20,6 +20,7 @@ TAGS_SEGMENT = "sujets"
 AUTHORS_SEGMENT = "auteurs"
 ARCHIVE_SEGMENT = "archives"
 SUBSCRIBE_SEGMENT = "s-abonner"
+JOBS_SEGMENT = "emplois"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -77,6 +78,11 @@ def author_url(author_key: str) -> str:
 def year_url(year: int) -> str:
     """URL of a year's archive."""
     return join_url(ARCHIVE_SEGMENT, str(year))
+
+
+def jobs_url() -> str:
+    """URL of the jobs page, which lists the open job offers."""
+    return join_url(JOBS_SEGMENT)
 
 
 def absolute(base_url: str, url: str) -> str:

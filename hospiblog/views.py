@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from babel import Locale
-from babel.dates import format_date
 from markupsafe import Markup
 
 from .config import AuthorConfig, CategoryConfig, SiteConfig
-from .model import Post, Site
+from .dates import amount_text, long_date
+from .model import JobOffer, Post, Site
 from .social import ShareLink, share_links
-from .urls import absolute, author_url, join_url, paginated, post_url, tag_slug, tag_url
+from .urls import absolute, author_url, jobs_url, join_url, paginated, post_url, tag_slug, tag_url
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
                  "x": "X", "youtube": "YouTube"}
@@ -80,6 +78,45 @@ class TagView:
 
 
 @dataclass(frozen=True)
+class SalaryView:
+    """A job offer's salary, its amounts written for the site's language; the template words it
+    (``t('salary_range', …)``, ``t('salary_per_month')``)."""
+
+    minimum: str
+    """"" when the offer gives no minimum."""
+    maximum: str
+    """"" when the offer gives no maximum."""
+    currency: str
+    unit: str
+    """year, month or hour."""
+
+
+@dataclass(frozen=True)
+class JobView:
+    """What a page shows of a job offer."""
+
+    title: str
+    service: str
+    employment: tuple[str, ...]
+    """schema.org's types (``FULL_TIME``…): the template shows ``t('employment_' ~ type)``."""
+    rate: str
+    salary: SalaryView | None
+    start_iso: str
+    start_display: str
+    """The start date in words, or the start as the editor wrote it (``à convenir``); "" when not given."""
+    closes_iso: str
+    closes_display: str
+    apply_url: str
+    """The application form's URL; "" when candidates apply by e-mail (``apply_email``) or the offer says nothing."""
+    apply_email: str
+    location: str
+    """Where the job is: the offer's location, else the organisation's address."""
+    contact: str
+    open: bool
+    """False once the closing date has passed: the page says applications are closed and offers no button."""
+
+
+@dataclass(frozen=True)
 class PostSummary:
     """What a listing shows of a post."""
 
@@ -95,6 +132,8 @@ class PostSummary:
     reading_minutes: int
     draft: bool
     scheduled: bool
+    job: JobView | None = None
+    """The post's job offer, when it has a ``job:`` block."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +208,10 @@ class SiteView:
     """URL of the generated stylesheet giving each category its colour (``.cat-<key>``)."""
     dev: bool = False
     """True in ``hospiblog serve``: drafts and scheduled posts are labelled."""
+    jobs_url: str = ""
+    """The jobs page's URL, when the site publishes job offers; "" otherwise."""
+    jobs_feeds: tuple[FeedLink, ...] = ()
+    """The jobs page's feeds (RSS, Atom), when there is one."""
 
 
 @dataclass
@@ -179,6 +222,8 @@ class ViewFactory:
     site: Site
     image_sizes: dict[str, tuple[int, int]]
     dev: bool = False
+    jobs_title: str = ""
+    """The jobs page's title in the theme's language (« Nous recrutons »), for its feeds' titles."""
     _summaries: dict[str, PostSummary] = field(default_factory=dict)
     _categories: dict[str, CategoryView] = field(default_factory=dict)
     _authors: dict[str, AuthorView] = field(default_factory=dict)
@@ -239,8 +284,40 @@ class ViewFactory:
                 reading_minutes=self.site.current[post.relative].reading_minutes,
                 draft=meta.draft,
                 scheduled=meta.date > self.site.built_at,
+                job=self.job(meta.job, closed=post.relative in self.site.closed_jobs) if meta.job else None,
             )
         return self._summaries[post.relative]
+
+    def job(self, offer: JobOffer, *, closed: bool) -> JobView:
+        """A job offer as pages show it."""
+        salary = offer.salary
+        email = "" if offer.apply_is_url else offer.apply
+        return JobView(
+            title=offer.title,
+            service=offer.service,
+            employment=offer.employment,
+            rate=offer.rate,
+            salary=SalaryView(self.amount_text(salary.minimum), self.amount_text(salary.maximum), salary.currency,
+                              salary.unit) if salary else None,
+            start_iso=offer.start.isoformat() if offer.start else "",
+            start_display=self.date_text(offer.start) if offer.start else offer.start_text,
+            closes_iso=offer.closes.isoformat() if offer.closes else "",
+            closes_display=self.date_text(offer.closes) if offer.closes else "",
+            apply_url=offer.apply if offer.apply_is_url else "",
+            apply_email=email,
+            location=offer.location or self.config.organization.address,
+            contact=offer.contact,
+            open=not closed,
+        )
+
+    def amount_text(self, value: float | None) -> str:
+        """An amount of money written for the site's language ("6 350"); "" for None."""
+        return amount_text(value, self.config.language) if value is not None else ""
+
+    def jobs_feeds(self) -> tuple[FeedLink, ...]:
+        """The jobs page's RSS and Atom feeds."""
+        return self.feed_links(jobs_url(), f"{self.config.title} – {self.jobs_title}")
+
 
     def summaries(self, posts: Sequence[Post]) -> list[PostSummary]:
         return [self.summary(post) for post in posts]
@@ -271,16 +348,7 @@ class ViewFactory:
         """A date the way readers of the site's language write it ("22 novembre 2026", "1er mars 2026")."""
         if isinstance(value, datetime):
             value = value.astimezone(self.config.zone).date()
-        pattern = self._locale.date_formats["long"].pattern
-        if value.day == 1 and self._locale.language == "fr" and pattern.startswith("d "):
-            # French writes the first day of a month as an ordinal, "1er" (Imprimerie nationale's rules);
-            # CLDR's pattern, which Babel follows, has a plain "1".
-            return format_date(value, format="'1er'" + pattern[1:], locale=self._locale)
-        return format_date(value, format=pattern, locale=self._locale)
-
-    @functools.cached_property
-    def _locale(self) -> Locale:
-        return Locale.parse(self.config.language)
+        return long_date(value, self.config.language)
 
     def site_view(self) -> SiteView:
         config = self.config
@@ -300,6 +368,8 @@ class ViewFactory:
             feeds=self.feed_links("/", config.title),
             category_stylesheet="/" + category_stylesheet_name(config),
             dev=self.dev,
+            jobs_url=jobs_url() if self.site.has_jobs else "",
+            jobs_feeds=self.jobs_feeds() if self.site.has_jobs else (),
         )
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:

@@ -1,21 +1,26 @@
-"""Job offers: a post's `job:` block, read and checked field by field, the content rules about offers, and the moment
-an offer closes."""
+"""Job offers (a post's `job:` block): read and checked, shown with a button to apply, listed on the jobs page and
+in its feed while open, and taken off by the first build after their closing date, without any file changing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
+import feedparser
+import lxml.html
 import pytest
 
-from hospiblog.build import parse_all
+from hospiblog.build import BuildOptions, build, parse_all
 from hospiblog.checks import next_change
 from hospiblog.config import load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import BuildFailed, ContentError, HospiblogError
 from hospiblog.model import JobOffer, Post, Salary
 from hospiblog.schedule import next_site_change
-from tests.conftest import NOW, SiteMaker, post
+from hospiblog.serve import ServeSession
+from tests.conftest import NOW, SITE_TOML, SiteMaker, post
 from tests.test_checks import article, check, found
 
 OFFER = """
@@ -32,6 +37,9 @@ OFFER = """
   apply: https://emplois.test.example/postuler?offre=14
   contact: Sophie Rey, 026 000 00 41"""
 """An open offer on NOW (2026-11-22), closing on the last day of November."""
+OPEN_URL = "actualites/infirmier-ere-en-soins-intensifs-80-100/index.html"
+DAY_AFTER_CLOSING = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 00:30 on 1 December in Zurich
+LAST_DAY = datetime(2026, 11, 30, 22, 30, tzinfo=UTC)  # 23:30 on 30 November in Zurich: still open
 
 
 def offer_post(offer: str = OFFER, *, title: str = "Infirmier·ère en soins intensifs 80–100 %",
@@ -60,6 +68,25 @@ def problems(make_site: SiteMaker, text: str) -> list[tuple[int | None, str, str
     else:
         return []
     return [(error.location.line if error.location else None, error.message, error.hint or "") for error in errors]
+
+
+def page(output: Path, relative: str) -> Any:
+    return lxml.html.fromstring((output / relative).read_bytes())
+
+
+def graph_types(tree: Any) -> list[str]:
+    [script] = tree.xpath('//script[@type="application/ld+json"]')
+    return [node["@type"] for node in json.loads(script.text)["@graph"]]
+
+
+def job_posting(tree: Any) -> dict[str, Any]:
+    [script] = tree.xpath('//script[@type="application/ld+json"]')
+    [node] = [node for node in json.loads(script.text)["@graph"] if node["@type"] == "JobPosting"]
+    return dict(node)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
 # -- the block ----------------------------------------------------------------------------------------------------
@@ -176,3 +203,158 @@ def test_the_days_the_rules_and_the_site_change(make_site: SiteMaker) -> None:
     assert change is not None and change.what == "the job offer posts/news/offre.md closes"
     assert change.moment == datetime(2026, 12, 1, tzinfo=config.zone)
     assert next_change(posts, config, today=date(2026, 12, 1)) == datetime(2026, 12, 31, tzinfo=config.zone)
+
+
+# -- the site -------------------------------------------------------------------------------------------------------
+
+
+def offers_site(make_site: SiteMaker) -> Path:
+    closed = OFFER.replace("Infirmier·ère en soins intensifs", "Physiothérapeute").replace("2026-11-30", "2026-11-15")
+    return make_site({
+        "posts/news/offre.md": offer_post(),
+        "posts/news/physio.md": offer_post(closed, title="Physiothérapeute 60 %", date="2026-10-20"),
+        "posts/medicine/article.md": post("Un article", "2026-11-01", summary="Résumé."),
+    })
+
+
+def test_open_and_closed_offers(make_site: SiteMaker, tmp_path: Path) -> None:
+    report = build(offers_site(make_site), output=tmp_path / "out", now=NOW, workers=1)
+    out = tmp_path / "out"
+    assert report.feeds == 12
+    assert report.next_change == ("next change by itself on 2026-12-01 00:00 "
+                                  "(the job offer posts/news/offre.md closes)")
+    opened = page(out, OPEN_URL)
+    assert [link.text for link in opened.xpath('//a[@class="apply-button"]')] == ["Postuler", "Postuler"]
+    assert opened.xpath('//a[@class="apply-button"]/@href')[0] == "https://emplois.test.example/postuler?offre=14"
+    facts = {dt.text_content(): dd.text_content() for dt, dd in zip(opened.xpath("//dl[@class='job-facts']//dt"),
+                                                                      opened.xpath("//dl[@class='job-facts']//dd"),
+                                                                      strict=True)}
+    assert facts["Salaire"] == "De 6\u202f350 à 8\u202f900 CHF par mois"
+    assert facts["Type d’emploi"] == "Plein temps, temps partiel"
+    assert facts["Délai de candidature"] == "30 novembre 2026" and facts["Entrée en fonction"] == "1er mars 2027"
+    assert graph_types(opened) == ["BlogPosting", "BreadcrumbList", "JobPosting"]
+
+    closed = page(out, "actualites/physiotherapeute-60/index.html")
+    assert "Candidatures closes" in closed.xpath("string(//p[@class='job-status'])")
+    assert closed.xpath('//a[@class="apply-button"]') == []
+    assert graph_types(closed) == ["BlogPosting", "BreadcrumbList"]
+
+    jobs = page(out, "emplois/index.html")
+    assert jobs.xpath("string(//h1)") == "Nous recrutons"
+    assert [link.get("href") for link in jobs.xpath("//h2[@class='card-title']/a")] == [
+        "/actualites/infirmier-ere-en-soins-intensifs-80-100/"]
+    # Both offers stay in their category, the closed one said to be closed.
+    news = page(out, "actualites/index.html")
+    assert [card.text for card in news.xpath("//p[@class='card-job']")] == [
+        "Unité de soins intensifs · 80–100\u00a0% · Candidatures jusqu’au 30 novembre 2026", "Candidatures closes"]
+    assert '<a href="/emplois/">Nous recrutons</a>' in (out / "actualites/index.html").read_text()
+    assert "/emplois/rss.xml" in (out / "s-abonner/index.html").read_text()
+
+
+def test_the_job_posting(make_site: SiteMaker, tmp_path: Path) -> None:
+    build(offers_site(make_site), output=tmp_path / "out", now=NOW, workers=1)
+    node = job_posting(page(tmp_path / "out", OPEN_URL))
+    description = node.pop("description")
+    assert description.startswith("<p>Une unité de huit lits cherche du renfort.</p><p>Rejoignez une équipe "
+                                  "<strong>soudée</strong>.</p>")
+    assert node == {
+        "@type": "JobPosting",
+        "@id": f"https://blog.test.example/{OPEN_URL.removesuffix('index.html')}#job",
+        "title": "Infirmier·ère en soins intensifs",
+        "datePosted": "2026-11-10T00:00:00+01:00",
+        "url": f"https://blog.test.example/{OPEN_URL.removesuffix('index.html')}",
+        "hiringOrganization": {"@type": "Organization", "@id": "https://blog.test.example/#organization",
+                               "name": "Hôpital de Test",
+                               "logo": {"@type": "ImageObject", "url": "https://blog.test.example/images/logo.png",
+                                        "width": 64, "height": 64}},
+        "validThrough": "2026-11-30T23:59:59+01:00",
+        "employmentType": ["FULL_TIME", "PART_TIME"],
+        "baseSalary": {"@type": "MonetaryAmount", "currency": "CHF",
+                       "value": {"@type": "QuantitativeValue", "unitText": "MONTH", "minValue": 6350,
+                                 "maxValue": 8900}},
+        "directApply": True,
+        "jobStartDate": "2027-03-01",
+    }  # no jobLocation: the test site's organisation has no address and the offer no location
+
+
+def test_the_job_location_is_the_organisations_address_by_default(make_site: SiteMaker, tmp_path: Path) -> None:
+    config = SITE_TOML.replace('name = "Hôpital de Test"', 'name = "Hôpital de Test"\naddress = "Rue du Test 3, '
+                                                           '1700 Fribourg"')
+    by_email = OFFER.replace("https://emplois.test.example/postuler?offre=14", "rh@test.example")
+    site = make_site({"posts/news/offre.md": offer_post(by_email),
+                      "posts/news/autre.md": offer_post(OFFER + "\n  location: Site de Riaz", title="Autre")},
+                     config=config)
+    build(site, output=tmp_path / "out", now=NOW, workers=1)
+    node = job_posting(page(tmp_path / "out", OPEN_URL))
+    address = {"@type": "PostalAddress", "streetAddress": "Rue du Test 3", "postalCode": "1700",
+               "addressLocality": "Fribourg"}
+    assert node["jobLocation"] == {"@type": "Place", "address": address}
+    assert "directApply" not in node
+    button = page(tmp_path / "out", OPEN_URL).xpath('//a[@class="apply-button"]/@href')[0]
+    assert button == "mailto:rh@test.example?subject=Candidature%E2%80%AF%3A%20Infirmier%C2%B7%C3%A8re%20en%20soins" \
+                     "%20intensifs"
+    other = job_posting(page(tmp_path / "out", "actualites/autre/index.html"))
+    assert other["jobLocation"]["address"] == {"@type": "PostalAddress", "streetAddress": "Site de Riaz"}
+
+
+def test_the_jobs_feed(make_site: SiteMaker, tmp_path: Path) -> None:
+    build(offers_site(make_site), output=tmp_path / "out", now=NOW, workers=1)
+    lead = ("Infirmier·ère en soins intensifs, Unité de soins intensifs, 80–100\u00a0%. "
+            "Candidatures jusqu’au 30 novembre 2026.")
+    for kind in ("rss", "atom"):
+        feed = feedparser.parse((tmp_path / "out" / "emplois" / f"{kind}.xml").read_bytes())
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.feed.title == "Blog de test – Nous recrutons"
+        assert [entry.link for entry in feed.entries] == [f"https://blog.test.example/{OPEN_URL[:-10]}"]
+        [entry] = feed.entries
+        assert lxml.html.fromstring(f"<div>{entry.summary}</div>").text_content() == \
+            f"{lead} Une unité de huit lits cherche du renfort."
+        assert entry.content[0].value.startswith(f"<p>{lead}</p>")
+
+
+def test_the_day_after_closing_the_next_build_takes_the_offer_off(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = offers_site(make_site)
+    output = tmp_path / "out"
+    build(site, output=output, now=LAST_DAY, workers=1)
+    assert graph_types(page(output, OPEN_URL))[-1] == "JobPosting"
+    again = build(site, output=output, now=LAST_DAY, workers=1)
+    assert again.write.written == [] and "schedule" not in again.stages  # a no-op build
+
+    report = build(site, output=output, now=DAY_AFTER_CLOSING, workers=1)  # no file changed
+    assert "emplois/index.html" in report.write.written and OPEN_URL in report.write.written
+    assert graph_types(page(output, OPEN_URL)) == ["BlogPosting", "BreadcrumbList"]
+    assert "Candidatures closes" in (output / OPEN_URL).read_text()
+    assert "Aucun poste n’est ouvert" in (output / "emplois/index.html").read_text()
+    assert feedparser.parse((output / "emplois/rss.xml").read_bytes()).entries == []
+    build(site, output=tmp_path / "clean", now=DAY_AFTER_CLOSING, workers=1, use_cache=False)
+    assert files_of(output) == files_of(tmp_path / "clean")
+
+
+def test_a_site_without_offers_has_no_jobs_page(make_site: SiteMaker, tmp_path: Path) -> None:
+    report = build(make_site({"posts/news/a.md": post("Un article")}), output=tmp_path / "out", now=NOW)
+    assert report.feeds == 10 and not (tmp_path / "out/emplois").exists()
+    assert "/emplois/" not in (tmp_path / "out/index.html").read_text()
+
+
+def test_plain_text_stays_plain_in_the_jobs_feed_and_page(make_site: SiteMaker, tmp_path: Path) -> None:
+    hostile = OFFER.replace("Unité de soins intensifs", '"<b>Soins</b> R&D </script>"')
+    build(make_site({"posts/news/offre.md": offer_post(hostile)}), output=tmp_path / "out", now=NOW, workers=1)
+    entry = feedparser.parse((tmp_path / "out/emplois/rss.xml").read_bytes()).entries[0]
+    shown = lxml.html.fromstring(f"<div>{entry.summary}</div>")
+    assert list(shown) == [] and "<b>Soins</b> R&D </script>" in shown.text_content()
+    text = (tmp_path / "out" / OPEN_URL).read_text()
+    assert "<b>Soins</b>" not in text and "&lt;b&gt;Soins&lt;/b&gt; R&amp;D &lt;/script&gt;" in text
+
+
+def test_an_edit_of_an_offers_body_in_serve_gives_a_clean_builds_bytes(make_site: SiteMaker, tmp_path: Path) -> None:
+    # Far in the future: serve builds with the real clock.
+    site = make_site({"posts/news/offre.md": offer_post(OFFER.replace("2026-11-30", "2999-12-31"))})
+    session = ServeSession(site, BuildOptions(dev=True), tmp_path / "served", log=lambda message: None)
+    session.rebuild()
+    path = site / "posts/news/offre.md"
+    path.write_text(path.read_text().replace("soudée", "attentive"))
+    report = session.rebuild({path})
+    assert report is not None and "update" in report.stages  # serve's fast path
+    assert "attentive" in job_posting(page(tmp_path / "served", OPEN_URL))["description"]
+    build(site, output=tmp_path / "full", dev=True, use_cache=False, now=datetime.now(UTC))
+    assert files_of(tmp_path / "served") == files_of(tmp_path / "full")
