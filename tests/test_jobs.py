@@ -4,6 +4,7 @@ in its feed while open, and taken off by the first build after their closing dat
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ from hospiblog.checks import next_change
 from hospiblog.config import load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import BuildFailed, ContentError, HospiblogError
+from hospiblog.kit import make_kit
 from hospiblog.model import JobOffer, Post, Salary
 from hospiblog.schedule import next_site_change
 from hospiblog.serve import ServeSession
+from hospiblog.social import NETWORK_LIMITS, compose, fits, one_line
 from tests.conftest import NOW, SITE_TOML, SiteMaker, post
 from tests.test_checks import article, check, found
 
@@ -358,3 +361,30 @@ def test_an_edit_of_an_offers_body_in_serve_gives_a_clean_builds_bytes(make_site
     assert "attentive" in job_posting(page(tmp_path / "served", OPEN_URL))["description"]
     build(site, output=tmp_path / "full", dev=True, use_cache=False, now=datetime.now(UTC))
     assert files_of(tmp_path / "served") == files_of(tmp_path / "full")
+
+
+# -- the social kit -------------------------------------------------------------------------------------------------
+
+
+def test_the_linkedin_text_of_an_offer(make_site: SiteMaker) -> None:
+    offer = parsed(make_site, offer_post())
+    config = load_config(make_site())
+    text = compose(offer, "linkedin", "https://blog.test.example/x/", config)
+    assert text == ("Nous recrutons\u202f: Infirmier·ère en soins intensifs, Unité de soins intensifs, 80–100\u00a0%.\n"
+                    "Candidatures jusqu’au 30 novembre 2026.\n\n"
+                    "Une unité de huit lits cherche du renfort.\n\n#Emploi #SoinsIntensifs\n\n"
+                    "https://blog.test.example/x/")
+    for network, limit in NETWORK_LIMITS.items():
+        written = compose(offer, network, "https://blog.test.example/x/", config)
+        assert fits(written, network) and "Infirmier·ère en soins intensifs" in written, (network, limit)
+    assert one_line(text).startswith("Nous recrutons\u202f: Infirmier·ère en soins intensifs, Unité de soins "
+                                     "intensifs, 80–100\u00a0%. Candidatures jusqu’au 30 novembre 2026. Une unité")
+
+
+def test_the_kit_leaves_closed_offers_out(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = offers_site(make_site)
+    kit = make_kit(site, output=tmp_path / "kit", now=NOW)
+    assert kit.posts == 2
+    folders = sorted(path.name for path in (tmp_path / "kit").iterdir() if path.is_dir())
+    assert folders == ["2026-11-01-un-article", "2026-11-10-infirmier-ere-en-soins-intensifs-80-100"]
+    shutil.rmtree(tmp_path / "kit")
