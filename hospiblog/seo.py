@@ -346,7 +346,7 @@ def job_posting(config: SiteConfig, page: PageInfo, post: Post, job: JobInfo,
         node["employmentType"] = offer.employment[0] if len(offer.employment) == 1 else list(offer.employment)
     location = offer.location or config.organization.address
     if location:
-        node["jobLocation"] = {"@type": "Place", "address": postal_address(location)}
+        node["jobLocation"] = {"@type": "Place", "address": postal_address(location, country_of(config))}
     if offer.salary is not None:
         node["baseSalary"] = monetary_amount(offer.salary)
     if offer.apply_is_url:
@@ -356,15 +356,27 @@ def job_posting(config: SiteConfig, page: PageInfo, post: Post, job: JobInfo,
     return node
 
 
-def postal_address(line: str) -> dict[str, Any]:
+def postal_address(line: str, country: str = "") -> dict[str, Any]:
     """A one-line address as a PostalAddress: "Route de l'Hôpital 12, 1700 Val-Clair" gives its street, postal
-    code and locality; another form is kept whole as the street (site.toml's address is one line of text, and says
-    no country)."""
+    code and locality; another form is kept whole as the street. ``country`` (an ISO 3166 code) is its
+    ``addressCountry``, which Google requires of a job's location."""
     match = _POSTAL_LINE.match(line.strip())
-    if match is None:
-        return {"@type": "PostalAddress", "streetAddress": line.strip()}
-    return {"@type": "PostalAddress", "streetAddress": match["street"].strip(), "postalCode": match["code"],
-            "addressLocality": match["locality"].strip()}
+    node: dict[str, Any] = {"@type": "PostalAddress", "streetAddress": line.strip()}
+    if match is not None:
+        node.update(streetAddress=match["street"].strip(), postalCode=match["code"],
+                    addressLocality=match["locality"].strip())
+    if country:
+        node["addressCountry"] = country
+    return node
+
+
+def country_of(config: SiteConfig) -> str:
+    """The country of the site's time zone (``Europe/Zurich`` → ``CH``, from CLDR through Babel), or "": site.toml's
+    address is one line of text that names no country."""
+    from babel.core import get_global
+
+    territory = get_global("zone_territories").get(config.timezone, "")
+    return str(territory) if len(territory) == 2 and territory != "ZZ" else ""
 
 
 def monetary_amount(salary: Salary) -> dict[str, Any]:

@@ -290,14 +290,19 @@ def test_the_job_location_is_the_organisations_address_by_default(make_site: Sit
     build(site, output=tmp_path / "out", now=NOW, workers=1)
     node = job_posting(page(tmp_path / "out", OPEN_URL))
     address = {"@type": "PostalAddress", "streetAddress": "Rue du Test 3", "postalCode": "1700",
-               "addressLocality": "Fribourg"}
+               "addressLocality": "Fribourg", "addressCountry": "CH"}  # the country of Europe/Zurich
     assert node["jobLocation"] == {"@type": "Place", "address": address}
     assert "directApply" not in node
     button = page(tmp_path / "out", OPEN_URL).xpath('//a[@class="apply-button"]/@href')[0]
     assert button == "mailto:rh@test.example?subject=Candidature%E2%80%AF%3A%20Infirmier%C2%B7%C3%A8re%20en%20soins" \
                      "%20intensifs"
     other = job_posting(page(tmp_path / "out", "actualites/autre/index.html"))
-    assert other["jobLocation"]["address"] == {"@type": "PostalAddress", "streetAddress": "Site de Riaz"}
+    assert other["jobLocation"]["address"] == {"@type": "PostalAddress", "streetAddress": "Site de Riaz",
+                                               "addressCountry": "CH"}
+    london = build(make_site(config=config.replace("[organization]", 'timezone = "Europe/London"\n[organization]')),
+                   output=tmp_path / "london", now=NOW, workers=1)
+    assert london.posts == 2
+    assert job_posting(page(tmp_path / "london", OPEN_URL))["jobLocation"]["address"]["addressCountry"] == "GB"
 
 
 def test_the_jobs_feed(make_site: SiteMaker, tmp_path: Path) -> None:

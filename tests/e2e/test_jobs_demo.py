@@ -106,6 +106,7 @@ def test_the_open_offer_has_its_job_posting(out: Path) -> None:
         address = node["jobLocation"]["address"]
         assert plain(f"{address['streetAddress']}, {address['postalCode']} {address['addressLocality']}") == \
             load_config(REPO).organization.address.replace("\u2019", "'")
+        assert address["addressCountry"] == "CH"  # site.toml's time zone is Europe/Zurich
         value = node["baseSalary"]["value"]
         assert node["baseSalary"]["currency"] == job["salary"]["currency"]
         assert (value["minValue"], value["maxValue"]) == (int(job["salary"]["min"]), int(job["salary"]["max"]))
