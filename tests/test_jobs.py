@@ -23,7 +23,7 @@ from hospiblog.model import JobOffer, Post, Salary
 from hospiblog.schedule import next_site_change
 from hospiblog.serve import ServeSession
 from hospiblog.social import NETWORK_LIMITS, compose, fits, one_line
-from tests.conftest import NOW, SITE_TOML, SiteMaker, post
+from tests.conftest import NOW, REPO, SITE_TOML, SiteMaker, post
 from tests.test_checks import article, check, found
 
 OFFER = """
@@ -153,6 +153,17 @@ def test_a_salary_without_unit_or_amount(make_site: SiteMaker) -> None:
     found_problems = problems(make_site, offer_post("\n  title: Physio\n  salary:\n    currency: CHF"))
     assert [message for _line, message, _hint in found_problems] == [
         "job.salary: give `min:`, `max:` or both", "job.salary.unit: missing: is the salary per year, month or hour?"]
+
+
+def test_the_documented_examples_are_read(make_site: SiteMaker) -> None:
+    readme = (REPO / "README.md").read_text("utf-8").split("### Job offers", 1)[1]
+    example = readme.split("```markdown\n", 1)[1].split("```", 1)[0]
+    job = parsed(make_site, example).meta.job
+    assert job is not None and job.salary == Salary(6350, 8900, "month", "CHF") and job.closes == date(2027, 1, 31)
+    reference = (REPO / "docs/reference.md").read_text("utf-8").split("### Job offers", 1)[1]
+    block = reference.split("```yaml\n", 1)[1].split("```", 1)[0]
+    offer = parsed(make_site, f"---\ntitle: Offre\ndate: 2026-11-10\n{block}---\nTexte.\n").meta.job
+    assert offer is not None and offer.employment == ("FULL_TIME", "PART_TIME") and offer.location.startswith("Centre")
 
 
 # -- the rules ------------------------------------------------------------------------------------------------------
