@@ -318,7 +318,6 @@ class ViewFactory:
         """The jobs page's RSS and Atom feeds."""
         return self.feed_links(jobs_url(), f"{self.config.title} – {self.jobs_title}")
 
-
     def summaries(self, posts: Sequence[Post]) -> list[PostSummary]:
         return [self.summary(post) for post in posts]
 

@@ -350,9 +350,16 @@ def test_the_day_after_closing_the_next_build_takes_the_offer_off(make_site: Sit
 
 
 def test_a_site_without_offers_has_no_jobs_page(make_site: SiteMaker, tmp_path: Path) -> None:
-    report = build(make_site({"posts/news/a.md": post("Un article")}), output=tmp_path / "out", now=NOW)
+    site = make_site({"posts/news/a.md": post("Un article"), "posts/medicine/b.md": post("Un autre", "2026-09-01")})
+    report = build(site, output=tmp_path / "out", now=NOW)
     assert report.feeds == 10 and not (tmp_path / "out/emplois").exists()
     assert "/emplois/" not in (tmp_path / "out/index.html").read_text()
+    # The first offer links every page to the jobs page: a rebuild into the same folder gives a clean build's bytes.
+    (site / "posts/news/offre.md").write_text(offer_post(), "utf-8")
+    build(site, output=tmp_path / "out", now=NOW)
+    assert '<a href="/emplois/">Nous recrutons</a>' in (tmp_path / "out/medecine/un-autre/index.html").read_text()
+    build(site, output=tmp_path / "clean", now=NOW, use_cache=False)
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "clean")
 
 
 def test_plain_text_stays_plain_in_the_jobs_feed_and_page(make_site: SiteMaker, tmp_path: Path) -> None:
