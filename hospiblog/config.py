@@ -250,7 +250,8 @@ DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
     "news": {"slug": "actualites", "label": "Actualités et événements", "color": "#8a3b00"},
     "testimonials": {"slug": "temoignages", "label": "Témoignages", "color": "#6b2d7b"},
 }
-RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards", "campagnes"})
+RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards", "campagnes",
+                            "agenda", "emplois"})
 
 
 class _Reader:

@@ -1,4 +1,4 @@
-"""Dates and times the way readers of a language write them, through Babel (CLDR).
+"""Dates, times and amounts the way readers of a language write them, through Babel (CLDR).
 
 Pages format dates with :meth:`hospiblog.views.ViewFactory.date_text`, in the site's language; share cards and
 the social kit speak the post's language. Both come here, so a date reads the same everywhere.
@@ -12,6 +12,7 @@ from datetime import date, time
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time
+from babel.numbers import format_decimal
 
 _DAY_TOKEN = re.compile(r"(^|\s)d(?=\s)")
 
@@ -54,3 +55,8 @@ def day_range(first: date, last: date, language: str) -> str:
     """``24 – 25 mai 2025``: days of one event, the month and year written once where they are shared."""
     return format_interval(first, last, "yMMMMd", locale=locale_of(language))
 
+
+def amount_text(value: float, language: str) -> str:
+    """An amount of money without its currency: "6 350" (French), "6.350" (German), "42,50" with cents."""
+    pattern = "#,##0" if value == int(value) else "#,##0.00"
+    return format_decimal(value, format=pattern, locale=locale_of(language))

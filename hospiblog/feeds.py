@@ -42,6 +42,13 @@ class FeedSpec:
     category_label: str = ""
     updated: datetime = EPOCH
     """When the feed last changed: its newest entry, or the site's newest post for an empty feed."""
+    leads: tuple[tuple[str, str], ...] = ()
+    """Plain text put before an entry's summary and content, by the post's relative path (a job offer's key
+    facts in the jobs feed)."""
+
+    def lead_of(self, post: Post) -> str:
+        """The text put before the post's summary and content, or ""."""
+        return dict(self.leads).get(post.relative, "")
 
 
 def post_id(config: SiteConfig, post: Post) -> str:
@@ -103,7 +110,7 @@ def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
     generator.lastBuildDate(spec.updated)
     # feedgen prepends added entries; adding oldest first leaves the newest at the top.
     for post in reversed(spec.posts):
-        _add_entry(generator, post, config, kind)
+        _add_entry(generator, post, config, kind, spec.lead_of(post))
     data = generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
     return bytes(data)
 
@@ -117,7 +124,7 @@ def newest_change(posts: Sequence[Post], default: datetime = EPOCH) -> datetime:
     return max((_changed(post) for post in posts), default=default)
 
 
-def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, kind: str) -> None:
+def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, kind: str, lead: str = "") -> None:
     meta = post.meta
     category = config.categories[meta.category]
     link = absolute(config.base_url, post_url(category.slug, meta.slug))
@@ -128,7 +135,7 @@ def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, kind: s
     entry.link(href=link, rel="alternate")
     entry.published(meta.date)
     entry.updated(_changed(post))
-    _add_texts(entry, post, config, link, kind)
+    _add_texts(entry, post, config, link, kind, lead)
     author = config.authors.get(meta.author or "")
     if author is not None:
         entry.author({"name": author.name})
@@ -137,13 +144,14 @@ def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, kind: s
                    + [{"term": tag, "label": tag} for tag in meta.tags])
 
 
-def _add_texts(entry: FeedEntry, post: Post, config: SiteConfig, link: str, kind: str) -> None:
-    """The summary (plain text) and the article (HTML), each marked or escaped as what it is.
+def _add_texts(entry: FeedEntry, post: Post, config: SiteConfig, link: str, kind: str, lead: str = "") -> None:
+    """The summary (plain text) and the article (HTML), each marked or escaped as what it is; ``lead`` (plain
+    text) goes before both.
 
     feedgen ties RSS and Atom fields together (``description`` also sets Atom content), so each kind
     sets only its own fields: the generator renders one kind.
     """
-    summary = post.meta.summary
+    summary = " ".join(text for text in (lead, post.meta.summary) if text)
     if kind == "rss":
         if summary:
             entry.description(html_text(summary))
@@ -152,7 +160,8 @@ def _add_texts(entry: FeedEntry, post: Post, config: SiteConfig, link: str, kind
         if not config.feed_full_content:
             entry.content(summary, type="text")  # for readers that show only an entry's content
     if config.feed_full_content:
-        entry.content(absolute_links(post.content_html, link), type="html")
+        opening = f"<p>{html_text(lead)}</p>" if lead else ""
+        entry.content(opening + absolute_links(post.content_html, link), type="html")
 
 
 def feed_specs(config: SiteConfig, posts: Sequence[Post], by_category: dict[str, tuple[Post, ...]]) -> list[FeedSpec]:

@@ -36,8 +36,10 @@ def make_kit(site_dir: Path, *, names: tuple[str, ...] = (), since: date | None 
     config = load_config(site_dir)
     pipeline = Pipeline(site_dir)
     loaded = pipeline.load(config, Stages(BuildReport(config.site_dir)), now=now or datetime.now(UTC))
-    # A testimonial whose consent does not cover social networks, or a post with `social: {}`, stays off the kit.
-    posts = [post for post in select_posts(loaded.site.posts, names, since) if _may_be_shared(post)]
+    # A testimonial whose consent does not cover social networks, a post with `social: {}` or a job offer whose
+    # closing date has passed stays off the kit.
+    posts = [post for post in select_posts(loaded.site.posts, names, since)
+             if _may_be_shared(post) and post.relative not in loaded.site.closed_jobs]
     output_dir = (output or config.site_dir / "social-kit").resolve()
     if output_dir == config.site_dir or output_dir.is_relative_to(config.posts_dir):
         raise OutputError(f"the social kit cannot be written to {output_dir}", location=SourceLocation(output_dir),

@@ -107,6 +107,61 @@ class Source:
     """Four digits; empty when not given."""
     url: str = ""
     """An http(s) address; empty for a printed work."""
+SALARY_UNITS = ("year", "month", "hour")
+"""What a salary is paid per."""
+
+
+@dataclass(frozen=True)
+class Salary:
+    """The pay of a job offer: a range, or one bound of it, in a currency, per year, month or hour."""
+
+    minimum: float | None
+    maximum: float | None
+    unit: str
+    """One of :data:`SALARY_UNITS`."""
+    currency: str = "CHF"
+    """ISO 4217 code."""
+
+
+@dataclass(frozen=True)
+class JobOffer:
+    """A post's ``job:`` block: a position the hospital recruits for."""
+
+    title: str
+    """The position, as candidates search for it."""
+    service: str = ""
+    employment: tuple[str, ...] = ()
+    """schema.org's employment types (``FULL_TIME``, ``PART_TIME``…), whatever words the editor wrote."""
+    rate: str = ""
+    """The activity rate as written (``80–100 %``)."""
+    salary: Salary | None = None
+    start: dt.date | None = None
+    start_text: str = ""
+    """A start written as words (``à convenir``), when it is not a date."""
+    closes: dt.date | None = None
+    """The last day candidates can apply."""
+    apply: str = ""
+    """Where to apply: an http(s) URL or an e-mail address."""
+    location: str = ""
+    """Where the job is; empty: the organisation's address."""
+    contact: str = ""
+
+    @property
+    def ends_on(self) -> dt.date | None:
+        """The first day the offer is closed (the day after ``closes``), or None while it has no closing date."""
+        if self.closes is None or self.closes >= dt.date.max:
+            return None
+        return self.closes + dt.timedelta(days=1)
+
+    def closed(self, today: dt.date) -> bool:
+        """Whether applications are closed on ``today`` (in the site's time zone)."""
+        ends = self.ends_on
+        return ends is not None and ends <= today
+
+    @property
+    def apply_is_url(self) -> bool:
+        """Whether ``apply`` is a web address (else it is an e-mail address, or empty)."""
+        return self.apply.startswith(("https://", "http://"))
 
 
 @dataclass(frozen=True)
@@ -134,9 +189,10 @@ class PostMeta:
     """The key of a ``[campaigns.<key>]`` table of site.toml."""
     sources: tuple[Source, ...] = ()
     event: Event | None = None
+    job: JobOffer | None = None
     lines: tuple[tuple[str, int], ...] = ()
     """Line of each front-matter key in the file, for messages; keys inside a block by their dotted path
-    (``event.end``)."""
+    (``event.end``, ``job.closes``)."""
 
     def line_of(self, key: str) -> int | None:
         """The line a front-matter key is written on."""
@@ -275,6 +331,10 @@ class Site:
     """Every campaign of site.toml, in its order, with its published posts."""
     withdrawn: tuple[str, ...] = ()
     """URLs of the testimonials whose consent ended: a short notice without their content stands there."""
+    open_jobs: tuple[Post, ...] = ()
+    """Published job offers still open at ``built_at``, newest first: the jobs page and its feed."""
+    closed_jobs: frozenset[str] = frozenset()
+    """Relative paths of the published job offers whose closing date has passed: their pages say so."""
     current: dict[str, Post] = field(default_factory=dict)
     """The store of the published posts' current versions, by relative path. The listings above give the site's
     structure (which posts, in which order); a post's content (body, reading time, fingerprint) is read here, so
@@ -283,3 +343,8 @@ class Site:
     def __post_init__(self) -> None:
         if not self.current:
             self.current.update((post.relative, post) for post in self.posts)
+
+    @property
+    def has_jobs(self) -> bool:
+        """Whether the site publishes job offers, open or closed: it then has a jobs page and feed."""
+        return bool(self.open_jobs or self.closed_jobs)

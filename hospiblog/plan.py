@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,12 +21,12 @@ from typing import Any
 from . import events
 from .cards import CardSettings, PlannedCard, card_bytes, post_share_images, settings_digest, site_share_image
 from .config import SiteConfig
-from .feeds import FeedSpec, feed_specs, render_feed
+from .feeds import FeedSpec, feed_specs, newest_change, render_feed
 from .ics import agenda_calendar, event_calendar
 from .model import Post, Site
 from .posters import VideoPosters, poster_bytes
 from .security import content_security_policy, render_headers_file
-from .seo import ArticleInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
+from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import (
@@ -39,6 +40,7 @@ from .urls import (
     agenda_url,
     author_url,
     event_calendar_url,
+    jobs_url,
     join_url,
     output_path,
     paginated,
@@ -81,8 +83,10 @@ def digest(*parts: object) -> str:
 
 def _fingerprints(site: Site, relatives: Iterable[str]) -> str:
     # The current versions' (serve's fast path replaces edited posts in the store). The draft flag is part of the
-    # view ("Brouillon" label) and of the fingerprint already.
-    return ",".join(site.current[relative].fingerprint for relative in relatives)
+    # view ("Brouillon" label) and of the fingerprint already. A job offer closes with no file changing: every
+    # page and feed showing it must be made again then ("Candidatures closes", no JobPosting).
+    return ",".join(site.current[relative].fingerprint + (":closed" if relative in site.closed_jobs else "")
+                    for relative in relatives)
 
 
 def _newest(posts: Sequence[Post]) -> datetime | None:
@@ -153,8 +157,16 @@ class Planner:
             author = summary.author
             article = ArticleInfo(post, absolute(self.config.base_url, summary.category.url),
                                   absolute(self.config.base_url, author.url) if author else "",
-                                  self.video_infos(post))
+                                  job=self.job_info(post), videos=self.video_infos(post))
         return seo_view(self.config, info, article=article, logo=self.logo, home_label=self.theme.translate("home"))
+
+    def job_info(self, post: Post) -> JobInfo | None:
+        """What the JobPosting of an open offer's page needs: the offer and its description (the current body)."""
+        offer = post.meta.job
+        if offer is None or post.relative in self.site.closed_jobs:
+            return None
+        summary = f"<p>{html.escape(post.meta.summary)}</p>" if post.meta.summary else ""
+        return JobInfo(offer, summary + self.site.current[post.relative].content_html)
 
     def video_infos(self, post: Post) -> tuple[VideoInfo, ...]:
         """The videos of a post that JSON-LD describes: those whose upload date the editor gave."""
@@ -165,10 +177,12 @@ class Planner:
 
     @functools.cached_property
     def base_digest(self) -> str:
-        # "now" matters only where scheduled posts are shown with a label (--future).
+        # "now" matters only where scheduled posts are shown with a label (--future). Every page links to the jobs
+        # page once the site has job offers (the footer).
         cards = settings_digest(self.cards.settings) if self.cards else "no cards"
         return digest(self.config.fingerprint, self.theme.digest, self.views.dev, cards,
-                      self.site.built_at.date() if self.views.dev else "", self.site_view.agenda_url)
+                      self.site.built_at.date() if self.views.dev else "", self.site_view.agenda_url,
+                      *(("jobs",) if self.site.has_jobs else ()))
 
     def tracked_digest(self, output: str, parts: tuple[object, ...], posts: Iterable[Post]) -> str:
         """The digest of the job for ``output``, made of ``parts`` and the fingerprints of ``posts``, remembered
@@ -243,7 +257,7 @@ def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
 def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
                  cards: ShareCards | None = None, posters: VideoPosters | None = None) -> Planner:
     """The planner after planning every output; serve keeps it to refresh a few digests after a small edit."""
-    views = ViewFactory(config, site, site.image_sizes, dev=dev,
+    views = ViewFactory(config, site, site.image_sizes, dev=dev, jobs_title=theme.translate("jobs"),
                         default_medical_notice=theme.translate("medical_disclaimer"))
     planner = Planner(site, config, theme, views, cards, posters)
     _plan_cards(planner)
@@ -252,6 +266,7 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
     _plan_events(planner)
     _plan_withdrawn(planner)
     _plan_listings(planner)
+    _plan_jobs(planner)
     _plan_feeds(planner)
     _plan_static(planner)
     _plan_category_stylesheet(planner)
@@ -385,19 +400,56 @@ def _plan_campaigns(planner: Planner) -> None:
                  campaigns=shown)
 
 
+def _plan_jobs(planner: Planner) -> None:
+    """The jobs page: the open offers, newest first; made once the site has job offers (open or closed), so that
+    its address and feeds stay when the last offer closes."""
+    site, views = planner.site, planner.views
+    if not site.has_jobs:
+        return
+    translate = planner.theme.translate
+    feeds = views.jobs_feeds()
+    planner.listing("jobs", jobs_url(), translate("jobs"), site.open_jobs, description=translate("jobs_intro"),
+                    feeds=feeds, template="jobs.html", jobs_feeds=feeds)
+
+
 def _plan_feeds(planner: Planner) -> None:
     by_category = {category.config.key: category.posts for category in planner.site.categories}
-    for spec in feed_specs(planner.config, planner.site.posts, by_category):
+    specs = feed_specs(planner.config, planner.site.posts, by_category)
+    if planner.site.has_jobs:
+        specs.append(_jobs_feed_spec(planner))
+    for spec in specs:
         for kind in ("rss", "atom"):
             _feed_job(planner, spec, kind)
 
 
+def _jobs_feed_spec(planner: Planner) -> FeedSpec:
+    """The open offers for job boards and aggregators: each entry's summary starts with the offer's key facts."""
+    site, config, translate = planner.site, planner.config, planner.theme.translate
+    offers = site.open_jobs[: config.feed_size]
+    every_offer = [post for post in site.posts if post.meta.job is not None]
+    return FeedSpec(f"{config.title} – {translate('jobs')}", translate("jobs_intro"), jobs_url(), offers,
+                    updated=newest_change(offers, newest_change(every_offer)),
+                    leads=tuple((post.relative, _job_lead(planner, post)) for post in offers))
+
+
+def _job_lead(planner: Planner, post: Post) -> str:
+    """An offer's key facts in plain text: "Infirmier·ère en soins intensifs, Service de soins intensifs,
+    80–100 %. Candidatures jusqu’au 31 janvier 2027."."""
+    job = planner.views.summary(post).job
+    assert job is not None
+    facts = ", ".join(fact for fact in (job.title, job.service, job.rate) if fact)
+    until = planner.theme.translate("job_apply_until", date=job.closes_display) if job.closes_display else ""
+    return " ".join(sentence + "." for sentence in (facts, until) if sentence)
+
+
 def _feed_job(planner: Planner, spec: FeedSpec, kind: str) -> None:
     output = output_path(f"{spec.page_url}{kind}.xml")
+    # Leads are worded with the theme's strings.
+    leads = (planner.theme.digest, spec.leads) if spec.leads else ()
     planner.add(RenderJob(
         output=output,
         digest=planner.tracked_digest(output, (planner.config.fingerprint, "feed", kind, spec.page_url,
-                                               spec.updated), spec.posts),
+                                               spec.updated, *leads), spec.posts),
         produce=partial(_render_current_feed, planner.site, spec, planner.config, kind),
         kind="feed",
     ))

@@ -1,5 +1,5 @@
 """When the site changes by itself, with no source changing: a scheduled post falls due, a consent ends, an event
-is over (the agenda lists it with the past ones).
+is over (the agenda lists it with the past ones), a job offer closes.
 
 A publisher who builds every day (cron, a CI schedule) gets those changes on time; the build's summary
 says when the next one comes, and a no-op build must not skip that moment (:func:`upcoming` gives the one
@@ -43,6 +43,11 @@ def next_site_change(posts: Iterable[Post], config: SiteConfig, *, now: datetime
         event = post.meta.event
         if event is not None and event.ends_at > now:
             changes.append(Change(event.ends_at, f"the event of {post.relative} is over"))
+        closes = post.meta.job.ends_on if post.meta.job is not None else None
+        if closes is not None and closes > today:
+            # The day after the closing date, at midnight: the offer leaves the jobs page, its feed and its data.
+            changes.append(Change(datetime.combine(closes, time(0, 0), tzinfo=config.zone),
+                                  f"the job offer {post.relative} closes"))
     return min(changes, default=None)
 
 

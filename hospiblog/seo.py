@@ -19,13 +19,13 @@ import json
 import mimetypes
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
 from .config import MEDICAL_CATEGORIES, SiteConfig
 from .events import is_web_address
-from .model import Event, Post, Source
+from .model import Event, JobOffer, Post, Salary, Source
 
 MetaTag = tuple[str, str, str]
 """(attribute name, key, content): ``("property", "og:title", "…")``."""
@@ -33,6 +33,9 @@ MetaTag = tuple[str, str, str]
 OG_LOCALES = {"fr": "fr_CH", "de": "de_CH", "it": "it_CH", "en": "en_GB"}
 HOME_LABELS = {"fr": "Accueil", "de": "Startseite", "en": "Home"}
 """Fallback name of the first breadcrumb; the theme's ``t('home')`` is better and can be passed."""
+SALARY_UNIT_TEXTS = {"year": "YEAR", "month": "MONTH", "hour": "HOUR"}
+"""schema.org's ``unitText`` of a salary, by :data:`hospiblog.model.SALARY_UNITS`."""
+_POSTAL_LINE = re.compile(r"^(?P<street>.+?),\s*(?P<code>\d{4,5})\s+(?P<locality>[^,\d][^,]*)$")
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -68,6 +71,14 @@ class PageInfo:
 
 
 @dataclass(frozen=True)
+class JobInfo:
+    """An open job offer on an article page: the offer, and its description as HTML (summary and body)."""
+
+    offer: JobOffer
+    description_html: str
+
+
+@dataclass(frozen=True)
 class VideoInfo:
     """A video of an article, described as a VideoObject: given only when the editor gave its upload date."""
 
@@ -88,6 +99,8 @@ class ArticleInfo:
     post: Post
     category_url: str
     author_url: str = ""
+    job: JobInfo | None = None
+    """The post's job offer while it is open: the page then carries a JobPosting."""
     videos: tuple[VideoInfo, ...] = ()
 
 
@@ -196,11 +209,12 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
             logo: ShareImage | None = None, home_label: str | None = None) -> str:
     """The page's schema.org graph, serialised and safe to put inside ``<script type="application/ld+json">``.
 
-    Articles get a BlogPosting and a BreadcrumbList (home → category → article); the home page
-    gets the Organization and the WebSite; other pages get a WebPage. A medicine or prevention article's page is
-    a MedicalWebPage with its review (``reviewedBy``, ``lastReviewed``: schema.org defines both on WebPage, for the
-    page's content), and an article with sources cites them (``citation``, a CreativeWork property). ``logo`` gives the
-    organisation's logo with its size (by default ``organization.logo`` without size).
+    Articles get a BlogPosting and a BreadcrumbList (home → category → article), an Event when they announce
+    one and a JobPosting while their job offer is open; the home page gets the Organization and the WebSite; other
+    pages get a WebPage. A medicine or prevention article's page is a MedicalWebPage with its review
+    (``reviewedBy``, ``lastReviewed``: schema.org defines both on WebPage, for the page's content), and an article
+    with sources cites them (``citation``, a CreativeWork property). ``logo`` gives the organisation's logo with
+    its size (by default ``organization.logo`` without size).
     """
     base = config.base_url.rstrip("/") + "/"
     logo = logo or _default_logo(config)
@@ -211,6 +225,8 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
                  *(_video_object(page, video) for video in article.videos)]
         if article.post.meta.event is not None:
             graph.append(_event(config, page, article))
+        if article.job is not None:
+            graph.append(job_posting(config, page, article.post, article.job, logo))
     elif page.kind == "home":
         graph = [_organization(config, logo, full=True), _website(config, base)]
     else:
@@ -465,3 +481,77 @@ def _breadcrumbs(config: SiteConfig, page: PageInfo, article: ArticleInfo, base:
         {"@type": "ListItem", "position": number, "name": name, "item": url}
         for number, (name, url) in enumerate(steps, start=1)
     ]}
+
+
+def job_posting(config: SiteConfig, page: PageInfo, post: Post, job: JobInfo,
+                logo: ShareImage | None) -> dict[str, Any]:
+    """The JobPosting of an open offer (Google's required and recommended properties where the offer gives them).
+
+    ``validThrough`` is the last second of the closing day in the site's time zone; ``directApply`` is said when
+    candidates apply through a web address (a form), not by e-mail.
+    """
+    offer = job.offer
+    node: dict[str, Any] = {
+        "@type": "JobPosting",
+        "@id": page.canonical_url + "#job",
+        "title": offer.title,
+        "description": job.description_html,
+        "datePosted": post.meta.date.isoformat(),
+        "url": page.canonical_url,
+        "hiringOrganization": _organization(config, logo, full=False),
+    }
+    if offer.closes is not None:
+        node["validThrough"] = datetime.combine(offer.closes, time(23, 59, 59), tzinfo=config.zone).isoformat()
+    if offer.employment:
+        node["employmentType"] = offer.employment[0] if len(offer.employment) == 1 else list(offer.employment)
+    location = offer.location or config.organization.address
+    if location:
+        node["jobLocation"] = {"@type": "Place", "address": postal_address(location, country_of(config))}
+    if offer.salary is not None:
+        node["baseSalary"] = monetary_amount(offer.salary)
+    if offer.apply_is_url:
+        node["directApply"] = True
+    if offer.start is not None:
+        node["jobStartDate"] = offer.start.isoformat()
+    return node
+
+
+def postal_address(line: str, country: str = "") -> dict[str, Any]:
+    """A one-line address as a PostalAddress: "Route de l'Hôpital 12, 1700 Val-Clair" gives its street, postal
+    code and locality; another form is kept whole as the street. ``country`` (an ISO 3166 code) is its
+    ``addressCountry``, which Google requires of a job's location."""
+    match = _POSTAL_LINE.match(line.strip())
+    node: dict[str, Any] = {"@type": "PostalAddress", "streetAddress": line.strip()}
+    if match is not None:
+        node.update(streetAddress=match["street"].strip(), postalCode=match["code"],
+                    addressLocality=match["locality"].strip())
+    if country:
+        node["addressCountry"] = country
+    return node
+
+
+def country_of(config: SiteConfig) -> str:
+    """The country of the site's time zone (``Europe/Zurich`` → ``CH``, from CLDR through Babel), or "": site.toml's
+    address is one line of text that names no country."""
+    from babel.core import get_global
+
+    territory = get_global("zone_territories").get(config.timezone, "")
+    return str(territory) if len(territory) == 2 and territory != "ZZ" else ""
+
+
+def monetary_amount(salary: Salary) -> dict[str, Any]:
+    """A salary as schema.org's MonetaryAmount: a QuantitativeValue with minValue and/or maxValue (or value when
+    both are one figure), and its unit."""
+    value: dict[str, Any] = {"@type": "QuantitativeValue", "unitText": SALARY_UNIT_TEXTS[salary.unit]}
+    if salary.minimum is not None and salary.minimum == salary.maximum:
+        value["value"] = _number(salary.minimum)
+    else:
+        if salary.minimum is not None:
+            value["minValue"] = _number(salary.minimum)
+        if salary.maximum is not None:
+            value["maxValue"] = _number(salary.maximum)
+    return {"@type": "MonetaryAmount", "currency": salary.currency, "value": value}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value == int(value) else value

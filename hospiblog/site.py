@@ -64,7 +64,10 @@ def assemble_site(
     resolved = [resolve_post(post, published, image_sizes) for post in live]
     ordered = tuple(sorted(resolved, key=lambda post: (post.meta.date, post.relative), reverse=True))
     return replace(_index(ordered, config, dict(image_sizes), now),
-                   withdrawn=tuple(sorted(published[post.relative] for post in withdrawn)))
+                   withdrawn=tuple(sorted(published[post.relative] for post in withdrawn)),
+                   open_jobs=tuple(post for post in ordered if post.meta.job and not post.meta.job.closed(today)),
+                   closed_jobs=frozenset(post.relative for post in ordered
+                                         if post.meta.job and post.meta.job.closed(today)))
 
 
 def _assert_one_post_per_url(urls: Mapping[str, str]) -> None:

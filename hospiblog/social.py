@@ -92,6 +92,12 @@ X_URL_LENGTH = 23
 """What X counts for any URL (t.co)."""
 LINK_IN_BIO = {"fr": "Lien en bio", "de": "Link in der Bio", "en": "Link in bio"}
 """What an Instagram caption says instead of a link, by language."""
+JOB_WORDS = {"fr": ("Nous recrutons\u202f: {title}", "Candidatures jusqu\u2019au {date}."),
+             "de": ("Wir stellen ein: {title}", "Bewerbungen bis {date}."),
+             "en": ("We are hiring: {title}", "Applications until {date}.")}
+"""How a job offer's text opens and says its closing date, by language (French with its typography)."""
+JOB_HASHTAGS = 3
+"""Hashtags that close a job offer's LinkedIn text (from its tags): a few help people who follow them find it."""
 KIT_WORDS = {"fr": ("Lien", "Images"), "de": ("Link", "Bilder"), "en": ("Link", "Images")}
 """The two labels of ``texts.txt``, by language."""
 NETWORK_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn", "x": "X",
@@ -299,9 +305,14 @@ def message(post: Post, network: str, config: SiteConfig, *, suffix: str = "", f
     event = clean(social_line(post.meta, config))
     if event:  # an event's date and place come right after its title
         title = f"{title}\n\n{event}"
+    if post.meta.job is not None:
+        title = job_facts(post, config)
     if network == "instagram":
         return _instagram_caption(post, config, title, summary)
-    body = f"{title}\n\n{summary}" if summary else title
+    body = f"{title}\n\n{summary}" if summary and not _facts_alone(post, network) else title
+    if post.meta.job is not None and network == "linkedin":
+        tags = " ".join(hashtags(post.meta.tags, JOB_HASHTAGS))
+        body += f"\n\n{tags}" if tags else ""
     limit = NETWORK_LIMITS[network].characters
     shape: Callable[[str], str] = one_line if flat else str
     tags = " ".join(campaign_hashtags(post, config)) if network in HASHTAG_NETWORKS else ""
@@ -311,6 +322,27 @@ def message(post: Post, network: str, config: SiteConfig, *, suffix: str = "", f
         if text:
             return f"{text}\n\n{tags}"
     return shorten(body, lambda text: fits(shape(text) + suffix, network), longest=limit)
+
+
+def _facts_alone(post: Post, network: str) -> bool:
+    """Whether a job offer's text is its facts alone: on X they take the room a summary would need."""
+    return post.meta.job is not None and network == "x"
+
+
+def job_facts(post: Post, config: SiteConfig) -> str:
+    """What a job offer's text opens with, LinkedIn first: the position, its service and rate, then the closing
+    date, on two lines ("Nous recrutons : Physiothérapeute, Service de physiothérapie, 60–80 %.")."""
+    from .dates import long_date  # Babel, loaded only for a kit with job offers
+
+    job = post.meta.job
+    assert job is not None
+    language = _language(post, config)
+    opening, closing = JOB_WORDS.get(language, JOB_WORDS["en"])
+    position = ", ".join(clean(fact) for fact in (job.title, job.service, job.rate) if fact)
+    lines = [opening.format(title=position) + "."]
+    if job.closes is not None:
+        lines.append(closing.format(date=long_date(job.closes, language)))
+    return "\n".join(lines)
 
 
 def _instagram_caption(post: Post, config: SiteConfig, title: str, summary: str) -> str:

@@ -24,6 +24,7 @@ CAMPAIGNS_SEGMENT = "campagnes"
 AGENDA_SEGMENT = "agenda"
 """The agenda page (``/agenda/``) and its calendar (``/agenda.ics``)."""
 CALENDAR_SUFFIX = ".ics"
+JOBS_SEGMENT = "emplois"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -101,6 +102,9 @@ def agenda_calendar_url() -> str:
 def event_calendar_url(post_url: str, post_slug: str) -> str:
     """URL of one event's calendar file, beside its article: ``/actualites/x/x.ics`` (saved as ``x.ics``)."""
     return f"{post_url}{post_slug}{CALENDAR_SUFFIX}"
+def jobs_url() -> str:
+    """URL of the jobs page, which lists the open job offers."""
+    return join_url(JOBS_SEGMENT)
 
 
 def absolute(base_url: str, url: str) -> str:

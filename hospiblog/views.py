@@ -10,9 +10,9 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from .config import MEDICAL_CATEGORIES, AuthorConfig, CampaignConfig, CategoryConfig, SiteConfig
-from .dates import long_date
+from .dates import amount_text, long_date
 from .events import registration_link, when_text
-from .model import Post, Site, Video
+from .model import JobOffer, Post, Site, Video
 from .posters import POSTER_SIZE, poster_url
 from .social import ShareLink, hashtag, share_links
 from .urls import (
@@ -21,6 +21,7 @@ from .urls import (
     author_url,
     campaign_url,
     event_calendar_url,
+    jobs_url,
     join_url,
     paginated,
     post_url,
@@ -123,6 +124,45 @@ class TagView:
 
 
 @dataclass(frozen=True)
+class SalaryView:
+    """A job offer's salary, its amounts written for the site's language; the template words it
+    (``t('salary_range', …)``, ``t('salary_per_month')``)."""
+
+    minimum: str
+    """"" when the offer gives no minimum."""
+    maximum: str
+    """"" when the offer gives no maximum."""
+    currency: str
+    unit: str
+    """year, month or hour."""
+
+
+@dataclass(frozen=True)
+class JobView:
+    """What a page shows of a job offer."""
+
+    title: str
+    service: str
+    employment: tuple[str, ...]
+    """schema.org's types (``FULL_TIME``…): the template shows ``t('employment_' ~ type)``."""
+    rate: str
+    salary: SalaryView | None
+    start_iso: str
+    start_display: str
+    """The start date in words, or the start as the editor wrote it (``à convenir``); "" when not given."""
+    closes_iso: str
+    closes_display: str
+    apply_url: str
+    """The application form's URL; "" when candidates apply by e-mail (``apply_email``) or the offer says nothing."""
+    apply_email: str
+    location: str
+    """Where the job is: the offer's location, else the organisation's address."""
+    contact: str
+    open: bool
+    """False once the closing date has passed: the page says applications are closed and offers no button."""
+
+
+@dataclass(frozen=True)
 class PostSummary:
     """What a listing shows of a post."""
 
@@ -141,6 +181,8 @@ class PostSummary:
     campaign: CampaignView | None = None
     event_status: str = ""
     """The status of the event the post announces (``scheduled``, ``cancelled``…); empty for other posts."""
+    job: JobView | None = None
+    """The post's job offer, when it has a ``job:`` block."""
 
 
 @dataclass(frozen=True)
@@ -289,6 +331,10 @@ class SiteView:
     """The notice shown on medicine and prevention articles; empty for none."""
     agenda_url: str = ""
     """The agenda page; empty when the site announces no event."""
+    jobs_url: str = ""
+    """The jobs page's URL, when the site publishes job offers; "" otherwise."""
+    jobs_feeds: tuple[FeedLink, ...] = ()
+    """The jobs page's feeds (RSS, Atom), when there is one."""
 
 
 @dataclass
@@ -301,6 +347,8 @@ class ViewFactory:
     dev: bool = False
     default_medical_notice: str = ""
     """The theme's notice (``medical_disclaimer``), shown when site.toml's ``[medical] notice`` is not set."""
+    jobs_title: str = ""
+    """The jobs page's title in the theme's language (« Nous recrutons »), for its feeds' titles."""
     _summaries: dict[str, PostSummary] = field(default_factory=dict)
     _categories: dict[str, CategoryView] = field(default_factory=dict)
     _authors: dict[str, AuthorView] = field(default_factory=dict)
@@ -384,8 +432,39 @@ class ViewFactory:
                 scheduled=meta.date > self.site.built_at,
                 campaign=self.campaign(meta.campaign),
                 event_status=meta.event.status if meta.event else "",
+                job=self.job(meta.job, closed=post.relative in self.site.closed_jobs) if meta.job else None,
             )
         return self._summaries[post.relative]
+
+    def job(self, offer: JobOffer, *, closed: bool) -> JobView:
+        """A job offer as pages show it."""
+        salary = offer.salary
+        email = "" if offer.apply_is_url else offer.apply
+        return JobView(
+            title=offer.title,
+            service=offer.service,
+            employment=offer.employment,
+            rate=offer.rate,
+            salary=SalaryView(self.amount_text(salary.minimum), self.amount_text(salary.maximum), salary.currency,
+                              salary.unit) if salary else None,
+            start_iso=offer.start.isoformat() if offer.start else "",
+            start_display=self.date_text(offer.start) if offer.start else offer.start_text,
+            closes_iso=offer.closes.isoformat() if offer.closes else "",
+            closes_display=self.date_text(offer.closes) if offer.closes else "",
+            apply_url=offer.apply if offer.apply_is_url else "",
+            apply_email=email,
+            location=offer.location or self.config.organization.address,
+            contact=offer.contact,
+            open=not closed,
+        )
+
+    def amount_text(self, value: float | None) -> str:
+        """An amount of money written for the site's language ("6 350"); "" for None."""
+        return amount_text(value, self.config.language) if value is not None else ""
+
+    def jobs_feeds(self) -> tuple[FeedLink, ...]:
+        """The jobs page's RSS and Atom feeds."""
+        return self.feed_links(jobs_url(), f"{self.config.title} – {self.jobs_title}")
 
     def summaries(self, posts: Sequence[Post]) -> list[PostSummary]:
         return [self.summary(post) for post in posts]
@@ -488,6 +567,8 @@ class ViewFactory:
             campaigns=tuple(view for key in config.campaigns if (view := self.campaign(key)) is not None),
             medical_notice=self.default_medical_notice if config.medical.notice is None else config.medical.notice,
             agenda_url=agenda_url() if any(post.meta.event for post in self.site.posts) else "",
+            jobs_url=jobs_url() if self.site.has_jobs else "",
+            jobs_feeds=self.jobs_feeds() if self.site.has_jobs else (),
         )
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:

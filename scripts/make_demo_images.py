@@ -844,6 +844,43 @@ def img_temoignage_tabac():
     return c
 
 
+def img_emploi_soins_intensifs():
+    c = canvas("#0f3f73", "#2a6fb0", angle=20)
+    rnd = random.Random(1414)
+    for _ in range(14):
+        c.glow(rnd.uniform(0, 1200), rnd.uniform(0, 800), rnd.uniform(40, 90), (120, 180, 235), alpha=60, blur=30)
+    # a heart-rate trace across the picture, with a soft halo
+    beat = [(0, 0), (40, 0), (55, -30), (70, 0), (95, 0), (110, 40), (130, -190), (150, 90), (168, 0), (210, 0),
+            (235, -45), (265, 0), (300, 0)]
+    trace = [(x0 + x, 400 + y) for x0 in range(-60, 1260, 300) for x, y in beat]
+    halo, d = c.layer()
+    c.line(trace, (255, 255, 255, 90), 26, d)
+    c.paste(halo.filter(ImageFilter.GaussianBlur(10 * S)))
+    c.line(trace, (255, 255, 255), 10)
+    # a small green cross below, the hospital's sign
+    green = hex2rgb("#5fbf7a")
+    c.rect([570, 610, 630, 730], green, radius=8)
+    c.rect([540, 640, 660, 700], green, radius=8)
+    return c
+
+
+def img_emploi_physiotherapie():
+    c = canvas("#eef8e6", "#cbe7b8", angle=-15)
+    c.rect([0, 640, 1200, 800], hex2rgb("#9fcf8a"))
+    # an exercise ball, a pair of dumbbells and a stretched elastic band
+    c.circle(420, 470, 190, hex2rgb("#3f7fc4"))
+    c.arc([260, 310, 580, 630], 200, 330, hex2rgb("#7fb0e3"), 22)
+    c.circle(420, 470, 34, hex2rgb("#2d62a0"))
+    for x in (730, 940):
+        c.rect([x, 600, x + 110, 628], hex2rgb("#f08a4b"), radius=10)
+        c.rect([x - 10, 570, x + 22, 658], hex2rgb("#d9652c"), radius=8)
+        c.rect([x + 88, 570, x + 120, 658], hex2rgb("#d9652c"), radius=8)
+    # an elastic band, looped, and the sun of a morning session
+    c.arc([760, 300, 1080, 470], 0, 360, hex2rgb("#e0a82e"), 18)
+    sun(c, 980, 150, 55, hex2rgb("#f7c948"))
+    return c
+
+
 def img_avc():
     """Stroke: time counts. A clock whose minute hand runs, beside a telephone: call at once."""
     c = canvas("#fdecea", "#f6c4bb", angle=15)
@@ -941,6 +978,8 @@ POSTS = {
     "arreter-de-fumer": img_arreter_de_fumer,
     "tabac-avant-operation": img_tabac_avant_operation,
     "temoignage-tabac": img_temoignage_tabac,
+    "emploi-soins-intensifs": img_emploi_soins_intensifs,
+    "emploi-physiotherapie": img_emploi_physiotherapie,
     "avc": img_avc,
     "equilibre": img_equilibre,
 }

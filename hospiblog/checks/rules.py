@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from ..config import MEDICAL_CATEGORIES as MEDICAL_CATEGORIES
 from ..config import SiteConfig, setting_line
 from ..events import registration_link
-from ..model import Heading, Post
+from ..model import Heading, JobOffer, Post
 from .context import (
     CheckContext,
     ImageFile,
@@ -43,6 +43,8 @@ CONSENT_ENDED = "consent-expired"
 """The rule that says a testimonial was left out because its consent ended."""
 CONSENT_WARNING_DAYS = 30
 """A consent ending within this many days gets a warning, before the testimonial leaves the site."""
+JOB_CLOSED_DAYS = 30
+"""A job offer closed longer ago than this is worth removing: ``job-closed`` says so."""
 _IMAGE_SUFFIX = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|heic)$", re.IGNORECASE)
 _PLACEHOLDER_ALTS = frozenset({"image", "img", "photo", "picture", "illustration", "bild", "foto"})
 
@@ -422,6 +424,10 @@ def _change_days(post: Post, config: SiteConfig) -> list[date]:
         days.append(consent.ends_on)
     if post.meta.last_reviewed is not None:
         days.append(months_after(post.meta.last_reviewed, config.checks.review_max_months) + timedelta(days=1))
+    job = post.meta.job
+    if job is not None and job.ends_on is not None:
+        # Closed, an offer no longer needs a salary or an address to apply; a month later it is worth removing.
+        days += [job.ends_on, job.ends_on + timedelta(days=JOB_CLOSED_DAYS)]
     return days
 
 
@@ -554,6 +560,69 @@ def _moment(moment: datetime, all_day: bool, zone: tzinfo) -> str:
     return f"{local:%Y-%m-%d}" if all_day else f"{local:%Y-%m-%d %H:%M}"
 
 
+# -- job offers ---------------------------------------------------------------------------------------------------
+
+
+def _open_offer(post: Post, context: CheckContext) -> JobOffer | None:
+    """The post's job offer while applications are open, else None (a closed offer needs no salary nor address)."""
+    job = post.meta.job
+    return job if job is not None and not job.closed(context.today) else None
+
+
+def _job_line(post: Post, *keys: str) -> int | None:
+    """The line of the first of ``keys`` written in the post, else that of ``job:``."""
+    return next((line for key in keys if (line := post.meta.line_of(key))), post.meta.line_of("job"))
+
+
+def check_job_closed(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A job offer closed more than 30 days ago that is still published: the position is likely filled."""
+    job = post.meta.job
+    if job is None or job.closes is None:
+        return
+    days = (context.today - job.closes).days
+    if days > JOB_CLOSED_DAYS:
+        yield Issue(f"the job offer closed on {job.closes:%Y-%m-%d}, {days} days ago, and is still published",
+                    "delete the file once the position is filled, or make it a draft (`draft: true`); until then "
+                    "its page says applications are closed and it is on neither the jobs page nor its feed",
+                    _job_line(post, "job.closes"))
+
+
+def check_job_closes_missing(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A job offer without a closing date: it stays on the jobs page until the file changes."""
+    job = post.meta.job
+    if job is not None and job.closes is None:
+        yield Issue("the job offer has no closing date (job.closes): it stays on the jobs page and in its feed "
+                    "until someone removes it", "add `closes: 2027-01-31` under `job:`, the last day candidates can "
+                    "apply: the next build after that day takes the offer off by itself", _job_line(post))
+
+
+def check_job_apply_missing(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """An open job offer that says nowhere how to apply: its page would have no « Postuler » button."""
+    job = _open_offer(post, context)
+    if job is not None and not job.apply:
+        yield Issue("the job offer does not say how to apply (job.apply): its page has no button to apply",
+                    "add `apply:` under `job:` with the address of the application form (https://…) or an "
+                    "e-mail address", _job_line(post))
+
+
+def check_job_salary_missing(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """An open job offer without a salary: candidates expect it, and job search engines show it."""
+    job = _open_offer(post, context)
+    if job is not None and job.salary is None:
+        yield Issue("the job offer gives no salary (job.salary): candidates expect it",
+                    "add `salary:` under `job:` with, indented, `min: 6350`, `max: 8900` and `unit: month` "
+                    "(or year, hour)", _job_line(post))
+
+
+def check_job_salary_range(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A salary whose minimum is above its maximum."""
+    salary = post.meta.job.salary if post.meta.job is not None else None
+    if salary is None or salary.minimum is None or salary.maximum is None or salary.minimum <= salary.maximum:
+        return
+    yield Issue(f"job.salary: the minimum {salary.minimum:g} is above the maximum {salary.maximum:g}",
+                "swap `min:` and `max:`, or correct the figures", _job_line(post, "job.salary.min", "job.salary"))
+
+
 # -- the table ----------------------------------------------------------------------------------------------------
 
 FRONT_MATTER = "front-matter"
@@ -602,5 +671,11 @@ RULES: tuple[Rule, ...] = (
          check_event_past),
     Rule("event-updated", WARNING, "a cancelled or postponed event without updated: (calendars miss the change)",
          check_event_updated),
+    Rule("job-apply-missing", ERROR, "an open job offer without job.apply: no way to apply", check_job_apply_missing),
+    Rule("job-salary-range", ERROR, "a job offer whose salary minimum is above its maximum", check_job_salary_range),
+    Rule("job-closes-missing", WARNING, "a job offer without a closing date: it never leaves the jobs page",
+         check_job_closes_missing),
+    Rule("job-salary-missing", WARNING, "an open job offer without a salary", check_job_salary_missing),
+    Rule("job-closed", WARNING, "a job offer closed more than 30 days ago is still published", check_job_closed),
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 from .. import state
 from ..config import SiteConfig
 from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
-from ..model import Consent, Post, PostMeta, Source, SourceFile
+from ..model import Consent, JobOffer, Post, PostMeta, Source, SourceFile
 from ..urls import MAX_SLUG, short_slug, slugify
 from .discover import source_bytes
 from .event import read_event
 from .frontmatter import SplitPost, decode, split
 from .images import adopt_raw_images
+from .jobs import read_job
 from .markdown import render_markdown
 from .outline import outline_of
 from .sanitize import sanitize
@@ -29,7 +30,7 @@ from .typography import french_typography
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
     "updated", "slug", "lang", "reviewed_by", "last_reviewed", "consent", "share_image", "social",
-    "campaign", "sources", "event",
+    "campaign", "sources", "event", "job",
 )
 SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "x", "whatsapp")
 CONSENT_SCOPES = ("web", "social", "print")
@@ -165,6 +166,7 @@ class _FieldReader:
             sources=self._sources(),
             event=read_event(self.data.get("event"), lines=self.lines, zone=self.zone, problem=self.problem,
                              typeset=lambda text: _typeset(text, lang or settings.language)),
+            job=self._job(lang or settings.language),
             lines=tuple(sorted(self.lines.items())),
         )
         return None if self.problems else meta
@@ -311,6 +313,24 @@ class _FieldReader:
             return None
         assert given is not None and isinstance(scope, list)
         return Consent(given=given.date(), scope=tuple(scope), expires=expires, withdrawn=withdrawn)
+
+    def _job(self, language: str) -> JobOffer | None:
+        value = self.data.get("job")
+        if value is None:
+            return None
+        return read_job(value, problem=self._nested_problem, to_date=self._to_date,
+                        typeset=lambda text: _typeset(text, language))
+
+    def _nested_problem(self, key: str, message: str, hint: str) -> None:
+        """A problem of a key inside a block (``job.closes``): at its line when written indented, else at the line
+        of the nearest enclosing key that has one."""
+        path = key.split(".")
+        lines = (self.lines.get(".".join(path[:end])) for end in range(len(path), 0, -1))
+        self.problem(path[0], message, hint, line=next((line for line in lines if line), None))
+
+    def _to_date(self, value: Any) -> date | None:
+        moment = to_datetime(value, self.zone)
+        return moment.date() if moment is not None else None
 
     def _optional_day(self, consent: dict[Any, Any], key: str) -> date | Literal[False] | None:
         """The date of an optional consent key, None when absent, False when it is not a date."""
