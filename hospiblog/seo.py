@@ -372,7 +372,6 @@ DEFAULT_CURRENCY = "CHF"
 """The currency of an event's price that names none (hospiblog is made for Swiss hospitals)."""
 _CURRENCIES = (("€", "EUR"), ("EUR", "EUR"), ("USD", "USD"), ("$", "USD"))
 _AMOUNT = re.compile(r"\d+(?:[.,]\d{1,2})?")
-_SWISS_ADDRESS = re.compile(r"^(?P<street>.+?),\s*(?P<code>\d{4,5})\s+(?P<locality>[^,]+)$")
 
 
 def _event(config: SiteConfig, page: PageInfo, article: ArticleInfo) -> dict[str, Any]:
@@ -394,7 +393,7 @@ def _event(config: SiteConfig, page: PageInfo, article: ArticleInfo) -> dict[str
     end = event.end if event.end is not None and event.end >= event.start else None
     if end is not None or event.all_day:
         node["endDate"] = _event_moment(end or event.start, event.all_day, config)
-    places = _event_places(event)
+    places = _event_places(config, event)
     if places:
         node["location"] = places[0] if len(places) == 1 else places
     if page.images:
@@ -417,25 +416,18 @@ def _attendance(event: Event) -> str:
     return "MixedEventAttendanceMode" if event.online and event.location else "OfflineEventAttendanceMode"
 
 
-def _event_places(event: Event) -> list[dict[str, Any]]:
+def _event_places(config: SiteConfig, event: Event) -> list[dict[str, Any]]:
     """A Place with its PostalAddress (``street, NPA locality`` is split), a VirtualLocation, or both."""
     places: list[dict[str, Any]] = []
     if event.location is not None and event.status != "online":
         place: dict[str, Any] = {"@type": "Place", "name": event.location.name}
         if event.location.address:
-            place["address"] = _postal_address(event.location.address)
+            place["address"] = postal_address(event.location.address, country_of(config))
         places.append(place)
     if event.online:
         places.append({"@type": "VirtualLocation", "url": event.online})
     return places
 
-
-def _postal_address(address: str) -> dict[str, Any]:
-    match = _SWISS_ADDRESS.match(address.strip())
-    if match is None:
-        return {"@type": "PostalAddress", "streetAddress": address}
-    return {"@type": "PostalAddress", "streetAddress": match["street"].strip(), "postalCode": match["code"],
-            "addressLocality": match["locality"].strip()}
 
 
 def _organizer(config: SiteConfig) -> dict[str, Any]:

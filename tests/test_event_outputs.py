@@ -193,7 +193,7 @@ def test_event_json_ld_has_what_search_engines_read(make_site: SiteMaker, tmp_pa
     assert event["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert event["location"] == {"@type": "Place", "name": "Auditoire", "address": {
         "@type": "PostalAddress", "streetAddress": "Route de l\u2019Hôpital 12", "postalCode": "1700",
-        "addressLocality": "Val-Clair"}}
+        "addressLocality": "Val-Clair", "addressCountry": "CH"}}
     assert event["organizer"] == {"@type": "Organization", "@id": f"https://{HOST}/#organization",
                                   "name": "Hôpital de Test"}
     assert event["offers"] == {"@type": "Offer", "url": "https://hopital.example/inscription", "price": "15",

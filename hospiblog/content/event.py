@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..model import EVENT_STATUSES, Event, Place
+from .values import describe as _describe
+from .values import short as _short
 
 KEY = "event"
 EVENT_FIELDS = ("start", "end", "location", "online", "registration", "price", "status")
@@ -196,17 +198,3 @@ def _is_day(value: Any) -> bool:
 def _clean(text: str) -> str:
     return _CONTROL.sub(" ", text).strip()
 
-
-def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a group of fields"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    return _short(value)

@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import JobOffer, Salary
+from .values import describe as _describe
+from .values import short as _short
 
 JOB_FIELDS = ("title", "service", "employment", "rate", "salary", "start", "closes", "apply", "location", "contact")
 SALARY_FIELDS = ("min", "max", "currency", "unit")
@@ -230,17 +232,3 @@ def read_job(value: Any, *, problem: Problem, to_date: DateReader, typeset: Call
     """The job offer of a ``job:`` block, or None when it has problems (each reported through ``problem``)."""
     return JobReader(problem, to_date, typeset).read(value)
 
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a group of fields"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    return type(value).__name__

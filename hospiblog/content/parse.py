@@ -26,6 +26,9 @@ from .markdown import render_markdown
 from .outline import outline_of
 from .sanitize import sanitize
 from .typography import french_typography
+from .values import YEARS
+from .values import describe as _describe
+from .values import short as _short
 
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
@@ -399,29 +402,11 @@ _SOURCES_HINT = ("write sources: then, for each work, indented: `- title: \"…\
                  "`year: 2024`, `url: https://…`")
 
 
-def _short(value: Any) -> str:
-    """A value for a message as the editor wrote it, cut short (an alias bomb can be megabytes)."""
-    if isinstance(value, date):
-        return f"{value.isoformat()} (dates go from {YEARS[0]} to {YEARS[1]})"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
 
 def _typeset(text: str, language: str) -> str:
     """A title or summary in the post's language: French gets its spaces and apostrophes, as its body does."""
     return french_typography(text) if language == "fr" else text
 
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a group of fields"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, str):
-        return f"the text {_short(value)}"
-    return f"{type(value).__name__} {value!r}"[:80]
 
 
 def to_datetime(value: Any, zone: ZoneInfo) -> datetime | None:
@@ -434,7 +419,6 @@ def to_datetime(value: Any, zone: ZoneInfo) -> datetime | None:
     return parsed if parsed is not None and YEARS[0] <= parsed.year <= YEARS[1] else None
 
 
-YEARS = (1900, 2999)
 
 
 def _to_datetime(value: Any, zone: ZoneInfo) -> datetime | None:
