@@ -35,11 +35,11 @@ from ..model import Video
 from ..typography import french_typography
 from ..videos import FALLBACK_CLASS, HOSTS, VideoUrlError, parse_video_url, video_anchor
 from .images import local_path
+from .values import YEARS
 
 FIELDS = ("poster", "transcription", "date")
 TRANSCRIPT_LABELS = {"fr": "transcription", "de": "Transkript", "en": "transcript"}
 """The transcript link's text in the paragraph feeds show (pages show the theme's ``video_transcript``)."""
-YEARS = (1900, 2999)
 SYNTAX_HINT = ("write the address after :::video, the title on the next line, then `poster: /images/x.jpg`, "
                "`transcription: …` or `date: 2026-10-01` lines, and end with a line :::")
 _OPEN = re.compile(r"^:::[ \t]*video(?:[ \t]+(.*?))?[ \t]*$", re.IGNORECASE)
