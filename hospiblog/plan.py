@@ -21,7 +21,7 @@ from .cards import CardSettings, PlannedCard, card_bytes, post_share_images, set
 from .config import SiteConfig
 from .feeds import FeedSpec, feed_specs, render_feed
 from .model import Post, Site
-from .security import render_headers_file
+from .security import PolicyAdditions, render_headers_file
 from .seo import ArticleInfo, PageInfo, SeoView, ShareImage, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
@@ -195,10 +195,10 @@ class Planner:
         ))
 
     def page_view(self, kind: str, title: str, url: str, description: str = "",
-                  feeds: tuple[Any, ...] = (), accent: str = "") -> PageView:
+                  feeds: tuple[Any, ...] = (), accent: str = "", csp: PolicyAdditions = ()) -> PageView:
         site_feeds = self.views.feed_links("/", self.config.title)
         return PageView(kind, title, description or self.config.description, url,
-                        absolute(self.config.base_url, url), tuple(feeds) + site_feeds, accent)
+                        absolute(self.config.base_url, url), tuple(feeds) + site_feeds, accent, csp)
 
     def listing(self, kind: str, url: str, title: str, posts: Sequence[Post], *,
                 description: str = "", feeds: tuple[Any, ...] = (), accent: str = "",
@@ -356,6 +356,14 @@ def _plan_meta(planner: Planner) -> None:
     ))
     planner.add(RenderJob(output="robots.txt", digest=digest(config.fingerprint, "robots"),
                                   produce=partial(render_robots, config), kind="meta"))
-    headers = render_headers_file()
+    headers = render_headers_file({page.url: page.csp for page in _page_views(planner) if page.csp})
     planner.add(RenderJob(output="_headers", digest=digest("headers", headers), produce=lambda: headers,
                                   kind="meta"))
+
+
+def _page_views(planner: Planner) -> Iterable[PageView]:
+    """The view of every page planned."""
+    for job in planner.jobs:
+        page = job.context.get("page")
+        if isinstance(page, PageView):
+            yield page

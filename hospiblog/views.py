@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from .config import AuthorConfig, CategoryConfig, SiteConfig
 from .model import Post, Site
+from .security import PolicyAdditions, content_security_policy
 from .social import ShareLink, share_links
 from .urls import absolute, author_url, join_url, paginated, post_url, tag_slug, tag_url
 
@@ -142,6 +143,13 @@ class PageView:
     canonical_url: str
     feeds: tuple[FeedLink, ...]
     accent: str = ""
+    csp: PolicyAdditions = ()
+    """What the page needs beyond the site-wide Content-Security-Policy (the search page: WebAssembly)."""
+
+    @property
+    def content_security_policy(self) -> str:
+        """The page's policy, for its ``<meta http-equiv>``."""
+        return content_security_policy(self.csp)
 
 
 @dataclass(frozen=True)
