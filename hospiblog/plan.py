@@ -62,6 +62,28 @@ class RenderJob:
     """page, feed, static or meta (sitemap, robots)."""
 
 
+@dataclass(frozen=True)
+class DerivedJob:
+    """Files made from other outputs' bytes once those are rendered: the search index from the article pages.
+
+    Their names are known only once they are made, so the writer asks for them after rendering and publishes
+    them with the pages, atomically. While the manifest holds files of ``folder`` made with the same ``digest``
+    (the digests of the outputs it reads, and its settings), they are kept and nothing is made.
+    """
+
+    name: str
+    """What it makes, as a stage of the build's report ("index")."""
+    folder: str
+    """Output folder of every file it makes (``pagefind/``); nothing else is published there."""
+    digest: str
+    inputs: tuple[str, ...]
+    """The outputs whose bytes it reads."""
+    settings: str
+    """Everything else its bytes depend on (the indexer's version)."""
+    produce: Callable[[Callable[[str], bytes]], Mapping[str, bytes]]
+    """Makes the files (by path inside ``folder``) from the outputs' bytes, read through the function given."""
+
+
 def digest(*parts: object) -> str:
     """A short hash of the given parts."""
     hasher = hashlib.blake2b(digest_size=16)
@@ -107,6 +129,8 @@ class Planner:
     """The outputs whose digest holds a post's fingerprint, by the post's relative path."""
     recipes: dict[str, tuple[tuple[object, ...], tuple[str, ...]]] = field(default_factory=dict)
     """How each of those digests is made, by output: its fixed parts and the posts whose fingerprints follow."""
+    derived: list[DerivedJob] = field(default_factory=list)
+    """Files made from rendered outputs (the search index), published with them."""
 
     def __post_init__(self) -> None:
         self.site_view = self.views.site_view()
@@ -175,7 +199,13 @@ class Planner:
             if renewed != job.digest:
                 self.by_output[output] = replace(job, digest=renewed)
                 changed.append(self.by_output[output])
+        self.derived = [replace(job, digest=self.derived_digest(job.name, job.settings, job.inputs))
+                        for job in self.derived]
         return changed
+
+    def derived_digest(self, name: str, settings: str, inputs: Iterable[str]) -> str:
+        """The digest of a derived job: its settings and the digests of the outputs it reads."""
+        return digest(name, settings, *(self.by_output[output].digest for output in inputs))
 
     def page(self, template: str, url: str, page: PageView, depends: str, *,
              posts: Iterable[Post] = (), lastmod: datetime | None = None, sitemap: bool = True,
