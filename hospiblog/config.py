@@ -129,6 +129,14 @@ class SharingConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """The site's search page and its index (Pagefind, made by each build: no service, no third party)."""
+
+    enabled: bool = True
+    """Publish the search page, the header's search field and the index; false removes all three."""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything ``site.toml`` says, validated."""
 
@@ -164,6 +172,8 @@ class SiteConfig:
     """Content rules and their settings."""
     sharing: SharingConfig = field(default_factory=SharingConfig)
     """Share links and the social kit."""
+    search: SearchConfig = field(default_factory=SearchConfig)
+    """The search page and its index."""
     allow_raw_html: bool = False
     """Keep raw HTML in Markdown as written, unsanitised (a warning is shown in every build)."""
     site_dir: Path = Path(".")
@@ -198,7 +208,8 @@ DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
     "news": {"slug": "actualites", "label": "Actualités et événements", "color": "#8a3b00"},
     "testimonials": {"slug": "temoignages", "label": "Témoignages", "color": "#6b2d7b"},
 }
-RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards"})
+RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards"}
+                           | {"recherche", "pagefind"})
 
 
 class _Reader:

@@ -21,13 +21,14 @@ from .cards import CardSettings, PlannedCard, card_bytes, post_share_images, set
 from .config import SiteConfig
 from .feeds import FeedSpec, feed_specs, render_feed
 from .model import Post, Site
-from .security import PolicyAdditions, render_headers_file
+from .security import WASM, PolicyAdditions, render_headers_file
 from .seo import ArticleInfo, PageInfo, SeoView, ShareImage, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import (
     ARCHIVE_SEGMENT,
     AUTHORS_SEGMENT,
+    SEARCH_BUNDLE,
     SUBSCRIBE_SEGMENT,
     TAGS_SEGMENT,
     absolute,
@@ -35,6 +36,7 @@ from .urls import (
     join_url,
     output_path,
     paginated,
+    search_url,
     tag_url,
     year_url,
 )
@@ -262,6 +264,7 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
     _plan_posts(planner)
     _plan_withdrawn(planner)
     _plan_listings(planner)
+    _plan_search(planner)
     _plan_feeds(planner)
     _plan_static(planner)
     _plan_category_stylesheet(planner)
@@ -329,6 +332,33 @@ def _plan_archive(planner: Planner) -> None:
         view = planner.page_view("year", str(year), year_url(year))
         planner.page("year.html", view.url, view, str(year), posts=posts, lastmod=_newest(posts),
                      year=year, lazy={"posts": partial(views.summaries, posts)}, years=counts)
+
+
+def _plan_search(planner: Planner) -> None:
+    """The search page and, except in serve (whose fast path keeps no index up to date), its index."""
+    if not planner.config.search.enabled:
+        return
+    translate = planner.theme.translate
+    view = planner.page_view("search", translate("search_title"), search_url(), translate("search_intro"),
+                             csp=(("script-src", WASM),))
+    search = planner.views.search()
+    planner.page("search.html", view.url, view, repr(search), search=search)
+    if not planner.views.dev:
+        _plan_search_index(planner)
+
+
+def _plan_search_index(planner: Planner) -> None:
+    from .search import IndexedPage, indexer_fingerprint, make_index, require_pagefind
+    from .state import code_fingerprint
+
+    executable = require_pagefind(planner.config)
+    pages = tuple(IndexedPage(output_path(url), url) for url in map(planner.views.post_url, planner.site.posts))
+    inputs = tuple(page.output for page in pages)
+    settings = f"{indexer_fingerprint(planner.config)}|{code_fingerprint('search.py')}"
+    planner.derived.append(DerivedJob(
+        name="index", folder=SEARCH_BUNDLE + "/", digest=planner.derived_digest("index", settings, inputs),
+        inputs=inputs, settings=settings, produce=partial(make_index, executable, pages),
+    ))
 
 
 def _plan_feeds(planner: Planner) -> None:

@@ -20,6 +20,10 @@ TAGS_SEGMENT = "sujets"
 AUTHORS_SEGMENT = "auteurs"
 ARCHIVE_SEGMENT = "archives"
 SUBSCRIBE_SEGMENT = "s-abonner"
+SEARCH_SEGMENT = "recherche"
+SEARCH_BUNDLE = "pagefind"
+"""The folder of the search index and of Pagefind's script, at the root of the site (one for every language:
+Pagefind keeps an index per language inside it)."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -72,6 +76,16 @@ def tag_url(tag_slug: str) -> str:
 def author_url(author_key: str) -> str:
     """URL of an author's page."""
     return join_url(AUTHORS_SEGMENT, slugify(author_key))
+
+
+def search_url(language_prefix: str = "") -> str:
+    """URL of the search page (``/recherche/``; a site in several languages gives each its prefix)."""
+    return join_url(language_prefix, SEARCH_SEGMENT)
+
+
+def search_bundle_url() -> str:
+    """URL of the folder holding the search index and ``pagefind.js``."""
+    return join_url(SEARCH_BUNDLE)
 
 
 def year_url(year: int) -> str:

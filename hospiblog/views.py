@@ -16,7 +16,7 @@ from .config import AuthorConfig, CategoryConfig, SiteConfig
 from .model import Post, Site
 from .security import PolicyAdditions, content_security_policy
 from .social import ShareLink, share_links
-from .urls import absolute, author_url, join_url, paginated, post_url, tag_slug, tag_url
+from .urls import absolute, author_url, join_url, paginated, post_url, search_bundle_url, search_url, tag_slug, tag_url
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
                  "x": "X", "youtube": "YouTube"}
@@ -177,6 +177,18 @@ class SiteView:
     """URL of the generated stylesheet giving each category its colour (``.cat-<key>``)."""
     dev: bool = False
     """True in ``hospiblog serve``: drafts and scheduled posts are labelled."""
+    search_url: str = ""
+    """URL of the search page; empty when the site has none (``[search] enabled = false``)."""
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """What the search page needs: where the index is, and whether there is one."""
+
+    bundle_url: str
+    """The folder of ``pagefind.js`` and the index."""
+    indexed: bool
+    """False in ``hospiblog serve``, which makes no index."""
 
 
 @dataclass
@@ -308,7 +320,12 @@ class ViewFactory:
             feeds=self.feed_links("/", config.title),
             category_stylesheet="/" + category_stylesheet_name(config),
             dev=self.dev,
+            search_url=search_url() if config.search.enabled else "",
         )
+
+    def search(self) -> SearchView:
+        """The search page's view."""
+        return SearchView(search_bundle_url(), indexed=not self.dev)
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:
         """Previous/next and a window of page numbers: first, last, two around the current one, gaps as "…"."""

@@ -18,6 +18,7 @@ PAGES = {
     # A post with a table, four callouts and a hero image.
     "post": "/prevention/soleil-proteger-sa-peau-sans-se-priver-de-l-ete/",
     "subscribe": "/s-abonner/",
+    "search": "/recherche/",
     "author": "/auteurs/cmartin/",
     "not-found": "/cette-page-n-existe-pas/",
 }
