@@ -2,7 +2,7 @@
 
 The index is read back through Pagefind's own files (``pagefind-entry.json``, the language's metadata, the
 fragments of the pages it holds), decoded with hospiblog's reader of them; the search itself runs in headless
-Chromium (tests/browser/test_search.py).
+Chromium (tests/browser/test_search_page.py).
 """
 
 from __future__ import annotations
