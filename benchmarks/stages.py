@@ -1,6 +1,6 @@
 """Where a build's time goes, stage by stage: a cold build, a one-post edit and a no-op build of one corpus.
 
-    python benchmarks/stages.py [--n 10000] [--cards] [--work-dir DIR]
+    python benchmarks/stages.py [--n 10000] [--cards] [--no-search] [--work-dir DIR]
 
 Builds the benchmark corpus (benchmarks/corpus.py) with the hospiblog importable here, in this process, and
 prints the seconds of each stage of ``BuildReport.stages`` for each build, with the files written. It measures
@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="number of posts")
     parser.add_argument("--cards", action="store_true", help="draw share cards (off in the corpus by default)")
+    parser.add_argument("--no-search", action="store_true", help="turn the search page and its index off")
     parser.add_argument("--work-dir", type=Path, default=None, help="where to write the corpus (default: a temp dir)")
     arguments = parser.parse_args(argv)
     root = arguments.work_dir or Path(tempfile.mkdtemp(prefix="hospiblog-stages-"))
@@ -67,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         if arguments.cards:
             toml = site / "site.toml"
             toml.write_text(toml.read_text("utf-8").replace("cards = false", "cards = true"), "utf-8")
-        print(f"{arguments.n} posts, share cards {'on' if arguments.cards else 'off'}")
+        if arguments.no_search:
+            toml = site / "site.toml"
+            toml.write_text(toml.read_text("utf-8") + "\n[search]\nenabled = false\n", "utf-8")
+        print(f"{arguments.n} posts, share cards {'on' if arguments.cards else 'off'}, "
+              f"search {'off' if arguments.no_search else 'on'}")
         print("\n".join(measure(site, root / "public")))
     finally:
         if arguments.work_dir is None:

@@ -144,6 +144,7 @@ class Pipeline:
         planner = stages.run("plan", _plan, site, config, theme, cards, posters, self.options)
         report.write = stages.run("write", self._publish, planner, config, theme, manifest, report.output_dir,
                                   in_place)
+        stages.carve("write", report.write.timings)  # the search index: a stage of its own
         _finish(report, planner, site, config, upcoming.describe(config))
         state.record(key, upcoming.valid_until, report)
         built = Built(kept, planner, fingerprints, upcoming.valid_until, manifest) if kept is not None else None
@@ -228,7 +229,7 @@ class Pipeline:
         # Pages render over the cores in a build; serve (threads, small changes) renders in its own process.
         workers = 1 if in_place else (self.options.workers or os.cpu_count() or 1)
         return publish(planner.jobs, lambda job: render(job, environment), output_dir, manifest,
-                       in_place=in_place, workers=workers)
+                       in_place=in_place, workers=workers, derived=planner.derived)
 
     def _posters(self, config: SiteConfig, settings: CardSettings, site: Site) -> VideoPosters | None:
         """Plans the posters of the videos without an image of the editor's; the writer draws those it needs."""

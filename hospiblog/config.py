@@ -177,6 +177,14 @@ class SharingConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """The site's search page and its index (Pagefind, made by each build: no service, no third party)."""
+
+    enabled: bool = True
+    """Publish the search page, the header's search field and the index; false removes all three."""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything ``site.toml`` says, validated."""
 
@@ -216,6 +224,8 @@ class SiteConfig:
     """Content rules and their settings."""
     sharing: SharingConfig = field(default_factory=SharingConfig)
     """Share links and the social kit."""
+    search: SearchConfig = field(default_factory=SearchConfig)
+    """The search page and its index."""
     allow_raw_html: bool = False
     """Keep raw HTML in Markdown as written, unsanitised (a warning is shown in every build)."""
     site_dir: Path = Path(".")
@@ -251,7 +261,7 @@ DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
     "testimonials": {"slug": "temoignages", "label": "Témoignages", "color": "#6b2d7b"},
 }
 RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards", "campagnes",
-                            "agenda", "emplois"})
+                            "agenda", "emplois", "recherche", "pagefind"})
 
 
 class _Reader:

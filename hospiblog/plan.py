@@ -25,7 +25,7 @@ from .feeds import FeedSpec, feed_specs, newest_change, render_feed
 from .ics import agenda_calendar, event_calendar
 from .model import Post, Site
 from .posters import VideoPosters, poster_bytes
-from .security import content_security_policy, render_headers_file
+from .security import WASM, PolicyAdditions, render_headers_file
 from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
@@ -33,6 +33,7 @@ from .urls import (
     ARCHIVE_SEGMENT,
     AUTHORS_SEGMENT,
     CAMPAIGNS_SEGMENT,
+    SEARCH_BUNDLE,
     SUBSCRIBE_SEGMENT,
     TAGS_SEGMENT,
     absolute,
@@ -44,10 +45,11 @@ from .urls import (
     join_url,
     output_path,
     paginated,
+    search_url,
     tag_url,
     year_url,
 )
-from .videos import frame_origins
+from .videos import frame_policy
 from .views import PageView, TagView, ViewFactory, category_css, category_stylesheet_name
 
 
@@ -70,6 +72,28 @@ class RenderJob:
     lastmod: datetime | None = None
     kind: str = "page"
     """page, feed, static or meta (sitemap, robots)."""
+
+
+@dataclass(frozen=True)
+class DerivedJob:
+    """Files made from other outputs' bytes once those are rendered: the search index from the article pages.
+
+    Their names are known only once they are made, so the writer asks for them after rendering and publishes
+    them with the pages, atomically. While the manifest holds files of ``folder`` made with the same ``digest``
+    (the digests of the outputs it reads, and its settings), they are kept and nothing is made.
+    """
+
+    name: str
+    """What it makes, as a stage of the build's report ("index")."""
+    folder: str
+    """Output folder of every file it makes (``pagefind/``); nothing else is published there."""
+    digest: str
+    inputs: tuple[str, ...]
+    """The outputs whose bytes it reads."""
+    settings: str
+    """Everything else its bytes depend on (the indexer's version)."""
+    produce: Callable[[Callable[[str], bytes]], Mapping[str, bytes]]
+    """Makes the files (by path inside ``folder``) from the outputs' bytes, read through the function given."""
 
 
 def digest(*parts: object) -> str:
@@ -120,6 +144,8 @@ class Planner:
     """The outputs whose digest holds a post's fingerprint, by the post's relative path."""
     recipes: dict[str, tuple[tuple[object, ...], tuple[str, ...]]] = field(default_factory=dict)
     """How each of those digests is made, by output: its fixed parts and the posts whose fingerprints follow."""
+    derived: list[DerivedJob] = field(default_factory=list)
+    """Files made from rendered outputs (the search index), published with them."""
 
     def __post_init__(self) -> None:
         self.site_view = self.views.site_view()
@@ -206,7 +232,13 @@ class Planner:
             if renewed != job.digest:
                 self.by_output[output] = replace(job, digest=renewed)
                 changed.append(self.by_output[output])
+        self.derived = [replace(job, digest=self.derived_digest(job.name, job.settings, job.inputs))
+                        for job in self.derived]
         return changed
+
+    def derived_digest(self, name: str, settings: str, inputs: Iterable[str]) -> str:
+        """The digest of a derived job: its settings and the digests of the outputs it reads."""
+        return digest(name, settings, *(self.by_output[output].digest for output in inputs))
 
     def page(self, template: str, url: str, page: PageView, depends: str, *,
              posts: Iterable[Post] = (), lastmod: datetime | None = None, sitemap: bool = True,
@@ -226,10 +258,10 @@ class Planner:
         ))
 
     def page_view(self, kind: str, title: str, url: str, description: str = "",
-                  feeds: tuple[Any, ...] = (), accent: str = "") -> PageView:
+                  feeds: tuple[Any, ...] = (), accent: str = "", csp: PolicyAdditions = ()) -> PageView:
         site_feeds = self.views.feed_links("/", self.config.title)
         return PageView(kind, title, description or self.config.description, url,
-                        absolute(self.config.base_url, url), tuple(feeds) + site_feeds, accent)
+                        absolute(self.config.base_url, url), tuple(feeds) + site_feeds, accent, csp)
 
     def listing(self, kind: str, url: str, title: str, posts: Sequence[Post], *,
                 description: str = "", feeds: tuple[Any, ...] = (), accent: str = "",
@@ -267,6 +299,7 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
     _plan_withdrawn(planner)
     _plan_listings(planner)
     _plan_jobs(planner)
+    _plan_search(planner)
     _plan_feeds(planner)
     _plan_static(planner)
     _plan_category_stylesheet(planner)
@@ -282,16 +315,14 @@ def _plan_posts(planner: Planner) -> None:
         category = views.category(post.meta.category)
         neighbours = [site.previous.get(post.relative), site.next.get(post.relative),
                       *site.related.get(post.relative, ())]
-        view = planner.page_view("post", post.meta.title, url, post.meta.summary, category.feeds, category.color)
+        # A page showing videos lets in their players' frames, and no other (its meta policy and _headers rule).
+        view = planner.page_view("post", post.meta.title, url, post.meta.summary, category.feeds, category.color,
+                                 csp=frame_policy(post.videos))
         # An event's box says when it is over: time alone changes the page then.
         phase = f"|{events.phase(post.meta.event, site.built_at)}" if post.meta.event else ""
-        context: dict[str, Any] = {}
-        if post.videos:  # its players' frames, and no other: the policy base.html puts in its meta tag
-            context["content_security_policy"] = content_security_policy(frame_origins(post.videos))
         planner.page("post.html", url, view,
                      f"post{phase}", posts=[post, *(other for other in neighbours if other)],
-                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post,
-                     **context)
+                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post)
 
 
 def _plan_events(planner: Planner) -> None:
@@ -412,6 +443,33 @@ def _plan_jobs(planner: Planner) -> None:
                     feeds=feeds, template="jobs.html", jobs_feeds=feeds)
 
 
+def _plan_search(planner: Planner) -> None:
+    """The search page and, except in serve (whose fast path keeps no index up to date), its index."""
+    if not planner.config.search.enabled:
+        return
+    translate = planner.theme.translate
+    view = planner.page_view("search", translate("search_title"), search_url(), translate("search_intro"),
+                             csp=(("script-src", WASM),))
+    search = planner.views.search()
+    planner.page("search.html", view.url, view, repr(search), search=search)
+    if not planner.views.dev:
+        _plan_search_index(planner)
+
+
+def _plan_search_index(planner: Planner) -> None:
+    from .search import IndexedPage, indexer_fingerprint, make_index, require_pagefind
+    from .state import code_fingerprint
+
+    executable = require_pagefind(planner.config)
+    pages = tuple(IndexedPage(output_path(url), url) for url in map(planner.views.post_url, planner.site.posts))
+    inputs = tuple(page.output for page in pages)
+    settings = f"{indexer_fingerprint(planner.config)}|{code_fingerprint('search.py')}"
+    planner.derived.append(DerivedJob(
+        name="index", folder=SEARCH_BUNDLE + "/", digest=planner.derived_digest("index", settings, inputs),
+        inputs=inputs, settings=settings, produce=partial(make_index, executable, pages),
+    ))
+
+
 def _plan_feeds(planner: Planner) -> None:
     by_category = {category.config.key: category.posts for category in planner.site.categories}
     specs = feed_specs(planner.config, planner.site.posts, by_category)
@@ -501,6 +559,14 @@ def _plan_meta(planner: Planner) -> None:
     ))
     planner.add(RenderJob(output="robots.txt", digest=digest(config.fingerprint, "robots"),
                                   produce=partial(render_robots, config), kind="meta"))
-    headers = render_headers_file(frame_origins(video for post in planner.site.posts for video in post.videos))
+    headers = render_headers_file({page.url: page.csp for page in _page_views(planner) if page.csp})
     planner.add(RenderJob(output="_headers", digest=digest("headers", headers), produce=lambda: headers,
                                   kind="meta"))
+
+
+def _page_views(planner: Planner) -> Iterable[PageView]:
+    """The view of every page planned."""
+    for job in planner.jobs:
+        page = job.context.get("page")
+        if isinstance(page, PageView):
+            yield page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -47,7 +47,8 @@ class BuildReport:
         count = len(self.warnings)
         warnings = f", {count} warning{'s' if count > 1 else ''}" if count else ""
         later = f"; {self.next_change}" if self.next_change else ""
-        return (f"Built {self.posts} posts, {self.pages} pages, {self.feeds} feeds in {self.seconds:.1f} s "
+        index = f" (search index {self.stages['index']:.1f} s)" if "index" in self.stages else ""
+        return (f"Built {self.posts} posts, {self.pages} pages, {self.feeds} feeds in {self.seconds:.1f} s{index} "
                 f"→ {output}/ ({written} files changed, {self.write.unchanged} unchanged{warnings}){later}")
 
 
@@ -63,6 +64,12 @@ class Stages:
             return function(*args, **kwargs)
         finally:
             self.report.stages[name] = time.perf_counter() - start
+
+    def carve(self, name: str, parts: Mapping[str, float]) -> None:
+        """Records parts of stage ``name``'s time (timed inside it) as stages of their own, after it."""
+        for part, seconds in parts.items():
+            self.report.stages[name] -= seconds
+            self.report.stages[part] = seconds
 
 
 def format_warnings(warnings: Sequence[HospiblogError], base: Path | None = None,

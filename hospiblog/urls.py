@@ -25,6 +25,10 @@ AGENDA_SEGMENT = "agenda"
 """The agenda page (``/agenda/``) and its calendar (``/agenda.ics``)."""
 CALENDAR_SUFFIX = ".ics"
 JOBS_SEGMENT = "emplois"
+SEARCH_SEGMENT = "recherche"
+SEARCH_BUNDLE = "pagefind"
+"""The folder of the search index and of Pagefind's script, at the root of the site (one for every language:
+Pagefind keeps an index per language inside it)."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -82,6 +86,16 @@ def author_url(author_key: str) -> str:
 def campaign_url(campaign_key: str) -> str:
     """URL of a campaign's page (the key is a slug: site.toml's check says so)."""
     return join_url(CAMPAIGNS_SEGMENT, slugify(campaign_key))
+
+
+def search_url(language_prefix: str = "") -> str:
+    """URL of the search page (``/recherche/``; a site in several languages gives each its prefix)."""
+    return join_url(language_prefix, SEARCH_SEGMENT)
+
+
+def search_bundle_url() -> str:
+    """URL of the folder holding the search index and ``pagefind.js``."""
+    return join_url(SEARCH_BUNDLE)
 
 
 def year_url(year: int) -> str:

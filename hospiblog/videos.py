@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from .model import Video
+from .security import PolicyAdditions
 
 FALLBACK_CLASS = "video-link"
 """Class of the paragraph that stands for a video in a rendered body: a plain link to the video on its host.
@@ -133,8 +134,14 @@ def _short(text: str) -> str:
 
 
 def frame_origins(videos: Iterable[Video]) -> tuple[str, ...]:
-    """The origins of the players of these videos, sorted and each once: a page's ``frame-src``."""
+    """The origins of the players of these videos, sorted and each once."""
     return tuple(sorted({HOSTS[video.host].frame_origin for video in videos}))
+
+
+def frame_policy(videos: Iterable[Video]) -> PolicyAdditions:
+    """What a page showing these videos needs beyond the site-wide Content-Security-Policy: ``frame-src`` with
+    their players' origins, and nothing for a page without video."""
+    return tuple(("frame-src", origin) for origin in frame_origins(videos))
 
 
 def video_anchor(host: str, video_id: str, taken: Iterable[str]) -> str:

@@ -14,6 +14,7 @@ from .dates import amount_text, long_date
 from .events import registration_link, when_text
 from .model import JobOffer, Post, Site, Video
 from .posters import POSTER_SIZE, poster_url
+from .security import PolicyAdditions, content_security_policy
 from .social import ShareLink, hashtag, share_links
 from .urls import (
     absolute,
@@ -25,6 +26,8 @@ from .urls import (
     join_url,
     paginated,
     post_url,
+    search_bundle_url,
+    search_url,
     tag_slug,
     tag_url,
 )
@@ -298,6 +301,13 @@ class PageView:
     canonical_url: str
     feeds: tuple[FeedLink, ...]
     accent: str = ""
+    csp: PolicyAdditions = ()
+    """What the page needs beyond the site-wide Content-Security-Policy (the search page: WebAssembly)."""
+
+    @property
+    def content_security_policy(self) -> str:
+        """The page's policy, for its ``<meta http-equiv>``."""
+        return content_security_policy(self.csp)
 
 
 @dataclass(frozen=True)
@@ -335,6 +345,18 @@ class SiteView:
     """The jobs page's URL, when the site publishes job offers; "" otherwise."""
     jobs_feeds: tuple[FeedLink, ...] = ()
     """The jobs page's feeds (RSS, Atom), when there is one."""
+    search_url: str = ""
+    """URL of the search page; empty when the site has none (``[search] enabled = false``)."""
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """What the search page needs: where the index is, and whether there is one."""
+
+    bundle_url: str
+    """The folder of ``pagefind.js`` and the index."""
+    indexed: bool
+    """False in ``hospiblog serve``, which makes no index."""
 
 
 @dataclass
@@ -569,7 +591,12 @@ class ViewFactory:
             agenda_url=agenda_url() if any(post.meta.event for post in self.site.posts) else "",
             jobs_url=jobs_url() if self.site.has_jobs else "",
             jobs_feeds=self.jobs_feeds() if self.site.has_jobs else (),
+            search_url=search_url() if config.search.enabled else "",
         )
+
+    def search(self) -> SearchView:
+        """The search page's view."""
+        return SearchView(search_bundle_url(), indexed=not self.dev)
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:
         """Previous/next and a window of page numbers: first, last, two around the current one, gaps as "…"."""

@@ -31,6 +31,7 @@ import multiprocessing as mp
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
 from .urls import inside, safe_relative
 
 if TYPE_CHECKING:  # a no-op build loads the manifest only, not the planning and rendering stages
-    from .plan import RenderJob
+    from .plan import DerivedJob, RenderJob
     from .render import OutputFile
 
 try:
@@ -62,6 +63,8 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent making each derived job's files (the search index), by its name; none when kept."""
 
 
 @dataclass
@@ -120,11 +123,12 @@ class Manifest:
 
 def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
             *, in_place: bool = False, workers: int = 1,
-            candidates: Sequence[RenderJob] | None = None) -> WriteReport:
+            candidates: Sequence[RenderJob] | None = None, derived: Sequence[DerivedJob] = ()) -> WriteReport:
     """Renders what changed and publishes the output folder; raises BuildFailed on render errors.
 
     ``candidates`` (serve's fast path, in place only): the only jobs that may have changed since the last
-    publication of the same plan; the others are known current and are not even looked at.
+    publication of the same plan; the others are known current and are not even looked at. ``derived``: files
+    made from the rendered outputs (the search index), published with them; serve's fast path has none.
     """
     if candidates is not None:
         assert in_place, "candidates are for in-place publication"
@@ -135,12 +139,13 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     staging = _Staging(output_dir, manifest, planned, in_place=in_place)
     try:
         _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers)
+        made = {output: job.digest for job in derived for output in _derive(job, staging, manifest, report)}
         removed = _published_files(output_dir, manifest) - planned
         report.written = sorted(staging.written)
         if report.written or removed or not staging.live_exists:
             report.removed = staging.commit(removed)
             manifest.generation = secrets.token_hex(8)
-            _record(jobs, set(report.written), output_dir, manifest)
+            _record(jobs, made, set(report.written), output_dir, manifest)
         else:
             if report.rendered:
                 manifest.save()  # files re-rendered to the same bytes: remember, so the next build skips them
@@ -261,7 +266,7 @@ class _Staging:
         """Makes the incoming folders before the render workers are forked: they inherit them."""
         if not self.in_place:
             self._incoming()
-            if not self.live_exists and self.keep_standby:
+            if not self.live_exists and self.keep_standby and self.twin is None:
                 self.twin = _Tree(self._incoming_home() / "twin")
                 self.twin.root.mkdir()
 
@@ -286,6 +291,16 @@ class _Staging:
             except OSError:
                 return Staged.WRITTEN_UNLINKED  # the standby is then made after publication, or not kept
         return Staged.WRITTEN
+
+    def read(self, relative: str) -> bytes:
+        """An output's bytes as this publication will publish them: rendered now, or published already."""
+        if relative in self.buffered:
+            return self.buffered[relative]
+        if self.incoming is not None:
+            path = os.path.join(self.incoming.root, safe_relative(relative))
+            with contextlib.suppress(FileNotFoundError), open(path, "rb") as file:
+                return file.read()
+        return inside(self.live, relative).read_bytes()
 
     def _incoming_home(self) -> Path:
         return self.home / f"incoming-{os.getpid()}"
@@ -528,6 +543,54 @@ def _render_and_stage(render_one: RenderFunction, staging: _Staging, job: Render
     return staging.stage(job.output, data)
 
 
+def _derive(job: DerivedJob, staging: _Staging, manifest: Manifest, report: WriteReport) -> list[str]:
+    """Stages the files of a derived job (kept as published when their digest is current); returns their paths."""
+    kept = _current_derived(job, staging, manifest)
+    if kept is not None:
+        report.unchanged += len(kept)
+        return kept
+    start = time.perf_counter()
+    files = job.produce(staging.read)
+    report.timings[job.name] = time.perf_counter() - start
+    staging.prepare()
+    outputs: list[str] = []
+    for name, data in sorted(files.items()):
+        output = safe_relative(job.folder + name)
+        outputs.append(output)
+        staging.planned.add(output)
+        if staging.live_exists:
+            with contextlib.suppress(OSError):
+                staging.published[output] = inside(staging.live, output).stat()
+        result = staging.stage(output, data)
+        if result is Staged.SAME:
+            report.unchanged += 1
+            stat = staging.published[output]
+            manifest.entries[output] = (job.digest, stat.st_size, stat.st_mtime_ns)
+        else:
+            staging.written.append(output)
+            staging.twin_complete &= result is Staged.WRITTEN
+    report.rendered += len(outputs)
+    return outputs
+
+
+def _current_derived(job: DerivedJob, staging: _Staging, manifest: Manifest) -> list[str] | None:
+    """The published files of a derived job when they are all there, as made with its digest; else None."""
+    entries = {output: entry for output, entry in manifest.entries.items() if output.startswith(job.folder)}
+    if not staging.live_exists or not entries or any(entry[0] != job.digest for entry in entries.values()):
+        return None
+    stats: dict[str, os.stat_result] = {}
+    for output, (_digest, size, mtime) in entries.items():
+        try:
+            stats[output] = inside(staging.live, output).stat()
+        except OSError:
+            return None
+        if (stats[output].st_size, stats[output].st_mtime_ns) != (size, mtime):
+            return None
+    staging.published.update(stats)
+    staging.planned.update(stats)
+    return sorted(stats)
+
+
 def _published_stats(jobs: Sequence[RenderJob], output_dir: Path, live_exists: bool) -> dict[str, os.stat_result]:
     """The stat of each planned file that is published; none asked for in a first build (there is no folder)."""
     found: dict[str, os.stat_result] = {}
@@ -595,8 +658,11 @@ def _remember(manifest: Manifest, job: RenderJob, stat: os.stat_result) -> None:
     manifest.entries[job.output] = (job.digest, stat.st_size, stat.st_mtime_ns)
 
 
-def _record(jobs: Sequence[RenderJob], changed: set[str], output_dir: Path, manifest: Manifest) -> None:
-    planned = {job.output for job in jobs}
+def _record(jobs: Sequence[RenderJob], derived: dict[str, str], changed: set[str], output_dir: Path,
+            manifest: Manifest) -> None:
+    """The manifest after a publication: every planned file (``derived``: made from others, with their job's
+    digest) with its digest and stat."""
+    planned = {job.output for job in jobs} | derived.keys()
     for key in list(manifest.entries):
         if key not in planned:
             del manifest.entries[key]
@@ -604,6 +670,11 @@ def _record(jobs: Sequence[RenderJob], changed: set[str], output_dir: Path, mani
         if job.output in changed or job.output not in manifest.entries:
             with contextlib.suppress(OSError):
                 _remember(manifest, job, inside(output_dir, job.output).stat())
+    for output, digest in derived.items():
+        if output in changed or output not in manifest.entries:
+            with contextlib.suppress(OSError):
+                stat = inside(output_dir, output).stat()
+                manifest.entries[output] = (digest, stat.st_size, stat.st_mtime_ns)
     manifest.save()
 
 

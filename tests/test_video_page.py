@@ -81,22 +81,40 @@ def test_the_page_shows_a_poster_a_hidden_button_and_a_plain_link(make_site: Sit
     assert not any("/video." in src for src in page_of(out, "actualites/sans-video/index.html").xpath("//script/@src"))
 
 
+def headers_rules(out: Path) -> dict[str, list[str]]:
+    """The rules of _headers: each path's lines."""
+    rules: dict[str, list[str]] = {}
+    for line in (out / "_headers").read_text().splitlines():
+        if line and not line.startswith(" "):
+            rules[line] = []
+        elif line.strip():
+            rules[list(rules)[-1]].append(line.strip())
+    return rules
+
+
 def test_only_a_page_with_a_video_lets_in_its_player(make_site: SiteMaker, tmp_path: Path) -> None:
     out = built(video_site(make_site), tmp_path / "out")
-    assert policy_of(page_of(out)) == f"{CONTENT_SECURITY_POLICY}; frame-src {VIMEO} {YOUTUBE}"
+    # frame-src starts from default-src, as it did when it fell back to it: the site's own frames, and the players.
+    both = f"{CONTENT_SECURITY_POLICY}; frame-src 'self' {VIMEO} {YOUTUBE}"
+    assert policy_of(page_of(out)) == both
     for other in ("actualites/sans-video/index.html", "index.html", "prevention/equilibre-le-texte/index.html",
                   "404.html", "sujets/index.html"):
         assert policy_of(page_of(out, other)) == CONTENT_SECURITY_POLICY, other
-    headers = (out / "_headers").read_text()
-    assert f"Content-Security-Policy: {CONTENT_SECURITY_POLICY}; frame-src {VIMEO} {YOUTUBE}; frame-ancestors" \
-           in headers
+    # _headers: the site-wide rule keeps frames closed; the video page has a rule of its own that replaces it.
+    rules = headers_rules(out)
+    assert f"Content-Security-Policy: {CONTENT_SECURITY_POLICY}; frame-ancestors 'none'" in rules["/*"]
+    assert rules["/prevention/avc/"] == ["! Content-Security-Policy",
+                                         f"Content-Security-Policy: {both}; frame-ancestors 'none'"]
+    assert [path for path, lines in rules.items() if any("frame-src" in line for line in lines)] == \
+        ["/prevention/avc/"]
 
 
 def test_a_page_with_one_host_lets_in_that_host_only(make_site: SiteMaker, tmp_path: Path) -> None:
     body = ":::video https://youtu.be/AbCdEfGhIjK\nLe titre\ntranscription: /t/\n:::\n"
     out = built(video_site(make_site, body), tmp_path / "out")
-    assert policy_of(page_of(out)) == f"{CONTENT_SECURITY_POLICY}; frame-src {YOUTUBE}"
-    assert f"frame-src {YOUTUBE}; frame-ancestors" in (out / "_headers").read_text()
+    youtube_only = f"{CONTENT_SECURITY_POLICY}; frame-src 'self' {YOUTUBE}"
+    assert policy_of(page_of(out)) == youtube_only
+    assert f"Content-Security-Policy: {youtube_only}; frame-ancestors 'none'" in headers_rules(out)["/prevention/avc/"]
 
 
 def test_a_site_without_video_keeps_its_headers() -> None:
@@ -211,7 +229,7 @@ def test_serve_takes_the_fast_path_only_while_the_videos_stay_the_same(make_site
     source.write_text(source.read_text().replace("https://vimeo.com/76979871", "https://youtu.be/ZyXwVuTsRqP"))
     report = session.rebuild({source})
     assert report is not None and "update" not in report.stages  # another host: the full pipeline
-    assert policy_of(page_of(served)) == f"{CONTENT_SECURITY_POLICY}; frame-src {YOUTUBE}"
+    assert policy_of(page_of(served)) == f"{CONTENT_SECURITY_POLICY}; frame-src 'self' {YOUTUBE}"
     source.write_text(post("AVC", body="Plus de vidéo.", summary='"Résumé."'))
     report = session.rebuild({source})
     assert report is not None and "update" not in report.stages

@@ -25,6 +25,7 @@ PAGES = {
     "event": "/actualites/conference-publique-la-memoire-qui-flanche-faut-il-s-inquieter/",
     "agenda": "/agenda/",
     "cancelled-event": "/actualites/concert-de-l-avent-le-choeur-des-soignants-chante-dans-le-hall/",
+    "search": "/recherche/",
     "author": "/auteurs/cmartin/",
     "not-found": "/cette-page-n-existe-pas/",
 }

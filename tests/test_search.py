@@ -1,0 +1,274 @@
+"""Search: the Pagefind index as an output of the build, the search page, its policy and its strings.
+
+The index is read back through Pagefind's own files (``pagefind-entry.json``, the language's metadata, the
+fragments of the pages it holds), decoded with hospiblog's reader of them; the search itself runs in headless
+Chromium (tests/browser/test_search_page.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import stat
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from hospiblog.build import build
+from hospiblog.errors import ConfigError, HospiblogError
+from hospiblog.search import IndexedPage, SearchError, _decode_file, make_index, pagefind_executable
+from hospiblog.security import CONTENT_SECURITY_POLICY
+from hospiblog.theme import builtin_theme_dir
+from tests.conftest import NOW, SITE_TOML, SiteMaker, post
+
+NO_SEARCH = SITE_TOML + "\n[search]\nenabled = false\n"
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def site_of(make_site: SiteMaker, config: str = SITE_TOML) -> Path:
+    """Five articles in three categories; one of them says « sommeil »."""
+    files = {f"posts/news/article-{n}.md": post(f"Article {n}", f"2026-0{n}-10", f"Texte numéro {n}.")
+             for n in range(1, 4)}
+    files["posts/prevention/dormir.md"] = post("Bien dormir", "2026-04-02", "Le sommeil se prépare le soir.",
+                                               summary='"Des habitudes simples."')
+    files["posts/medicine/coeur.md"] = post("Le cœur", "2026-05-02", "Un cœur solide.")
+    return make_site(files, config=config)
+
+
+def indexed_pages(out: Path) -> dict[str, dict[str, object]]:
+    """Every page of the published index, by URL: its fragment (content, filters, meta)."""
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_bytes())
+    pages: dict[str, dict[str, object]] = {}
+    for language in entry["languages"].values():
+        meta = _decode_file((out / "pagefind" / f"pagefind.{language['hash']}.pf_meta").read_bytes())
+        for fragment, _words in meta[1]:
+            raw = gzip.decompress((out / "pagefind" / "fragment" / f"{fragment}.pf_fragment").read_bytes())
+            page = json.loads(raw[len(b"pagefind_dcd"):])
+            pages[page["url"]] = page
+    return pages
+
+
+def page(text: str, category: str = "") -> bytes:
+    """A page as Pagefind reads it, with a category filter when one is given."""
+    category_filter = f' data-pagefind-filter="category:{category}"' if category else ""
+    body = f"<main data-pagefind-body{category_filter}><h1>{text}</h1></main>"
+    return f'<!doctype html><html lang="fr"><body>{body}</body></html>'.encode()
+
+
+def policy_of(page: Path) -> str:
+    found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page.read_text("utf-8"))
+    assert found, page
+    return found.group(1).replace("&#39;", "'")
+
+
+# ------------------------------------------------------------------------------------------ what is indexed
+
+
+def test_the_index_holds_each_article_with_its_category_and_nothing_else(make_site: SiteMaker,
+                                                                          tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_of(make_site), output=out, now=NOW)
+    pages = indexed_pages(out)
+    assert sorted(pages) == ["/actualites/article-1/", "/actualites/article-2/", "/actualites/article-3/",
+                             "/medecine/le-coeur/", "/prevention/bien-dormir/"]
+    dormir = pages["/prevention/bien-dormir/"]
+    assert dormir["filters"] == {"category": ["prevention"]}
+    assert dormir["meta"]["title"] == "Bien dormir"  # type: ignore[index]
+    content = str(dormir["content"])
+    # The title, the summary and the body; no menu, breadcrumb, byline, footer, share links or related posts.
+    assert "Bien dormir" in content and "Des habitudes simples." in content and "sommeil se prépare" in content
+    for left_out in ("Médecine et soins", "Accueil", "min de lecture", "Partager", "À lire aussi", "Contact"):
+        assert left_out not in content, left_out
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_bytes())
+    assert list(entry["languages"]) == ["fr"] and entry["languages"]["fr"]["page_count"] == 5
+    assert not any(name.startswith("pagefind/pagefind-ui") for name in files_of(out))  # the default UI is not used
+
+
+def test_the_words_are_stemmed_in_the_language_of_the_pages(make_site: SiteMaker, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_of(make_site, 'language = "de"\n' + SITE_TOML), output=out, now=NOW)
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_bytes())
+    assert list(entry["languages"]) == ["de"]
+    assert (out / "pagefind" / "wasm.de.pagefind").is_file()
+
+
+def test_the_same_pages_give_the_same_index_bytes(make_site: SiteMaker, tmp_path: Path) -> None:
+    """Pagefind writes filters in a random order (a Rust HashMap): hospiblog puts them in a fixed one."""
+    site = site_of(make_site)
+    build(site, output=tmp_path / "one", now=NOW)
+    build(site, output=tmp_path / "two", now=NOW, use_cache=False, workers=1)
+    one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
+    assert {name for name in one if name.startswith("pagefind/filter/")}
+    assert one == two
+    # Four categories: Pagefind alone gives the same order four times in a row once in 24³.
+    executable = pagefind_executable()
+    assert executable is not None
+    pages = {f"p{n}/index.html": page(f"Page {n}", category) for n, category in enumerate("abcdabcd")}
+    indexed = [IndexedPage(name, "/" + name.removesuffix("index.html")) for name in pages]
+    bundles = [make_index(executable, indexed, pages.__getitem__) for _ in range(4)]
+    assert all(bundle == bundles[0] for bundle in bundles)
+
+
+# --------------------------------------------------------------------------- when the index is made again
+
+
+def test_a_no_op_build_does_not_index_and_an_edit_indexes_every_page(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = site_of(make_site), tmp_path / "out"
+    first = build(site, output=out, now=NOW)
+    assert "index" in first.stages and "(search index" in first.summary()
+    again = build(site, output=out, now=NOW)
+    assert "index" not in again.stages and "search index" not in again.summary()
+    assert again.write.written == []
+    before = {name: os.stat(out / name).st_ino for name in files_of(out)}
+    path = site / "posts/prevention/dormir.md"
+    path.write_text(path.read_text("utf-8").replace("le soir", "le soir, sans écran"), "utf-8")
+    edited = build(site, output=out, now=NOW)
+    assert "index" in edited.stages and "(search index" in edited.summary()
+    pages = indexed_pages(out)
+    assert len(pages) == 5, "the unchanged pages, read from the output folder, are still in the index"
+    assert "sans écran" in str(pages["/prevention/bien-dormir/"]["content"])
+    # Only the edited page, its fragment and the index files that name it changed; the other fragments stayed.
+    after = {name: os.stat(out / name).st_ino for name in files_of(out)}
+    moved = sorted(name for name in after if before.get(name) != after[name])
+    assert "prevention/bien-dormir/index.html" in moved
+    assert [name for name in moved if name.startswith("pagefind/fragment/")] == \
+           [name for name in edited.write.written if name.startswith("pagefind/fragment/")]
+    assert len([name for name in moved if name.startswith("pagefind/fragment/")]) == 1
+
+
+def test_an_edit_that_changes_no_published_page_does_not_index(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = site_of(make_site), tmp_path / "out"
+    (site / "posts/news/brouillon.md").write_text(post("Brouillon", "2026-05-05", draft="true"), "utf-8")
+    build(site, output=out, now=NOW)
+    draft = site / "posts/news/brouillon.md"
+    draft.write_text(draft.read_text("utf-8") + "\nEncore un mot.\n", "utf-8")
+    report = build(site, output=out, now=NOW)
+    assert "parse" in report.stages, "not a no-op build: a source changed"
+    assert "index" not in report.stages and report.write.written == []
+
+
+def test_turning_search_off_removes_the_page_the_field_and_the_index(make_site: SiteMaker, tmp_path: Path) -> None:
+    site, out = site_of(make_site), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    assert (out / "recherche" / "index.html").is_file() and (out / "pagefind").is_dir()
+    (site / "site.toml").write_text(NO_SEARCH, "utf-8")
+    report = build(site, output=out, now=NOW)
+    files = files_of(out)
+    assert not any(name.startswith(("recherche/", "pagefind/")) for name in files)
+    assert any(name.startswith("pagefind/") for name in report.write.removed)
+    assert "index" not in report.stages
+    for name, data in files.items():
+        if name.endswith(".html"):
+            assert b"pagefind" not in data and b'role="search"' not in data, name
+    assert b"/recherche/" not in files["_headers"]
+
+
+# ---------------------------------------------------------------------------------- the page and its policy
+
+
+def test_only_the_search_page_may_run_webassembly(make_site: SiteMaker, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_of(make_site), output=out, now=NOW)
+    search = policy_of(out / "recherche" / "index.html")
+    assert search == CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+    for page in out.rglob("*.html"):
+        if page.parent.name != "recherche":
+            assert policy_of(page) == CONTENT_SECURITY_POLICY, page
+    headers = (out / "_headers").read_text("utf-8")
+    rule = headers[headers.index("\n/recherche/\n"):]
+    assert "  ! Content-Security-Policy\n" in rule and "script-src 'self' 'wasm-unsafe-eval'" in rule
+    assert headers.count("wasm-unsafe-eval") == 1
+
+
+def test_the_search_page_works_as_a_form_and_says_what_it_needs(make_site: SiteMaker, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_of(make_site), output=out, now=NOW)
+    page = (out / "recherche" / "index.html").read_text("utf-8")
+    assert '<form class="search-form" role="search" action="/recherche/" method="get"' in page
+    assert '<label for="search-query">Mots à chercher</label>' in page and 'name="q"' in page
+    assert '<option value="prevention">Prévention</option>' in page
+    assert 'role="status"' in page
+    assert "La recherche a besoin de JavaScript" in page
+    assert '<a href="/archives/">Archives</a>' in page and '<a href="/sujets/">Sujets</a>' in page
+    assert 'data-results-many="{count} articles correspondent à «\u202f{query}\u202f».' in page
+    # Every other page's header has a field sending its words to the search page; the search page has its own.
+    home = (out / "index.html").read_text("utf-8")
+    assert home.count('role="search" action="/recherche/" method="get"') == 2  # phone menu and wide header
+    assert 'role="search" action="/recherche/"' not in page.split("<main")[0]
+
+
+def test_serve_makes_no_index_and_its_search_page_says_so(make_site: SiteMaker, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_of(make_site), output=out, now=NOW, dev=True)
+    assert not (out / "pagefind").exists()
+    assert "hospiblog serve) ne fait pas d’index de recherche" in (out / "recherche/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "en"])
+def test_every_search_string_is_translated(language: str) -> None:
+    strings = tomllib.loads((builtin_theme_dir() / "i18n" / f"{language}.toml").read_text("utf-8"))
+    french = tomllib.loads((builtin_theme_dir() / "i18n" / "fr.toml").read_text("utf-8"))
+    keys = {key for key in french if key.startswith("search")}
+    assert len(keys) >= 10 and keys <= set(strings)
+    for key in ("search_results_none", "search_results_one", "search_results_many"):
+        assert "{query}" in strings[key]
+    assert "{count}" in strings["search_results_many"]
+
+
+def test_recherche_is_a_reserved_category_slug(make_site: SiteMaker, tmp_path: Path) -> None:
+    config = SITE_TOML.replace('slug = "prevention"', 'slug = "recherche"')
+    with pytest.raises(HospiblogError, match='category slug "recherche" cannot be used'):
+        build(make_site({}, config=config), output=tmp_path / "out", now=NOW)
+
+
+# ------------------------------------------------------------------------------------------- when it fails
+
+
+def test_without_pagefind_the_build_says_how_to_install_it(make_site: SiteMaker, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere" / "pagefind"))
+    with pytest.raises(ConfigError) as caught:
+        build(site_of(make_site), output=tmp_path / "out", now=NOW)
+    text = caught.value.format()
+    assert "site.toml" in text and "pip install 'pagefind[bin]'" in text and "enabled = false" in text
+    build(site_of(make_site, NO_SEARCH), output=tmp_path / "out", now=NOW)  # a site without search needs none
+
+
+def test_a_failing_indexer_publishes_nothing(make_site: SiteMaker, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    site, out = site_of(make_site), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    published = files_of(out)
+    broken = tmp_path / "broken-pagefind"
+    broken.write_text("#!/bin/sh\necho 'out of memory' >&2\nexit 3\n")
+    broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    path = site / "posts/prevention/dormir.md"
+    path.write_text(path.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    with pytest.raises(SearchError) as caught:
+        build(site, output=out, now=NOW)
+    assert "out of memory" in caught.value.message and caught.value.hint
+    assert files_of(out) == published, "neither the edited page nor half an index was published"
+    assert not list(out.parent.glob(".out-standby/incoming-*"))
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    build(site, output=out, now=NOW)
+    assert "Une phrase de plus" in str(indexed_pages(out)["/prevention/bien-dormir/"]["content"])
+
+
+
+
+def test_make_index_gives_the_files_pagefind_would_write(tmp_path: Path) -> None:
+    executable = pagefind_executable()
+    assert executable is not None
+    pages = {f"p{n}/index.html": page(f"Page numéro {n}") for n in range(3)}
+    bundle = make_index(executable, [IndexedPage(name, "/" + name.removesuffix("index.html")) for name in pages],
+                        pages.__getitem__)
+    assert {"pagefind.js", "pagefind-entry.json", "wasm.fr.pagefind"} <= set(bundle)
+    assert len([name for name in bundle if name.startswith("fragment/")]) == 3
