@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,7 +13,9 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from .config import AuthorConfig, CategoryConfig, SiteConfig
+from .content.images import responsive_images
 from .model import Post, Site
+from .responsive import ImagePlan, ImageSettings, ImageSource, published_path
 from .social import ShareLink, share_links
 from .urls import absolute, author_url, join_url, paginated, post_url, tag_slug, tag_url
 
@@ -41,13 +43,19 @@ class FeedLink:
 
 @dataclass(frozen=True)
 class ImageView:
-    """An image with the size and alternative text a page needs."""
+    """An image with the size and alternative text a page needs, and the other widths and formats it is
+    published in (``partials/picture.html`` writes them)."""
 
     url: str
+    """The published original (a HEIC photo's JPEG), without metadata."""
     alt: str
     width: int
     height: int
     absolute_url: str
+    srcset: str = ""
+    """Candidates in the original's format (``/images/x-480.<hash>.jpg 480w, …``); empty for SVG or GIF."""
+    sources: tuple[ImageSource, ...] = ()
+    """Modern formats, best first, each with its ``type`` and ``srcset``: ``<source>`` elements."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +177,8 @@ class SiteView:
     """URL of the generated stylesheet giving each category its colour (``.cat-<key>``)."""
     dev: bool = False
     """True in ``hospiblog serve``: drafts and scheduled posts are labelled."""
+    image_sizes: Mapping[str, str] = field(default_factory=lambda: dict(ImageSettings.sizes))
+    """The theme's ``sizes`` attribute for ``hero``, ``body`` and ``card`` images (``images.toml``)."""
 
 
 @dataclass
@@ -179,6 +189,8 @@ class ViewFactory:
     site: Site
     image_sizes: dict[str, tuple[int, int]]
     dev: bool = False
+    images: ImagePlan | None = None
+    """The published images' widths and formats; None when static images are copied as they are."""
     _summaries: dict[str, PostSummary] = field(default_factory=dict)
     _categories: dict[str, CategoryView] = field(default_factory=dict)
     _authors: dict[str, AuthorView] = field(default_factory=dict)
@@ -211,9 +223,14 @@ class ViewFactory:
         return self._authors[key]
 
     def image(self, path: str, alt: str) -> ImageView:
-        url = "/" + path.lstrip("/")
-        width, height = self.image_sizes.get(url, (0, 0))
-        return ImageView(url, alt, width, height, absolute(self.config.base_url, url))
+        source = "/" + path.lstrip("/")
+        width, height = self.image_sizes.get(source, (0, 0))
+        url = published_path(source) if self.images else source
+        responsive = self.images.get(source) if self.images else None
+        if responsive is None:
+            return ImageView(url, alt, width, height, absolute(self.config.base_url, url))
+        return ImageView(url, alt, width, height, absolute(self.config.base_url, url), responsive.srcset,
+                         responsive.sources)
 
     def forget(self, relative: str) -> None:
         """Drops the cached summary of a post that serve's fast path updated."""
@@ -252,7 +269,7 @@ class ViewFactory:
         following = self.site.next.get(post.relative)
         return PostView(
             summary_view=self.summary(post),
-            content=Markup(current.content_html),
+            content=Markup(self.body(current, hero=bool(meta.image))),
             toc=Markup(current.toc_html),
             updated_iso=meta.updated.isoformat() if meta.updated else "",
             updated_display=self.date_text(meta.updated) if meta.updated else "",
@@ -266,6 +283,14 @@ class ViewFactory:
             share_links=tuple(share_links(self.summary(post).absolute_url, meta.title, meta.summary,
                                           self.config.sharing)),
         )
+
+    def body(self, post: Post, *, hero: bool) -> str:
+        """The post's body with its images offered in every published width and format; the first is loaded at
+        once when the page has no hero image above it."""
+        if self.images is None or not post.local_images:
+            return post.content_html
+        return responsive_images(post.content_html, self.images.get, self.images.settings.sizes_of("body"),
+                                 eager_first=not hero)
 
     def date_text(self, value: date | datetime) -> str:
         """A date the way readers of the site's language write it ("22 novembre 2026", "1er mars 2026")."""
@@ -300,6 +325,7 @@ class ViewFactory:
             feeds=self.feed_links("/", config.title),
             category_stylesheet="/" + category_stylesheet_name(config),
             dev=self.dev,
+            image_sizes=dict((self.images.settings if self.images else ImageSettings()).sizes),
         )
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:
