@@ -69,7 +69,7 @@ def open_image(path: Path) -> Image.Image:
 @functools.cache
 def encoder_fingerprint() -> str:
     """Hash of this code and of the encoders' versions: a new encoder never reuses an old file."""
-    own = state.code_fingerprint("imaging.py", "metadata.py", "responsive.py")
+    own = state.code_fingerprint("imaging.py", "metadata.py")  # the code that makes bytes; names are planned elsewhere
     versions = [PIL.__version__, *(str(features.version(name)) for name in ("jpg", "webp", "avif", "zlib"))]
     with contextlib.suppress(ImportError):
         import pillow_heif

@@ -15,7 +15,7 @@ what it holds, and what makes it stale.
   :func:`code_fingerprint` of ``cards.py``.
 - ``images/`` (site): published image files (cleaned originals, other widths and formats) by their key
   (:mod:`hospiblog.responsive`, :mod:`hospiblog.imaging`): the source's bytes, format, width, quality, the
-  encoders' versions and the code of ``imaging.py``, ``metadata.py`` and ``responsive.py``.
+  encoders' versions and the code of ``imaging.py`` and ``metadata.py``.
 - ``jinja/`` (site): Jinja's compiled templates, checked by Jinja against each template's source.
 
 Each file has its own lifetime and writer, which is why they are not one file: the pack is large and rewritten
