@@ -21,6 +21,7 @@ from .content.discover import FoundFile, Known, discover, scan
 from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation
 from .model import Post, Site, SourceFile
 from .report import BuildReport, Stages
+from .responsive import ImageSettings, load_image_settings
 from .state import BuildState, Snapshot, cache_root, inputs_key
 from .theme import Theme, load_theme
 from .writer import Manifest
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from .cards import CardSettings
     from .checks import CheckRun
     from .content.parse import ParseSettings
-    from .plan import Planner, ShareCards
+    from .plan import ImageFiles, Planner, ShareCards
     from .posters import VideoPosters
     from .schedule import Upcoming
     from .writer import WriteReport
@@ -127,7 +128,8 @@ class Pipeline:
         found, errors = stages.run("scan", _scan, config)
         theme = stages.run("theme", load_theme, config)
         card_settings = stages.run("card settings", _card_settings, config, theme)
-        key = inputs_key(self._input_parts(config, theme, card_settings), found)
+        image_settings = stages.run("image settings", image_settings_of, theme)
+        key = inputs_key(self._input_parts(config, theme, card_settings, image_settings), found)
         manifest = self._manifest(state.manifest_path)
         if not errors and stages.run("unchanged", self._unchanged, state.snapshot, key, moment, manifest,
                                      report.output_dir):
@@ -139,9 +141,10 @@ class Pipeline:
         upcoming = stages.run("schedule", _upcoming, loaded, moment, self.options)
         site, kept = loaded.site, (loaded if keep else None)
         del loaded  # the parsed posts before links were resolved: site.posts holds what pages need
+        images = stages.run("images", self._images, config, theme, image_settings, site)
         cards = stages.run("cards", self._cards, config, theme, card_settings, site)
         posters = stages.run("posters", self._posters, config, card_settings, site)
-        planner = stages.run("plan", _plan, site, config, theme, cards, posters, self.options)
+        planner = stages.run("plan", _plan, site, config, theme, cards, images, posters, self.options)
         report.write = stages.run("write", self._publish, planner, config, theme, manifest, report.output_dir,
                                   in_place)
         stages.carve("write", report.write.timings)  # the search index: a stage of its own
@@ -181,7 +184,7 @@ class Pipeline:
         theme = theme or stages.run("theme", load_theme, config)
         checks = stages.run("check", run_checks, posts, config, static_lookup=theme.static_file, today=today,
                             unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future,
-                            drafts=self.options.drafts)
+                            drafts=self.options.drafts, image_settings=image_settings_of(theme))
         return posts, theme, checks
 
     def environment(self, config: SiteConfig, theme: Theme) -> Environment:
@@ -193,9 +196,12 @@ class Pipeline:
             self._environment = (theme.digest, make_environment(theme, cache_dir=cache_dir))
         return self._environment[1]
 
-    def _input_parts(self, config: SiteConfig, theme: Theme, card_settings: CardSettings | None) -> list[str]:
+    def _input_parts(self, config: SiteConfig, theme: Theme, card_settings: CardSettings | None,
+                     image_settings: ImageSettings) -> list[str]:
         """What a build's bytes depend on besides the code and the posts (:func:`hospiblog.state.inputs_key`)."""
-        parts = [repr(self.options), config.fingerprint, theme.digest]
+        from .responsive import settings_digest as image_settings_digest
+
+        parts = [repr(self.options), config.fingerprint, theme.digest, image_settings_digest(image_settings)]
         if card_settings is not None:
             from .cards import settings_digest
 
@@ -220,6 +226,19 @@ class Pipeline:
         warm_card_cache([card.spec for card in planned], settings, cache_dir, workers=self.options.workers)
         return ShareCards(settings, planned, cache_dir)
 
+    def _images(self, config: SiteConfig, theme: Theme, settings: ImageSettings, site: Site) -> ImageFiles:
+        """Plans every published image file and makes the missing ones over the cores before the writer needs them:
+        each static raster image cleaned of its metadata, and the widths and formats of those pages show."""
+        from .imaging import available_formats, encoder_fingerprint, warm_image_cache
+        from .plan import ImageFiles
+        from .responsive import image_uses, plan_images
+
+        plan = plan_images(theme.assets, image_uses(site, config), site.image_sizes, settings,
+                           formats=available_formats(), encoder=encoder_fingerprint())
+        cache_dir = cache_root(config) / "images" if self.options.use_cache else self._scratch_cards() / "images"
+        warm_image_cache(plan, cache_dir, workers=self.options.workers)
+        return ImageFiles(plan, cache_dir)
+
     def _publish(self, planner: Planner, config: SiteConfig, theme: Theme, manifest: Manifest, output_dir: Path,
                  in_place: bool) -> WriteReport:
         from .render import render
@@ -241,7 +260,7 @@ class Pipeline:
         return VideoPosters(settings, planned, cache_root(config) / "posters" if self.options.use_cache else None)
 
     def _scratch_cards(self) -> Path:
-        """A cache folder for one uncached build, removed with the process."""
+        """A cache folder for one uncached build (cards, and images in ``images/``), removed with the process."""
         if self._scratch is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="hospiblog-cards-")
         return Path(self._scratch.name)
@@ -298,11 +317,16 @@ def _upcoming(loaded: Loaded, now: datetime, options: BuildOptions) -> Upcoming:
                     dev=options.dev)
 
 
-def _plan(site: Site, config: SiteConfig, theme: Theme, cards: ShareCards | None, posters: VideoPosters | None,
-          options: BuildOptions) -> Planner:
+def image_settings_of(theme: Theme) -> ImageSettings:
+    """The responsive images' settings, from the theme chain's ``images.toml``."""
+    return load_image_settings([layer.path for layer in theme.layers])
+
+
+def _plan(site: Site, config: SiteConfig, theme: Theme, cards: ShareCards | None, images: ImageFiles,
+          posters: VideoPosters | None, options: BuildOptions) -> Planner:
     from .plan import make_planner
 
-    return make_planner(site, config, theme, dev=options.dev, cards=cards, posters=posters)
+    return make_planner(site, config, theme, dev=options.dev, cards=cards, images=images, posters=posters)
 
 
 def _finish(report: BuildReport, planner: Planner, site: Site, config: SiteConfig, next_change: str) -> None:

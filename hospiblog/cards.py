@@ -43,7 +43,9 @@ from .colors import AA_CONTRAST, contrast_ratio, parse_color, readable_backgroun
 from .colors import mix as _mix
 from .config import SiteConfig
 from .errors import ConfigError, ContentError, SourceLocation
+from .imaging import clean_file, open_image
 from .model import Post
+from .responsive import published_path
 from .seo import ShareImage, media_type
 from .urls import absolute, safe_relative
 
@@ -56,8 +58,8 @@ SITE_CARD_OUTPUT = "cards/site-og.jpg"
 """The site-wide card, for the home page and every page that is not an article."""
 PARALLEL_THRESHOLD = 16
 """Below this many cards to draw, a process pool costs more than it saves."""
-RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
-"""Logos Pillow can draw; an SVG logo is left off the cards."""
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".heic", ".heif")
+"""Images Pillow can draw (HEIC through pillow-heif); an SVG logo is left off the cards."""
 LAYOUT_ENGINE = ImageFont.Layout.RAQM if features.check_feature("raqm") else ImageFont.Layout.BASIC
 """Raqm (HarfBuzz) shapes text properly and measures it ~15× faster; part of every card key."""
 _CACHE_MAGIC = b"HBCARD1\n"
@@ -623,6 +625,7 @@ def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, colo
         return Image.new("RGB", (size.width, size.height), color)
     photo = _open_image(spec.background)
     photo = ImageOps.exif_transpose(photo)
+    photo.info = {}
     if photo.mode in ("RGBA", "LA", "P"):
         base = Image.new("RGBA", photo.size, (*color, 255))
         photo = Image.alpha_composite(base, photo.convert("RGBA"))
@@ -637,10 +640,13 @@ def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, colo
 
 
 def _open_image(path: Path) -> Image.Image:
+    """The image's pixels, without what the file says besides them: a card never carries the photo's metadata."""
     try:
-        with Image.open(path) as opened:
+        with open_image(path) as opened:
             opened.load()
-            return opened.copy()
+            pixels = opened.copy()
+            pixels.info = {key: value for key, value in opened.info.items() if key in ("exif", "transparency")}
+            return pixels  # EXIF kept only until exif_transpose has read the orientation
     except (OSError, UnidentifiedImageError) as error:
         raise ContentError(f"cannot read the image {path.name} for a share card: {error}",
                            location=SourceLocation(path),
@@ -732,8 +738,9 @@ def encode_jpeg(image: Image.Image, settings: CardSettings, *, max_bytes: int = 
 
 def _jpeg(image: Image.Image, quality: int, subsampling: int) -> bytes:
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, "JPEG", quality=quality, optimize=True, progressive=False,
-                              subsampling=subsampling)
+    pixels = image.convert("RGB")
+    pixels.info = {}  # Pillow would write a source's comment again
+    pixels.save(buffer, "JPEG", quality=quality, optimize=True, progressive=False, subsampling=subsampling)
     return buffer.getvalue()
 
 
@@ -943,8 +950,9 @@ def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
                    events.details(meta, config))
     images: list[ShareImage] = []
     if meta.share_image:
-        url = "/" + meta.share_image.lstrip("/")
-        width, height = image_sizes.get(url, (0, 0))
+        source = "/" + meta.share_image.lstrip("/")
+        url = published_path(source)  # a HEIC photo is published as JPEG
+        width, height = image_sizes.get(source, (0, 0))
         images.append(ShareImage(absolute(config.base_url, url), width, height, meta.image_alt or alt,
                                  media_type(url)))
     for size in ("og", "square"):
@@ -974,7 +982,7 @@ def post_card_images(post: Post, config: SiteConfig, settings: CardSettings, *, 
             raise ContentError(f"share_image not found: {post.meta.share_image}",
                                location=SourceLocation(post.source_path, post.meta.line_of("share_image")),
                                hint="put the image under static/ and write its path from there")
-        images["og"] = path.read_bytes()
+        images["og"] = clean_file(path)  # as the site publishes it: without metadata
     return {size: images[size] for size in CARD_SIZES if size in images}
 
 

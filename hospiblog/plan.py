@@ -25,6 +25,8 @@ from .feeds import FeedSpec, feed_specs, newest_change, render_feed
 from .ics import agenda_calendar, event_calendar
 from .model import Post, Site
 from .posters import VideoPosters, poster_bytes
+from .responsive import ImagePlan
+from .responsive import settings_digest as image_settings_digest
 from .security import WASM, PolicyAdditions, render_headers_file
 from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
@@ -126,6 +128,14 @@ class ShareCards:
     cache_dir: Path | None
 
 
+@dataclass(frozen=True)
+class ImageFiles:
+    """The image files of this build: the plan, and where the made ones are kept (:mod:`hospiblog.imaging`)."""
+
+    plan: ImagePlan
+    cache_dir: Path
+
+
 @dataclass
 class Planner:
     """Builds the list of jobs for one site."""
@@ -135,6 +145,8 @@ class Planner:
     theme: Theme
     views: ViewFactory
     cards: ShareCards | None = None
+    images: ImageFiles | None = None
+    """None: static images are copied as they are (plans made without the images stage, in tests)."""
     posters: VideoPosters | None = None
     by_output: dict[str, RenderJob] = field(default_factory=dict)
     """Every job, by output path, in the order planned."""
@@ -206,7 +218,8 @@ class Planner:
         # "now" matters only where scheduled posts are shown with a label (--future). Every page links to the jobs
         # page once the site has job offers (the footer).
         cards = settings_digest(self.cards.settings) if self.cards else "no cards"
-        return digest(self.config.fingerprint, self.theme.digest, self.views.dev, cards,
+        images = image_settings_digest(self.images.plan.settings) if self.images else "images copied"
+        return digest(self.config.fingerprint, self.theme.digest, self.views.dev, cards, images,
                       self.site.built_at.date() if self.views.dev else "", self.site_view.agenda_url,
                       *(("jobs",) if self.site.has_jobs else ()))
 
@@ -281,18 +294,23 @@ class Planner:
 
 
 def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
-         cards: ShareCards | None = None, posters: VideoPosters | None = None) -> list[RenderJob]:
-    """Every output of the site: pages, feeds, share cards, video posters, sitemap, robots.txt and static files."""
-    return make_planner(site, config, theme, dev=dev, cards=cards, posters=posters).jobs
+         cards: ShareCards | None = None, images: ImageFiles | None = None,
+         posters: VideoPosters | None = None) -> list[RenderJob]:
+    """Every output of the site: pages, feeds, share cards, images, video posters, sitemap, robots.txt and static
+    files."""
+    return make_planner(site, config, theme, dev=dev, cards=cards, images=images, posters=posters).jobs
 
 
 def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
-                 cards: ShareCards | None = None, posters: VideoPosters | None = None) -> Planner:
+                 cards: ShareCards | None = None, images: ImageFiles | None = None,
+                 posters: VideoPosters | None = None) -> Planner:
     """The planner after planning every output; serve keeps it to refresh a few digests after a small edit."""
     views = ViewFactory(config, site, site.image_sizes, dev=dev, jobs_title=theme.translate("jobs"),
-                        default_medical_notice=theme.translate("medical_disclaimer"))
-    planner = Planner(site, config, theme, views, cards, posters)
+                        default_medical_notice=theme.translate("medical_disclaimer"),
+                        images=images.plan if images else None)
+    planner = Planner(site, config, theme, views, cards, images=images, posters=posters)
     _plan_cards(planner)
+    _plan_images(planner)
     _plan_posters(planner)
     _plan_posts(planner)
     _plan_events(planner)
@@ -519,9 +537,26 @@ def _render_current_feed(site: Site, spec: FeedSpec, config: SiteConfig, kind: s
 
 
 def _plan_static(planner: Planner) -> None:
+    cleaned = planner.images.plan.replaced if planner.images else frozenset()
     for asset in planner.theme.assets.values():
+        if asset.output in cleaned:
+            continue  # published by _plan_images, without its metadata
         planner.add(RenderJob(output=asset.output, digest=digest("static", asset.digest),
                                       produce=asset.source.read_bytes, kind="static"))
+
+
+def _plan_images(planner: Planner) -> None:
+    """Every raster image of static/ cleaned of its metadata, and the widths and formats of those pages show."""
+    if planner.images is None:
+        return
+    from .imaging import image_bytes  # Pillow: loaded by the stage that made the files already
+
+    plan, cache_dir = planner.images.plan, planner.images.cache_dir
+    for image in plan.images:
+        for variant in image.files:
+            planner.add(RenderJob(output=variant.output, digest=digest("image", variant.key),
+                                  produce=partial(image_bytes, image, variant, plan.settings, cache_dir),
+                                  kind="static"))
 
 
 def _plan_cards(planner: Planner) -> None:

@@ -13,6 +13,9 @@ what it holds, and what makes it stale.
   and warnings of the last build. Stale when any input changes (:func:`inputs_key`) or ``valid_until`` comes.
 - ``cards/`` (site): drawn share cards by card key (:mod:`hospiblog.cards`): title, image bytes, settings,
   :func:`code_fingerprint` of ``cards.py``.
+- ``images/`` (site): published image files (cleaned originals, other widths and formats) by their key
+  (:mod:`hospiblog.responsive`, :mod:`hospiblog.imaging`): the source's bytes, format, width, quality, the
+  encoders' versions and the code of ``imaging.py`` and ``metadata.py``.
 - ``jinja/`` (site): Jinja's compiled templates, checked by Jinja against each template's source.
 
 Each file has its own lifetime and writer, which is why they are not one file: the pack is large and rewritten

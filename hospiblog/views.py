@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from markupsafe import Markup
 
 from .config import MEDICAL_CATEGORIES, AuthorConfig, CampaignConfig, CategoryConfig, SiteConfig
+from .content.images import responsive_images
 from .dates import amount_text, long_date
 from .events import registration_link, when_text
 from .model import JobOffer, Post, Site, Video
 from .posters import POSTER_SIZE, poster_url
+from .responsive import ImagePlan, ImageSettings, ImageSource, published_path
 from .security import PolicyAdditions, content_security_policy
 from .social import ShareLink, hashtag, share_links
 from .urls import (
@@ -57,13 +59,19 @@ class FeedLink:
 
 @dataclass(frozen=True)
 class ImageView:
-    """An image with the size and alternative text a page needs."""
+    """An image with the size and alternative text a page needs, and the other widths and formats it is
+    published in (``partials/picture.html`` writes them)."""
 
     url: str
+    """The published original (a HEIC photo's JPEG), without metadata."""
     alt: str
     width: int
     height: int
     absolute_url: str
+    srcset: str = ""
+    """Candidates in the original's format (``/images/x-480.<hash>.jpg 480w, …``); empty for SVG or GIF."""
+    sources: tuple[ImageSource, ...] = ()
+    """Modern formats, best first, each with its ``type`` and ``srcset``: ``<source>`` elements."""
 
 
 @dataclass(frozen=True)
@@ -347,6 +355,8 @@ class SiteView:
     """The jobs page's feeds (RSS, Atom), when there is one."""
     search_url: str = ""
     """URL of the search page; empty when the site has none (``[search] enabled = false``)."""
+    image_sizes: Mapping[str, str] = field(default_factory=lambda: dict(ImageSettings.sizes))
+    """The theme's ``sizes`` attribute for ``hero``, ``body`` and ``card`` images (``images.toml``)."""
 
 
 @dataclass(frozen=True)
@@ -371,6 +381,8 @@ class ViewFactory:
     """The theme's notice (``medical_disclaimer``), shown when site.toml's ``[medical] notice`` is not set."""
     jobs_title: str = ""
     """The jobs page's title in the theme's language (« Nous recrutons »), for its feeds' titles."""
+    images: ImagePlan | None = None
+    """The published images' widths and formats; None when static images are copied as they are."""
     _summaries: dict[str, PostSummary] = field(default_factory=dict)
     _categories: dict[str, CategoryView] = field(default_factory=dict)
     _authors: dict[str, AuthorView] = field(default_factory=dict)
@@ -424,9 +436,14 @@ class ViewFactory:
         return self._campaigns[key]
 
     def image(self, path: str, alt: str) -> ImageView:
-        url = "/" + path.lstrip("/")
-        width, height = self.image_sizes.get(url, (0, 0))
-        return ImageView(url, alt, width, height, absolute(self.config.base_url, url))
+        source = "/" + path.lstrip("/")
+        width, height = self.image_sizes.get(source, (0, 0))
+        url = published_path(source) if self.images else source
+        responsive = self.images.get(source) if self.images else None
+        if responsive is None:
+            return ImageView(url, alt, width, height, absolute(self.config.base_url, url))
+        return ImageView(url, alt, width, height, absolute(self.config.base_url, url), responsive.srcset,
+                         responsive.sources)
 
     def forget(self, relative: str) -> None:
         """Drops the cached summary of a post that serve's fast path updated."""
@@ -494,9 +511,11 @@ class ViewFactory:
     def video(self, video: Video, post: Post) -> VideoView:
         """The view of a video of ``post``, with its poster (the editor's image, or the one drawn for it)."""
         host = HOSTS[video.host]
-        url = poster_url(video, self.config.categories[post.meta.category].color)
-        width, height = self.image_sizes.get(url, (0, 0)) if video.poster else POSTER_SIZE
-        poster = ImageView(url, "", width, height, absolute(self.config.base_url, url))
+        if video.poster:  # published like the article's images: cleaned, in the theme's widths and formats
+            poster = self.image(video.poster, "")
+        else:
+            url = poster_url(video, self.config.categories[post.meta.category].color)
+            poster = ImageView(url, "", *POSTER_SIZE, absolute(self.config.base_url, url))
         return VideoView(video.anchor, video.title, host.name, host.watch_url(video.video_id),
                          host.player_url(video.video_id), host.embed_url(video.video_id), poster, video.transcript,
                          video.upload_date.isoformat() if video.upload_date else "")
@@ -511,7 +530,7 @@ class ViewFactory:
                      for html, anchor in split_at_videos(current.content_html, videos))
         return PostView(
             summary_view=self.summary(post),
-            content=Markup(current.content_html),
+            content=Markup(self.body(current, hero=bool(meta.image))),
             toc=Markup(current.toc_html),
             updated_iso=meta.updated.isoformat() if meta.updated else "",
             updated_display=self.date_text(meta.updated) if meta.updated else "",
@@ -562,6 +581,14 @@ class ViewFactory:
             entries.append(AgendaEntry(self.summary(post), event))
         return entries
 
+    def body(self, post: Post, *, hero: bool) -> str:
+        """The post's body with its images offered in every published width and format; the first is loaded at
+        once when the page has no hero image above it."""
+        if self.images is None or not post.local_images:
+            return post.content_html
+        return responsive_images(post.content_html, self.images.get, self.images.settings.sizes_of("body"),
+                                 eager_first=not hero)
+
     def date_text(self, value: date | datetime) -> str:
         """A date the way readers of the site's language write it ("22 novembre 2026", "1er mars 2026")."""
         if isinstance(value, datetime):
@@ -592,6 +619,7 @@ class ViewFactory:
             jobs_url=jobs_url() if self.site.has_jobs else "",
             jobs_feeds=self.jobs_feeds() if self.site.has_jobs else (),
             search_url=search_url() if config.search.enabled else "",
+            image_sizes=dict((self.images.settings if self.images else ImageSettings()).sizes),
         )
 
     def search(self) -> SearchView:

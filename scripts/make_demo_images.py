@@ -7,19 +7,25 @@ Calm, abstract illustrations made only of shapes and gradients (no text):
 - one 400x400 JPEG portrait per author, in static/images/authors/
 - static/images/logo.png (256x256, transparent background)
 - static/favicon.ico and static/favicon.svg
+- a few of the post images as a phone would have taken them (PHOTOS): larger, with lens softness, light
+  fall-off and sensor grain, carrying what a phone writes into a photo (EXIF with the GPS position, the
+  camera, its serial number, the date and the owner; XMP; IPTC; a comment; an embedded thumbnail), one
+  stored sideways with an EXIF orientation, one as HEIC. The build must publish them clean.
 
 The output is deterministic: every random choice uses a fixed seed.
 Run from anywhere:  python3 scripts/make_demo_images.py
-Requires Pillow (pip install pillow).
+Requires Pillow and pillow-heif (pip install pillow pillow-heif).
 """
 
 from __future__ import annotations
 
+import io
 import math
 import random
+import struct
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import ExifTags, Image, ImageChops, ImageDraw, ImageFilter
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -989,6 +995,125 @@ VIDEO_POSTERS = {"video-equilibre": poster_equilibre}
 
 
 # ---------------------------------------------------------------------------
+# Photo-like images: some scenes as a phone would have recorded them, metadata included
+# ---------------------------------------------------------------------------
+
+# name: (size as shown, EXIF orientation, file format, GPS latitude and longitude, seed). Orientation 6 means the
+# pixels are stored turned a quarter left and the viewer must turn them back, as phones held upright do.
+PHOTOS = {
+    "nouvelle-aile": ((2800, 1867), 1, "jpeg", (46.80613, 7.15124), 21),  # the large hero of a post
+    "portes-ouvertes": ((2400, 1600), 1, "jpeg", (46.80571, 7.15202), 22),  # a draft's: checked all the same
+    "don-du-sang": ((2000, 1333), 6, "jpeg", (46.80498, 7.15066), 23),
+    "benevole": ((2400, 1600), 1, "heic", (46.80644, 7.15177), 24),
+}
+PHOTO_QUALITY = 80
+MAX_PHOTO_BYTES = 500 * 1024  # at most the image-too-large limit (500 KB), which a phone's own photo would pass
+
+
+def photographic(scene: Image.Image, size: tuple[int, int], seed: int) -> Image.Image:
+    """The drawn scene as a camera records it: soft towards the edges, darker corners, warm light, grain."""
+    width, height = size
+    image = scene.resize(size, Image.LANCZOS)
+    edges = Image.radial_gradient("L").resize(size, Image.BICUBIC)  # 0 in the middle, 255 in the corners
+    image = Image.composite(image.filter(ImageFilter.GaussianBlur(3)), image, edges.point(lambda v: min(255, v)))
+    light = gradient(width // S, height // S, "#fff1d6", "#dfe9ff", angle=35).resize(size)
+    image = Image.blend(image, ImageChops.multiply(image, light), 0.6)
+    vignette = edges.point(lambda v: 255 - round(0.32 * max(0, v - 90)))
+    image = ImageChops.multiply(image, Image.merge("RGB", [vignette] * 3))
+    rnd = random.Random(seed)
+    grain = Image.frombytes("L", size, rnd.randbytes(width * height)).filter(ImageFilter.GaussianBlur(0.7))
+    grain = grain.point(lambda v: 128 + round((v - 128) * 0.09))
+    return ImageChops.add(image, Image.merge("RGB", [grain] * 3), scale=1.0, offset=-128)
+
+
+def _rational(value: float) -> tuple[float, float, float]:
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    return float(degrees), float(minutes), round(((value - degrees) * 60 - minutes) * 60, 2)
+
+
+def phone_exif(orientation: int, position: tuple[float, float], serial: str) -> Image.Exif:
+    """What a phone writes: where, when, with what and whose; here invented."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Apple"
+    exif[ExifTags.Base.Model] = "iPhone 13"
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.DateTime] = "2026:10:03 14:22:10"
+    exif[ExifTags.Base.Artist] = "Marie Favre"
+    exif[ExifTags.Base.Software] = "17.6.1"
+    exif.get_ifd(ExifTags.IFD.Exif).update({
+        ExifTags.Base.DateTimeOriginal: "2026:10:03 14:22:10",
+        ExifTags.Base.CameraOwnerName: "Marie Favre",
+        ExifTags.Base.BodySerialNumber: serial,
+        ExifTags.Base.LensSerialNumber: f"L{serial}",
+    })
+    latitude, longitude = position
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update({
+        ExifTags.GPS.GPSVersionID: b"\x02\x02\x00\x00",
+        ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: _rational(latitude),
+        ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: _rational(longitude),
+        ExifTags.GPS.GPSAltitude: 612.0,
+    })
+    return exif
+
+
+def with_thumbnail(exif: bytes, thumbnail: bytes) -> bytes:
+    """The EXIF block (``Exif\\0\\0`` + TIFF) with a second directory (IFD1) holding a JPEG thumbnail, as cameras
+    write; Pillow writes only the first."""
+    tiff = bytearray(exif[6:])
+    order = "<" if tiff[:2] == b"II" else ">"
+    first = struct.unpack_from(f"{order}I", tiff, 4)[0]
+    count = struct.unpack_from(f"{order}H", tiff, first)[0]
+    next_pointer = first + 2 + 12 * count
+    ifd1 = len(tiff) + (len(tiff) % 2)
+    tiff += b"\0" * (ifd1 - len(tiff))
+    struct.pack_into(f"{order}I", tiff, next_pointer, ifd1)
+    data = ifd1 + 2 + 2 * 12 + 4
+    tiff += struct.pack(f"{order}H", 2)
+    tiff += struct.pack(f"{order}HHII", 0x0201, 4, 1, data)  # JPEGInterchangeFormat
+    tiff += struct.pack(f"{order}HHII", 0x0202, 4, 1, len(thumbnail))  # JPEGInterchangeFormatLength
+    tiff += struct.pack(f"{order}I", 0) + thumbnail
+    return exif[:6] + bytes(tiff)
+
+
+XMP = b"""<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:exif="http://ns.adobe.com/exif/1.0/">
+<dc:creator><rdf:Seq><rdf:li>Marie Favre</rdf:li></rdf:Seq></dc:creator>
+<exif:GPSLatitude>46,48.3678N</exif:GPSLatitude><exif:GPSLongitude>7,9.0744E</exif:GPSLongitude>
+</rdf:Description></rdf:RDF></x:xmpmeta>"""
+
+
+def iptc_segment(byline: str, city: str) -> bytes:
+    """An APP13 segment (Photoshop 3.0, IPTC-IIM resource 0x0404) naming the photographer and the place."""
+    records = b"".join(b"\x1c\x02" + bytes([dataset]) + struct.pack(">H", len(value)) + value
+                       for dataset, value in ((80, byline.encode()), (90, city.encode())))
+    resource = b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(records)) + records + b"\0" * (len(records) % 2)
+    payload = b"Photoshop 3.0\0" + resource
+    return b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def save_photo(image: Image.Image, path: Path, orientation: int, position: tuple[float, float], kind: str) -> int:
+    """Saves the photo as the phone would: pixels stored as the sensor saw them, metadata everywhere."""
+    stored = image.transpose(Image.ROTATE_90) if orientation == 6 else image
+    serial = "F2LX" + path.stem.upper().replace("-", "")[:6]
+    exif = phone_exif(orientation, position, serial)
+    thumbnail = io.BytesIO()
+    stored.resize((160, round(160 * stored.height / stored.width))).save(thumbnail, "JPEG", quality=70)
+    exif_bytes = with_thumbnail(exif.tobytes(), thumbnail.getvalue())
+    if kind == "heic":
+        from pillow_heif import from_pillow
+
+        heif = from_pillow(stored)
+        heif.save(path, quality=45, exif=exif_bytes, xmp=XMP)
+        return path.stat().st_size
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=PHOTO_QUALITY, exif=exif_bytes, xmp=XMP, comment="Envoyé depuis mon iPhone")
+    data = buffer.getvalue()
+    path.write_bytes(data[:2] + iptc_segment("Marie Favre", "Val-Clair") + data[2:])
+    return path.stat().st_size
+
+
+# ---------------------------------------------------------------------------
 # Author portraits: abstract geometric avatars (no initials, no faces)
 # ---------------------------------------------------------------------------
 
@@ -1085,6 +1210,14 @@ def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     AUTHORS.mkdir(parents=True, exist_ok=True)
     for name, fn in POSTS.items():
+        if name in PHOTOS:
+            size_shown, orientation, kind, position, seed = PHOTOS[name]
+            path = IMAGES / f"{name}.{'heic' if kind == 'heic' else 'jpg'}"
+            size = save_photo(photographic(fn().img.convert("RGB"), size_shown, seed), path, orientation, position,
+                              kind)
+            print(f"{path.relative_to(ROOT)}  {size // 1024} KB, photo-like with GPS")
+            assert size <= MAX_PHOTO_BYTES, path
+            continue
         path = IMAGES / f"{name}.jpg"
         size = save_jpeg(fn().final(), path, MAX_POST_BYTES)
         print(f"{path.relative_to(ROOT)}  {size // 1024} KB")

@@ -254,3 +254,20 @@ def test_invalid_settings_are_reported(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as caught:
             cards.load_card_settings([child, builtin_theme_dir()])
         assert message in caught.value.message
+
+
+@pytest.mark.parametrize("source", ["phone.jpg", "phone.heic"])
+def test_a_phone_photo_makes_an_upright_card_without_its_metadata(settings: CardSettings, tmp_path: Path,
+                                                                   source: str) -> None:
+    from tests.imagefiles import MARK, heic_photo, metadata_left, phone_jpeg
+
+    path = tmp_path / source
+    # A JPEG stored sideways (EXIF orientation 6) with a comment, XMP, IPTC and GPS; a HEIC with EXIF and XMP.
+    path.write_bytes(phone_jpeg((1200, 630), orientation=6) if source.endswith(".jpg") else heic_photo((1200, 630)))
+    spec = CardSpec("Une photo", "", "#0b5cad", "Hôpital", background=path)
+    data = cards.draw_card(spec, settings)
+    assert metadata_left(data) == []
+    card = Image.open(io.BytesIO(data)).convert("RGB")
+    # the photo's red corner is top left, darkened by the overlay: red stays the strongest channel there
+    red, green, blue = card.getpixel((20, 20))  # type: ignore[misc]
+    assert red > 2 * green and red > 2 * blue and MARK[0] > MARK[1]

@@ -6,13 +6,14 @@ import io
 import json
 import os
 import pickle
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from PIL import Image
 
-from hospiblog.build import parse_all
+from hospiblog.build import image_settings_of, parse_all
 from hospiblog.checks import (
     RULES,
     RULES_BY_ID,
@@ -30,7 +31,7 @@ from hospiblog.config import load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import BuildFailed, SourceLocation
 from hospiblog.theme import load_theme
-from tests.conftest import NOW, REPO, SITE_TOML, SiteMaker, post
+from tests.conftest import NOW, REPO, SITE_TOML, SiteMaker, post, write_image
 
 TODAY = NOW.date()  # 2026-11-22
 SUMMARY = "Un résumé."
@@ -535,14 +536,28 @@ def test_check_site_raises_for_a_broken_site_toml(make_site: SiteMaker) -> None:
         raise AssertionError("a broken site.toml must stop the check")
 
 
-def test_the_demo_site_has_no_finding_with_every_rule_on() -> None:
+DEMO_PHOTOS_WITH_GPS = [
+    # The demo's photo-like images carry a phone's EXIF, GPS position included (scripts/make_demo_images.py), to
+    # show that the site publishes them clean: image-gps tells the editor, and is the demo's only finding.
+    ("posts/news/don-du-sang.md", "/images/don-du-sang.jpg"),
+    ("posts/news/nouvelle-aile.md", "/images/nouvelle-aile.jpg"),
+    ("posts/news/portes-ouvertes-aile-est.md", "/images/portes-ouvertes.jpg"),
+    ("posts/testimonials/benevole.md", "/images/benevole.heic"),
+]
+
+
+def test_the_demo_site_has_no_finding_with_every_rule_on_but_its_photos_positions() -> None:
     config = load_config(REPO)
     config = replace(config, checks=replace(config.checks, rules={}))  # whatever site.toml turns off
     posts, errors = parse_all(discover(config), config, cache=None, workers=1)
-    findings = run_checks(posts, config, static_lookup=load_theme(config).static_file, today=TODAY,
-                          unparsed=errors).findings
-    assert [finding.format(REPO) for finding in findings] == []
-    assert check_site(REPO, today=TODAY, use_cache=False) == []
+    theme = load_theme(config)
+    findings = run_checks(posts, config, static_lookup=theme.static_file, today=TODAY, unparsed=errors,
+                          image_settings=image_settings_of(theme)).findings
+    expected = [(path, "image-gps", image) for path, image in DEMO_PHOTOS_WITH_GPS]
+    assert [(finding.location.path.relative_to(REPO).as_posix() if finding.location else "", finding.rule,
+             finding.message.split()[2]) for finding in findings] == expected
+    assert [(finding.rule, finding.level) for finding in check_site(REPO, today=TODAY, use_cache=False)] == [
+        ("image-gps", "warning")] * len(expected)
 
 
 def test_image_too_small_for_a_share_card(make_site: SiteMaker) -> None:
@@ -557,3 +572,46 @@ def test_image_too_small_for_a_share_card(make_site: SiteMaker) -> None:
     findings = [finding for finding in check_site(site) if finding.rule == "image-too-small"]
     assert len(findings) == 1 and "petite.jpg is 600×400 pixels" in findings[0].message
     assert findings[0].location is not None and findings[0].location.line == 4
+
+
+def test_image_gps_warns_about_a_photo_that_says_where_it_was_taken(make_site: SiteMaker) -> None:
+    from tests.imagefiles import heic_photo, phone_jpeg, png_with_text
+
+    site = make_site({
+        "posts/news/a.md": post("Avec position", image="/images/telephone.jpg", image_alt="Une façade",
+                                body="![Une salle](/images/salle.heic)\n\n![Un schéma](/images/schema.png)"),
+        "posts/news/b.md": post("Sans position", image="/images/propre.jpg", image_alt="Un couloir",
+                                body="![Un appareil](/images/appareil.jpg)"),
+        "static/images/telephone.jpg": phone_jpeg((1200, 800)),  # triggers: a JPEG whose EXIF has a GPS position
+        "static/images/salle.heic": heic_photo((1200, 900)),  # triggers: a phone's HEIC
+        "static/images/schema.png": png_with_text((600, 400)),  # triggers: a PNG's eXIf chunk
+        "static/images/authors/cm.jpg": phone_jpeg((400, 400)),  # triggers, named in site.toml
+    }, config=SITE_TOML + 'portrait = "images/authors/cm.jpg"\n')
+    write_image(site / "static/images/propre.jpg", (1200, 800))  # passes: no EXIF
+    camera_only = Image.Exif()
+    camera_only[0x010F] = "Canon"
+    Image.new("RGB", (1200, 800)).save(site / "static/images/appareil.jpg", exif=camera_only)  # passes: no GPS
+    findings = [finding for finding in check_site(site) if finding.rule == "image-gps"]
+    assert [(finding.location.path.name if finding.location else "", finding.location.line if finding.location
+             else None, re.search(r"the image (\S+)", finding.message).group(1))  # type: ignore[union-attr]
+            for finding in findings] == [("a.md", 4, "/images/telephone.jpg"), ("a.md", 7, "/images/salle.heic"),
+                                         ("a.md", 9, "/images/schema.png"), ("site.toml", 39, "images/authors/cm.jpg")]
+    assert all(finding.level == "warning" for finding in findings)
+    assert not any("46" in finding.message or "7.15" in finding.message for finding in findings)  # no position shown
+
+
+def test_image_too_wide_warns_about_an_image_far_wider_than_the_theme_publishes(make_site: SiteMaker) -> None:
+    site = make_site({
+        "posts/news/a.md": post("Trop large", image="/images/large.jpg", image_alt="Une vue",
+                                body="![Une autre vue](/images/large.jpg)\n\n![Un plan](/images/juste.jpg)"),
+        "posts/news/b.md": post("Assez", image="/images/juste.jpg", image_alt="Un plan"),
+    }, config=SITE_TOML + 'portrait = "images/portrait.jpg"\n')
+    write_image(site / "static/images/large.jpg", (3300, 2200))  # triggers: more than 2 × 1600
+    write_image(site / "static/images/juste.jpg", (3200, 2133))  # passes: exactly twice the widest width
+    write_image(site / "static/images/portrait.jpg", (800, 800))  # triggers: more than 2 × 320 for a portrait
+    findings = [finding for finding in check_site(site) if finding.rule == "image-too-wide"]
+    assert [(finding.location.path.name if finding.location else "", finding.location.line if finding.location
+             else None) for finding in findings] == [("a.md", 4), ("site.toml", 39)]
+    assert "3300 pixels wide; the theme publishes it at most 1600" in findings[0].message
+    assert "800 pixels wide; the theme publishes it at most 320" in findings[1].message
+    assert findings[0].hint is not None and "resize it to 1600 pixels wide" in findings[0].hint

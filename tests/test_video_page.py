@@ -73,6 +73,9 @@ def test_the_page_shows_a_poster_a_hidden_button_and_a_plain_link(make_site: Sit
         assert poster.size == (1280, 720) and poster.format == "JPEG"
     mine = vimeo.xpath(".//img")[0]
     assert (mine.get("src"), mine.get("width"), mine.get("height")) == ("/images/affiche.jpg", "1280", "720")
+    # The editor's poster is published as the article's images are, in the theme's widths and formats.
+    assert mine.get("srcset") and vimeo.xpath(".//picture/source/@type")
+    assert drawn.get("srcset") is None
     # Nothing in the page loads from another site: no iframe, no image or script from elsewhere.
     assert page.xpath("//iframe") == []
     assert all(not src.startswith(("http:", "https:", "//")) for src in page.xpath("//img/@src | //script/@src"))

@@ -22,6 +22,7 @@ from ..config import SiteConfig
 from ..content.outline import outline_of
 from ..errors import HospiblogError
 from ..model import Outline, Post
+from ..responsive import ImageSettings
 from ..urls import post_url
 
 StaticLookup = Callable[[str], Path | None]
@@ -52,7 +53,9 @@ class ImageFile:
     readable: bool
     """False when Pillow cannot read it (the build would not know its size)."""
     pixels: tuple[int, int] = (0, 0)
-    """Width and height; (0, 0) for SVG or an unreadable file."""
+    """Width and height as shown (its EXIF orientation applied); (0, 0) for SVG or an unreadable file."""
+    gps: bool = False
+    """The file's EXIF holds a GPS position (the published copy does not: the build removes it)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class CheckContext:
     """A preview build (drafts or scheduled posts shown): links to them are fine."""
     drafts: bool = False
     """Drafts are built too (``--drafts``): a draft's problem that no build can get round stays an error."""
+    image_settings: ImageSettings | None = None
+    """The theme's responsive images (the widths it publishes); None when unknown (then image-too-wide is silent)."""
 
     @property
     def image_sizes(self) -> dict[str, tuple[int, int]]:
@@ -94,6 +99,7 @@ def make_context(
     unparsed: Iterable[HospiblogError] = (),
     preview: bool = False,
     drafts: bool = False,
+    image_settings: ImageSettings | None = None,
 ) -> CheckContext:
     """Indexes the posts, gives each its URL and looks every image they and site.toml use up once."""
     wanted = {image_url_path(image) for post in posts for image, _line in referenced_images(post)}
@@ -109,6 +115,7 @@ def make_context(
         url_owners=_url_owners(urls),
         preview=preview,
         drafts=drafts,
+        image_settings=image_settings,
     )
 
 
@@ -161,18 +168,39 @@ def find_image(url_path: str, lookup: StaticLookup) -> ImageFile | None:
         size = path.stat().st_size
     except OSError:
         return None
-    readable, pixels = _header(path)
-    return ImageFile(path=path, size_bytes=size, readable=readable, pixels=pixels)
-
-
-def _header(path: Path) -> tuple[bool, tuple[int, int]]:
     if path.suffix.lower() == ".svg":
-        return True, (0, 0)  # the build publishes SVG as is, without reading its size
+        return ImageFile(path=path, size_bytes=size, readable=True)  # published as is, its size not read
     try:
-        with Image.open(path) as image:
-            return True, image.size  # opening reads the header only
-    except (UnidentifiedImageError, OSError):
-        return False, (0, 0)
+        with open_image(path) as image:  # opening reads the header only (and EXIF, which JPEG keeps in it)
+            exif = image.getexif()
+            width, height = image.size
+            turned = exif.get(ORIENTATION, 1) in (5, 6, 7, 8)
+            pixels = (height, width) if turned else (width, height)
+            return ImageFile(path=path, size_bytes=size, readable=True, pixels=pixels, gps=_has_gps(exif))
+    except (UnidentifiedImageError, OSError, HospiblogError):
+        return ImageFile(path=path, size_bytes=size, readable=False)
+
+
+ORIENTATION = 0x0112
+GPS_INFO = 0x8825
+
+
+def _has_gps(exif: Image.Exif) -> bool:
+    """Whether EXIF holds a position: a latitude or longitude in its GPS directory."""
+    try:
+        position = exif.get_ifd(GPS_INFO)
+    except (KeyError, ValueError, TypeError, OSError):
+        return False
+    return any(tag in position for tag in (1, 2, 3, 4))
+
+
+def open_image(path: Path) -> Image.Image:
+    """Opens an image file (a HEIC photo through pillow-heif, when it is installed)."""
+    if path.suffix.lower() in (".heic", ".heif"):
+        from ..imaging import open_image as open_heif
+
+        return open_heif(path)
+    return Image.open(path)
 
 
 def source_lines(post: Post) -> tuple[str, ...]:

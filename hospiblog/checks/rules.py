@@ -234,6 +234,87 @@ def check_image_too_small(post: Post, context: CheckContext) -> Iterator[Issue]:
                         f"use an image at least {width} pixels wide and {height} high", post.meta.line_of(key))
 
 
+def check_image_gps(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """An image whose file says where it was taken (EXIF GPS): the site publishes it without, but the editor
+    should know the original carries it."""
+    for image, line in _each_image(post, context):
+        issue = _gps_issue(image, context.images.get(image_url_path(image)), line)
+        if issue is not None:
+            yield issue
+
+
+def check_config_image_gps(context: CheckContext) -> Iterator[Issue]:
+    """The images site.toml names (logo, portraits), looked at as the posts' are."""
+    for key_path, image in config_images(context.config):
+        issue = _gps_issue(image, context.images.get(image_url_path(image)), setting_line(context.config, key_path),
+                           prefix=".".join(key_path))
+        if issue is not None:
+            yield issue
+
+
+def _gps_issue(image: str, found: ImageFile | None, line: int | None, *, prefix: str = "") -> Issue | None:
+    # The position itself is never printed: build logs are read by more people than the photo was meant for.
+    if found is None or not found.gps:
+        return None
+    where = f"{prefix}: " if prefix else ""
+    return Issue(f"{where}the image {image} says where it was taken (a GPS position in its EXIF); the site publishes "
+                 "it without, but the file in static/ still carries it",
+                 "nothing to do for the site; to keep the position out of the repository and of copies sent by "
+                 "hand, remove it (e.g. exiftool -gps:all= file) or turn location off in the camera's settings", line)
+
+
+def _each_image(post: Post, context: CheckContext) -> Iterator[tuple[str, int]]:
+    """Each local image of a post once (body, ``image``, ``share_image``), at the first line that names it."""
+    first: dict[str, tuple[str, int]] = {}
+    for image, line in referenced_images(post):
+        url = image_url_path(image)
+        if url not in first or line < first[url][1]:
+            first[url] = (image, line)
+    yield from sorted(first.values(), key=lambda found: found[1])
+
+
+def check_image_too_wide(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A hero or body image far wider than any width the theme publishes: the site never shows it that large."""
+    settings = context.image_settings
+    if settings is None:
+        return
+    shown = {image_url_path(path) for path, _line in post.local_images}
+    shown.update([image_url_path(post.meta.image)] if post.meta.image else [])
+    for image, line in _each_image(post, context):
+        if image_url_path(image) not in shown:
+            continue  # a share image is published at its own size, for networks
+        issue = _too_wide_issue(image, context.images.get(image_url_path(image)), max(settings.widths),
+                                settings.too_wide, line)
+        if issue is not None:
+            yield issue
+
+
+def check_config_image_too_wide(context: CheckContext) -> Iterator[Issue]:
+    """An author's portrait far wider than the portraits the theme publishes."""
+    settings = context.image_settings
+    if settings is None:
+        return
+    for key, author in context.config.authors.items():
+        if author.portrait:
+            issue = _too_wide_issue(author.portrait, context.images.get(image_url_path(author.portrait)),
+                                    max(settings.portrait_widths), settings.too_wide,
+                                    setting_line(context.config, ("authors", key, "portrait")),
+                                    prefix=f"authors.{key}.portrait")
+            if issue is not None:
+                yield issue
+
+
+def _too_wide_issue(image: str, found: ImageFile | None, widest: int, factor: float, line: int | None, *,
+                    prefix: str = "") -> Issue | None:
+    if found is None or found.pixels[0] <= widest * factor:
+        return None
+    where = f"{prefix}: " if prefix else ""
+    return Issue(f"{where}the image {image} is {found.pixels[0]} pixels wide; the theme publishes it at most "
+                 f"{widest} pixels wide",
+                 f"resize it to {widest} pixels wide before adding it: the site is the same, and the repository, "
+                 "every build that reads it and every copy of the site are lighter", line)
+
+
 def check_image_alt(post: Post, context: CheckContext) -> Iterator[Issue]:
     """Images without alternative text, or with one that tells a blind reader nothing (a file name)."""
     meta = post.meta
@@ -643,6 +724,10 @@ RULES: tuple[Rule, ...] = (
     Rule("image-too-large", WARNING, "an image file heavier than [checks] image_max_kb", check_image_size),
     Rule("image-too-small", WARNING, "a share or hero image smaller than 1200×630, blurred on networks",
          check_image_too_small),
+    Rule("image-too-wide", WARNING, "an image more than twice as wide as the theme publishes it (too_wide)",
+         check_image_too_wide, check_config=check_config_image_too_wide),
+    Rule("image-gps", WARNING, "an image file that says where it was taken (EXIF GPS); the site publishes it without",
+         check_image_gps, check_config=check_config_image_gps),
     Rule("image-alt", ERROR, "an image without alternative text, or with a file name as one", check_image_alt),
     Rule("video-transcript", WARNING, "a video without transcription, or whose transcription is not in the article",
          check_video_transcript),

@@ -12,6 +12,7 @@ from typing import get_args
 from ..config import SiteConfig
 from ..errors import HospiblogError, SourceLocation, flatten
 from ..model import Post
+from ..responsive import ImageSettings
 from .context import CheckContext, Issue, StaticLookup, make_context
 from .finding import ERROR, WARNING, Finding, Level
 from .rules import CHECKS_CONFIG, CONSENT_ENDED, FRONT_MATTER, RULES, RULES_BY_ID, Rule
@@ -43,6 +44,7 @@ def run_checks(
     unparsed: Sequence[HospiblogError] = (),
     preview: bool = False,
     drafts: bool = False,
+    image_settings: ImageSettings | None = None,
 ) -> CheckRun:
     """Every finding of the content rules, with the context and the rules' levels that made them.
 
@@ -53,13 +55,14 @@ def run_checks(
     drafts or scheduled posts, where links to them are no error; ``drafts`` is true when it shows
     drafts, whose problems that no build can get round (``duplicate-url``) then stay errors.
     The context of the run holds what the build needs of the checks: the posts' URLs and the
-    images' sizes (:func:`assemble_site` takes them; each image file is opened once).
+    images' sizes (:func:`assemble_site` takes them; each image file is opened once). ``image_settings``
+    are the theme's responsive images, whose widths ``image-too-wide`` compares with.
     """
     levels, findings = rule_levels(config)
     parse_errors = flatten(list(unparsed))
     findings += [_from_parse_error(error, config) for error in parse_errors]
     context = make_context(posts, config, static_lookup=static_lookup, today=today, unparsed=parse_errors,
-                           preview=preview, drafts=drafts)
+                           preview=preview, drafts=drafts, image_settings=image_settings)
     findings += check_config(context, levels)
     for post in posts:
         findings += check_post(post, context, levels)

@@ -1,4 +1,4 @@
-"""Local images in a rendered body: the ones written as raw HTML, and their sizes.
+"""Local images in a rendered body: the ones written as raw HTML, their sizes, and their published widths and formats.
 
 Markdown's images (``![…](/images/x.jpg)``) are marked while Markdown renders (:mod:`.markdown`). An editor may
 also write ``<img src="images/x.jpg" alt="…">`` in an article: :func:`adopt_raw_images` gives those the same
@@ -6,6 +6,9 @@ treatment once the body is sanitised, so they are checked (a missing file is an 
 loaded lazily like the others. Both functions read the sanitiser's output, in which every attribute is written
 ``name="value"`` and no ``<`` or ``>`` is left unescaped outside a tag; an article published without the sanitiser
 (``allow_raw_html``) is not adopted.
+
+:func:`size_images` runs when the site is assembled (feeds show the body it gives); :func:`responsive_images`
+when a page is rendered, since the files an image is published in depend on the theme, not on the article.
 """
 
 from __future__ import annotations
@@ -13,8 +16,14 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from ..responsive import published_path
+
+if TYPE_CHECKING:
+    from ..responsive import ResponsiveImage
 
 _IMG = re.compile(r"<img\b[^>]*>")
 _ATTRIBUTE = re.compile(r'\s([^\s"\'>/=]+)(?:="([^"]*)")?')
@@ -64,17 +73,61 @@ def adopt_raw_images(body: str) -> tuple[str, list[str]]:
 
 def size_images(body: str, sizes: Mapping[str, tuple[int, int]]) -> str:
     """Gives each ``<img>`` of a local image its width and height (read from the file at assemble), so the page
-    does not jump as it loads; an image whose size the editor wrote keeps it."""
+    does not jump as it loads; an image whose size the editor wrote keeps it. A HEIC photo's ``src`` becomes the
+    JPEG the build publishes instead."""
     def size(match: re.Match[str]) -> str:
         tag = match.group(0)
         attributes = _attributes(tag)
         src = attributes.get("src")
-        if src is None or "width" in attributes or "height" in attributes:
+        path = local_path(html.unescape(src.group(2) or "")) if src is not None else None
+        if src is None or path is None:
             return tag
-        path = local_path(html.unescape(src.group(2) or ""))
-        width, height = sizes.get(path, (0, 0)) if path else (0, 0)
-        if not width:
+        if published_path(path) != path:
+            written = html.unescape(src.group(2) or "")
+            tag = tag[: src.start(2)] + html.escape(published_path(urlsplit(written).path)) + tag[src.end(2):]
+            src = _attributes(tag)["src"]
+        width, height = sizes.get(path, (0, 0))
+        if not width or "width" in attributes or "height" in attributes:
             return tag
         return f'{tag[: src.end()]} width="{width}" height="{height}"{tag[src.end():]}'
 
     return _IMG.sub(size, body)
+
+
+def responsive_images(body: str, lookup: Callable[[str], ResponsiveImage | None], sizes: str, *,
+                      eager_first: bool = False) -> str:
+    """Offers each local image of a body in the widths and formats the build published: a ``<picture>`` with a
+    ``<source>`` per modern format, and ``srcset`` and ``sizes`` on the ``<img>``. ``sizes`` is the theme's for
+    images of the text; an image whose width the editor wrote gets that width instead. With ``eager_first``
+    (a page without a hero image) the first image is not loaded lazily: it may be the largest thing on screen."""
+    seen = 0
+
+    def offer(match: re.Match[str]) -> str:
+        nonlocal seen
+        seen += 1
+        tag = match.group(0)
+        attributes = _attributes(tag)
+        lazy = attributes.get("loading")
+        if seen == 1 and eager_first and lazy is not None and lazy.group(2) == "lazy":
+            tag = tag[: lazy.start()] + tag[lazy.end():]
+            attributes = _attributes(tag)
+        src = attributes.get("src")
+        path = local_path(html.unescape(src.group(2) or "")) if src is not None else None
+        image = lookup(path) if path else None
+        if src is None or image is None or "srcset" in attributes:
+            return tag
+        chosen = html.escape(_written_sizes(attributes, image) or sizes)
+        candidates = f' srcset="{html.escape(image.srcset)}" sizes="{chosen}"' if image.srcset else ""
+        tag = tag[: src.end()] + candidates + tag[src.end():]
+        sources = "".join(f'<source type="{source.type}" srcset="{html.escape(source.srcset)}" sizes="{chosen}">'
+                          for source in image.sources)
+        return f"<picture>{sources}{tag}</picture>" if sources else tag
+
+    return _IMG.sub(offer, body)
+
+
+def _written_sizes(attributes: Mapping[str, re.Match[str]], image: ResponsiveImage) -> str | None:
+    """``300px`` for an image the editor gave a width of 300 (other than its own)."""
+    width = attributes.get("width")
+    value = (width.group(2) or "").strip() if width is not None else ""
+    return f"{int(value)}px" if value.isdigit() and int(value) != image.width else None

@@ -122,4 +122,6 @@ def test_the_demo_passes_check_without_errors_later_too() -> None:
     assert errors_of(findings) == []
     closed = [finding for finding in warnings_of(findings) if finding.rule == "job-closed"]
     assert len(closed) == len(offers())
-    assert check_site(REPO, today=date(2026, 11, 16), use_cache=False) == []  # the day after one closed
+    # The day after one closed: nothing but the demo photos' positions, which the demo keeps on purpose (image-gps).
+    day_after = check_site(REPO, today=date(2026, 11, 16), use_cache=False)
+    assert [finding.rule for finding in day_after if finding.rule != "image-gps"] == []
