@@ -525,12 +525,13 @@ class ViewFactory:
         current = self.site.current[post.relative]  # the body as last edited (serve's fast path)
         previous = self.site.previous.get(post.relative)
         following = self.site.next.get(post.relative)
+        content = self.body(current, hero=bool(meta.image))
         videos = {video.anchor: self.video(video, current) for video in current.videos}
         body = tuple(BodyPart(Markup(html), videos[anchor] if anchor else None)
-                     for html, anchor in split_at_videos(current.content_html, videos))
+                     for html, anchor in split_at_videos(content, videos))
         return PostView(
             summary_view=self.summary(post),
-            content=Markup(self.body(current, hero=bool(meta.image))),
+            content=Markup(content),
             toc=Markup(current.toc_html),
             updated_iso=meta.updated.isoformat() if meta.updated else "",
             updated_display=self.date_text(meta.updated) if meta.updated else "",

@@ -214,6 +214,22 @@ def test_posters_are_drawn_when_share_cards_are_off(make_site: SiteMaker, tmp_pa
     assert len(list((out / "videos").glob("youtube-AbCdEfGhIjK-*.jpg"))) == 1
 
 
+def test_with_share_cards_off_a_new_card_setting_still_draws_the_posters_again(make_site: SiteMaker,
+                                                                               tmp_path: Path) -> None:
+    config = SITE_TOML.replace('base_url = "', 'theme = "maison"\nbase_url = "') + "\n[sharing]\ncards = false\n"
+    site = video_site(make_site, config=config)
+    (site / "themes/maison/cards").mkdir(parents=True)
+    (site / "themes/maison/theme.toml").write_text('extends = "default"\n')
+    settings = site / "themes/maison/cards/card.toml"
+    settings.write_text('text_color = "#ffffff"\n')
+    out = built(site, tmp_path / "out")
+    (poster,) = (out / "videos").glob("youtube-*.jpg")
+    before = poster.read_bytes()
+    settings.write_text('text_color = "#fff8e7"\n')  # nothing else changes: a no-op build would keep the poster
+    report = build(site, output=out, now=NOW)
+    assert report.write.written == [poster.relative_to(out).as_posix()] and poster.read_bytes() != before
+
+
 # -- serve ----------------------------------------------------------------------------------------------------------
 
 
