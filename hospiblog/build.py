@@ -7,6 +7,7 @@ build keeps between runs is :mod:`hospiblog.state`'s; serve's (its fast path aft
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from .checks import CheckRun
     from .content.parse import ParseSettings
     from .plan import ImageFiles, Planner, ShareCards
+    from .posters import VideoPosters
     from .schedule import Upcoming
     from .writer import WriteReport
 
@@ -142,7 +144,8 @@ class Pipeline:
         del loaded  # the parsed posts before links were resolved: site.posts holds what pages need
         images = stages.run("images", self._images, config, theme, image_settings, site)
         cards = stages.run("cards", self._cards, config, theme, card_settings, site)
-        planner = stages.run("plan", _plan, site, config, theme, cards, images, self.options)
+        posters = stages.run("posters", self._posters, config, theme, card_settings, site)
+        planner = stages.run("plan", _plan, site, config, theme, cards, images, posters, self.options)
         report.write = stages.run("write", self._publish, planner, config, theme, manifest, report.output_dir,
                                   in_place)
         stages.carve("write", report.write.timings)  # the search index: a stage of its own
@@ -204,6 +207,8 @@ class Pipeline:
             from .cards import settings_digest
 
             parts.append(settings_digest(card_settings))
+        else:  # video posters are drawn with them all the same; their files' signatures, without loading Pillow
+            parts.append(_card_files_signature(theme))
         return parts
 
     def _unchanged(self, snapshot: Snapshot, key: str, now: datetime, manifest: Manifest, output_dir: Path) -> bool:
@@ -248,6 +253,18 @@ class Pipeline:
         return publish(planner.jobs, lambda job: render(job, environment), output_dir, manifest,
                        in_place=in_place, workers=workers, derived=planner.derived)
 
+    def _posters(self, config: SiteConfig, theme: Theme, settings: CardSettings | None,
+                 site: Site) -> VideoPosters | None:
+        """Plans the posters of the videos without an image of the editor's; the writer draws those it needs. They
+        are drawn with the share cards' settings, read here when share cards are off."""
+        if all(video.poster for post in site.posts for video in post.videos):
+            return None
+        from .posters import VideoPosters, plan_posters
+
+        settings = settings or _load_card_settings(theme)
+        planned = tuple(plan_posters(site.posts, config, settings))
+        return VideoPosters(settings, planned, cache_root(config) / "posters" if self.options.use_cache else None)
+
     def _scratch_cards(self) -> Path:
         """A cache folder for one uncached build (cards, and images in ``images/``), removed with the process."""
         if self._scratch is None:
@@ -286,9 +303,27 @@ def _card_settings(config: SiteConfig, theme: Theme) -> CardSettings | None:
     """The share cards' look, read once per build from the theme chain; None when cards are off."""
     if not config.sharing.cards:
         return None
+    return _load_card_settings(theme)
+
+
+def _load_card_settings(theme: Theme) -> CardSettings:
+    """The look of what the build draws (share cards, video posters), from the theme chain's ``cards/card.toml``."""
     from .cards import load_card_settings
 
     return load_card_settings([layer.path for layer in theme.layers])
+
+
+def _card_files_signature(theme: Theme) -> str:
+    """The path, size and modification time of each file of the theme chain's ``cards/`` folders (card.toml, fonts):
+    what makes a video poster stale when share cards, whose settings' digest says it otherwise, are off."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for layer in theme.layers:
+        folder = layer.path / "cards"  # cards.CARDS_FOLDER: cards.py imports Pillow
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                stat = path.stat()
+                hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return hasher.hexdigest()
 
 
 def _repeated(report: BuildReport, snapshot: Snapshot, manifest: Manifest) -> BuildReport:
@@ -311,10 +346,10 @@ def image_settings_of(theme: Theme) -> ImageSettings:
 
 
 def _plan(site: Site, config: SiteConfig, theme: Theme, cards: ShareCards | None, images: ImageFiles,
-          options: BuildOptions) -> Planner:
+          posters: VideoPosters | None, options: BuildOptions) -> Planner:
     from .plan import make_planner
 
-    return make_planner(site, config, theme, dev=options.dev, cards=cards, images=images)
+    return make_planner(site, config, theme, dev=options.dev, cards=cards, images=images, posters=posters)
 
 
 def _finish(report: BuildReport, planner: Planner, site: Site, config: SiteConfig, next_change: str) -> None:

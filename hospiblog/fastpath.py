@@ -2,7 +2,7 @@
 
 ``hospiblog serve`` keeps what its last full rebuild made (:class:`Served`, from the pipeline's
 :class:`~hospiblog.build.Built`). When the files of a burst of events are all existing posts and each one's front
-matter, links and images are as before, the site's structure (order, listings, tags, URLs, neighbours) cannot
+matter, links, images and videos are as before, the site's structure (order, listings, tags, URLs, neighbours) cannot
 have changed: only those posts' bodies did. Then the posts are parsed and checked alone, their new versions
 replace the old ones in the site's store (``Site.current``), the planner makes again the digests of the jobs that
 show them, and the writer renders those jobs. Anything else (a new, removed or renamed file, a changed title or
@@ -167,12 +167,14 @@ def _read_changed(paths: Iterable[str], served: Served) -> list[SourceFile] | No
 
 
 def _same_structure(old: Post, new: Post) -> bool:
-    """True when the edit left everything but the body's content as it was (front matter, links, images)."""
+    """True when the edit left everything but the body's content as it was (front matter, links, images and
+    videos: a video added, removed or changed changes the page's Content-Security-Policy, its JSON-LD and the
+    posters to draw, which the full pipeline makes)."""
     def targets(links: tuple[tuple[str, int], ...]) -> list[str]:
         return [target for target, _line in links]
 
     return (old.meta == new.meta and targets(old.post_links) == targets(new.post_links)
-            and targets(old.local_images) == targets(new.local_images))
+            and targets(old.local_images) == targets(new.local_images) and old.videos == new.videos)
 
 
 def _target_urls(post: Post, served: Served) -> dict[str, str]:

@@ -217,6 +217,28 @@ class Outline:
 
 
 @dataclass(frozen=True)
+class Video:
+    """A YouTube or Vimeo video in an article's body (``:::video``), shown behind a local poster until the reader
+    asks for it (:mod:`hospiblog.videos`)."""
+
+    host: str
+    """``youtube`` or ``vimeo``: a key of ``hospiblog.videos.HOSTS``."""
+    video_id: str
+    """The host's identifier of the video, checked against the host's pattern."""
+    title: str
+    anchor: str
+    """The ``id`` of the video's place in the rendered body (``video-youtube-AbCdEfGhIjK``)."""
+    poster: str | None = None
+    """URL path of the editor's poster image under static/; None for one drawn at build time."""
+    transcript: str = ""
+    """Where the transcript is: a URL (a link to an article's file is resolved with the other links)."""
+    upload_date: dt.date | None = None
+    """When the host published it (VideoObject's ``uploadDate``); None leaves the video out of JSON-LD."""
+    line: int = field(default=1, compare=False)
+    """Line of the ``:::video`` opening; not compared, so text written above a video leaves it equal."""
+
+
+@dataclass(frozen=True)
 class Post:
     """A parsed article: front matter and rendered Markdown."""
 
@@ -238,6 +260,8 @@ class Post:
     """Local images in the body: (URL path, line)."""
     outline: Outline | None = None
     """Headings and images of ``content_html``, made with the parse (cached and over the cores with it)."""
+    videos: tuple[Video, ...] = ()
+    """The videos of the body, in order (``:::video`` blocks)."""
 
     @property
     def content_html(self) -> str:

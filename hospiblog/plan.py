@@ -24,10 +24,11 @@ from .config import SiteConfig
 from .feeds import FeedSpec, feed_specs, newest_change, render_feed
 from .ics import agenda_calendar, event_calendar
 from .model import Post, Site
+from .posters import VideoPosters, poster_bytes
 from .responsive import ImagePlan
 from .responsive import settings_digest as image_settings_digest
 from .security import WASM, PolicyAdditions, render_headers_file
-from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, media_type, seo_view
+from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import (
@@ -50,6 +51,7 @@ from .urls import (
     tag_url,
     year_url,
 )
+from .videos import frame_policy
 from .views import PageView, TagView, ViewFactory, category_css, category_stylesheet_name
 
 
@@ -145,6 +147,7 @@ class Planner:
     cards: ShareCards | None = None
     images: ImageFiles | None = None
     """None: static images are copied as they are (plans made without the images stage, in tests)."""
+    posters: VideoPosters | None = None
     by_output: dict[str, RenderJob] = field(default_factory=dict)
     """Every job, by output path, in the order planned."""
     site_view: Any = None
@@ -191,7 +194,8 @@ class Planner:
             summary = self.views.summary(post)
             author = summary.author
             article = ArticleInfo(post, absolute(self.config.base_url, summary.category.url),
-                                  absolute(self.config.base_url, author.url) if author else "", self.job_info(post))
+                                  absolute(self.config.base_url, author.url) if author else "",
+                                  job=self.job_info(post), videos=self.video_infos(post))
         return seo_view(self.config, info, article=article, logo=self.logo, home_label=self.theme.translate("home"))
 
     def job_info(self, post: Post) -> JobInfo | None:
@@ -201,6 +205,13 @@ class Planner:
             return None
         summary = f"<p>{html.escape(post.meta.summary)}</p>" if post.meta.summary else ""
         return JobInfo(offer, summary + self.site.current[post.relative].content_html)
+
+    def video_infos(self, post: Post) -> tuple[VideoInfo, ...]:
+        """The videos of a post that JSON-LD describes: those whose upload date the editor gave."""
+        current = self.site.current[post.relative]
+        views = [self.views.video(video, current) for video in current.videos if video.upload_date]
+        return tuple(VideoInfo(view.anchor, view.title, view.poster.absolute_url, view.upload_date_iso,
+                               view.embed_url) for view in views)
 
     @functools.cached_property
     def base_digest(self) -> str:
@@ -283,20 +294,24 @@ class Planner:
 
 
 def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
-         cards: ShareCards | None = None, images: ImageFiles | None = None) -> list[RenderJob]:
-    """Every output of the site: pages, feeds, share cards, images, sitemap, robots.txt and static files."""
-    return make_planner(site, config, theme, dev=dev, cards=cards, images=images).jobs
+         cards: ShareCards | None = None, images: ImageFiles | None = None,
+         posters: VideoPosters | None = None) -> list[RenderJob]:
+    """Every output of the site: pages, feeds, share cards, images, video posters, sitemap, robots.txt and static
+    files."""
+    return make_planner(site, config, theme, dev=dev, cards=cards, images=images, posters=posters).jobs
 
 
 def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
-                 cards: ShareCards | None = None, images: ImageFiles | None = None) -> Planner:
+                 cards: ShareCards | None = None, images: ImageFiles | None = None,
+                 posters: VideoPosters | None = None) -> Planner:
     """The planner after planning every output; serve keeps it to refresh a few digests after a small edit."""
     views = ViewFactory(config, site, site.image_sizes, dev=dev, jobs_title=theme.translate("jobs"),
                         default_medical_notice=theme.translate("medical_disclaimer"),
                         images=images.plan if images else None)
-    planner = Planner(site, config, theme, views, cards, images)
+    planner = Planner(site, config, theme, views, cards, images=images, posters=posters)
     _plan_cards(planner)
     _plan_images(planner)
+    _plan_posters(planner)
     _plan_posts(planner)
     _plan_events(planner)
     _plan_withdrawn(planner)
@@ -318,7 +333,9 @@ def _plan_posts(planner: Planner) -> None:
         category = views.category(post.meta.category)
         neighbours = [site.previous.get(post.relative), site.next.get(post.relative),
                       *site.related.get(post.relative, ())]
-        view = planner.page_view("post", post.meta.title, url, post.meta.summary, category.feeds, category.color)
+        # A page showing videos lets in their players' frames, and no other (its meta policy and _headers rule).
+        view = planner.page_view("post", post.meta.title, url, post.meta.summary, category.feeds, category.color,
+                                 csp=frame_policy(post.videos))
         # An event's box says when it is over: time alone changes the page then.
         phase = f"|{events.phase(post.meta.event, site.built_at)}" if post.meta.event else ""
         planner.page("post.html", url, view,
@@ -549,6 +566,15 @@ def _plan_cards(planner: Planner) -> None:
     for card in planner.cards.planned:
         planner.add(RenderJob(output=card.output, digest=digest("card", card.key),
                                       produce=partial(card_bytes, card.spec, settings, cache_dir), kind="static"))
+
+
+def _plan_posters(planner: Planner) -> None:
+    if planner.posters is None:
+        return
+    settings, cache_dir = planner.posters.settings, planner.posters.cache_dir
+    for poster in planner.posters.planned:
+        planner.add(RenderJob(output=poster.output, digest=digest("poster", poster.key),
+                              produce=partial(poster_bytes, poster.spec, settings, cache_dir), kind="static"))
 
 
 def _plan_category_stylesheet(planner: Planner) -> None:

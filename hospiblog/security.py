@@ -6,7 +6,10 @@ Pages) and documents them for others.
 
 A page that needs more than the site-wide policy declares it (:data:`PolicyAdditions`: sources to add per
 directive, e.g. the search page's ``script-src 'wasm-unsafe-eval'``); :func:`content_security_policy` turns that
-into its policy, and ``_headers`` gets a rule for that page's URL.
+into its policy, and ``_headers`` gets a rule for that page's URL. A page showing a video adds ``frame-src`` with
+exactly its players' origins (``https://www.youtube-nocookie.com``, ``https://player.vimeo.com``:
+:func:`hospiblog.videos.frame_policy`); every other page keeps the site-wide policy, whose ``frame-src`` falls back
+to ``default-src 'self'``.
 """
 
 from __future__ import annotations

@@ -79,6 +79,20 @@ class JobInfo:
 
 
 @dataclass(frozen=True)
+class VideoInfo:
+    """A video of an article, described as a VideoObject: given only when the editor gave its upload date."""
+
+    anchor: str
+    """The ``id`` of its place in the article: the node's ``@id`` is the page's URL with this fragment."""
+    name: str
+    thumbnail_url: str
+    """Absolute URL of its poster on the site."""
+    upload_date: str
+    """ISO date."""
+    embed_url: str
+
+
+@dataclass(frozen=True)
 class ArticleInfo:
     """What an article page adds: the post and the absolute URLs of its author and category pages."""
 
@@ -87,6 +101,7 @@ class ArticleInfo:
     author_url: str = ""
     job: JobInfo | None = None
     """The post's job offer while it is open: the page then carries a JobPosting."""
+    videos: tuple[VideoInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,7 +221,8 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
     graph: list[dict[str, Any]]
     if article is not None:
         label = home_label or HOME_LABELS.get(config.language, "Home")
-        graph = [_blog_posting(config, page, article, logo), _breadcrumbs(config, page, article, base, label)]
+        graph = [_blog_posting(config, page, article, logo), _breadcrumbs(config, page, article, base, label),
+                 *(_video_object(page, video) for video in article.videos)]
         if article.post.meta.event is not None:
             graph.append(_event(config, page, article))
         if article.job is not None:
@@ -302,6 +318,8 @@ def _blog_posting(config: SiteConfig, page: PageInfo, article: ArticleInfo,
         node["author"] = author
     if meta.category in MEDICAL_CATEGORIES:
         node["mainEntityOfPage"] = _medical_web_page(config, page, article)
+    if article.videos:
+        node["video"] = [{"@id": _video_id(page, video)} for video in article.videos]
     if meta.reviewed_by:
         # Medical review belongs to the page in schema.org (WebPage.reviewedBy), not to the article.
         node["mainEntityOfPage"]["reviewedBy"] = _reviewer(meta.reviewed_by)
@@ -336,6 +354,16 @@ def _citation(source: Source) -> dict[str, Any]:
     if source.url:
         node["url"] = source.url
     return node
+
+
+def _video_id(page: PageInfo, video: VideoInfo) -> str:
+    return f"{page.canonical_url}#{video.anchor}"
+
+
+def _video_object(page: PageInfo, video: VideoInfo) -> dict[str, Any]:
+    """Google's required name, thumbnailUrl and uploadDate, and the player as embedUrl."""
+    return {"@type": "VideoObject", "@id": _video_id(page, video), "name": video.name,
+            "thumbnailUrl": [video.thumbnail_url], "uploadDate": video.upload_date, "embedUrl": video.embed_url}
 
 
 EVENT_STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "postponed": "EventPostponed",

@@ -152,8 +152,14 @@ def resolve_post(post: Post, urls: Mapping[str, str], sizes: Mapping[str, tuple[
     unless it is off) and gives local images their size."""
     if not post.post_links and not post.local_images:
         return post
-    html = _POST_LINK.sub(lambda match: urls.get(match.group(1), "#"), post.content_html)
+    html = _resolve_links(post.content_html, urls)
     if post.local_images:
         html = size_images(html, sizes)
+    # A video's transcript may be a link to an article, resolved as the body's copy of it is.
+    videos = tuple(replace(video, transcript=_resolve_links(video.transcript, urls)) for video in post.videos)
     digest = hashlib.blake2b(f"{post.fingerprint}|{html}".encode(), digest_size=16).hexdigest()
-    return replace(post, html_utf8=html.encode(), fingerprint=digest)
+    return replace(post, html_utf8=html.encode(), fingerprint=digest, videos=videos)
+
+
+def _resolve_links(text: str, urls: Mapping[str, str]) -> str:
+    return _POST_LINK.sub(lambda match: urls.get(match.group(1), "#"), text)

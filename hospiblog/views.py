@@ -13,7 +13,8 @@ from .config import MEDICAL_CATEGORIES, AuthorConfig, CampaignConfig, CategoryCo
 from .content.images import responsive_images
 from .dates import amount_text, long_date
 from .events import registration_link, when_text
-from .model import JobOffer, Post, Site
+from .model import JobOffer, Post, Site, Video
+from .posters import POSTER_SIZE, poster_url
 from .responsive import ImagePlan, ImageSettings, ImageSource, published_path
 from .security import PolicyAdditions, content_security_policy
 from .social import ShareLink, hashtag, share_links
@@ -32,6 +33,7 @@ from .urls import (
     tag_slug,
     tag_url,
 )
+from .videos import HOSTS, split_at_videos
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
                  "x": "X", "youtube": "YouTube"}
@@ -226,6 +228,34 @@ class AgendaEntry:
 
 
 @dataclass(frozen=True)
+class VideoView:
+    """A video of an article (``partials/video.html``): its poster, and the player shown only when asked for."""
+
+    anchor: str
+    """The ``id`` of its place in the article."""
+    title: str
+    host: str
+    """The host's name: YouTube, Vimeo."""
+    watch_url: str
+    """The video's page on the host: the plain link readers without JavaScript follow."""
+    player_url: str
+    """The player (youtube-nocookie.com, player.vimeo.com with dnt=1), put in place by static/video.js."""
+    embed_url: str
+    """The same player without autoplay (JSON-LD's ``embedUrl``)."""
+    poster: ImageView
+    transcript_url: str
+    upload_date_iso: str
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """A piece of an article's body: its HTML, then the video that follows it (None for the last piece)."""
+
+    html: Markup
+    video: VideoView | None
+
+
+@dataclass(frozen=True)
 class PostView:
     """Everything a post page shows."""
 
@@ -246,6 +276,11 @@ class PostView:
     """A medicine or prevention article: it shows who reviewed it and when, its sources and the medical notice."""
     sources: tuple[SourceView, ...] = ()
     event: EventView | None = None
+    videos: tuple[VideoView, ...] = ()
+    """The videos of the body, in order: the page loads static/video.js when there are any."""
+    body: tuple[BodyPart, ...] = ()
+    """``content`` cut at its videos, for templates that show each video with ``partials/video.html``;
+    ``content`` itself shows a plain link in each video's place."""
 
     def __getattr__(self, name: str) -> object:
         # Post pages use the summary's fields too (title, url, date…).
@@ -473,14 +508,30 @@ class ViewFactory:
     def summaries(self, posts: Sequence[Post]) -> list[PostSummary]:
         return [self.summary(post) for post in posts]
 
+    def video(self, video: Video, post: Post) -> VideoView:
+        """The view of a video of ``post``, with its poster (the editor's image, or the one drawn for it)."""
+        host = HOSTS[video.host]
+        if video.poster:  # published like the article's images: cleaned, in the theme's widths and formats
+            poster = self.image(video.poster, "")
+        else:
+            url = poster_url(video, self.config.categories[post.meta.category].color)
+            poster = ImageView(url, "", *POSTER_SIZE, absolute(self.config.base_url, url))
+        return VideoView(video.anchor, video.title, host.name, host.watch_url(video.video_id),
+                         host.player_url(video.video_id), host.embed_url(video.video_id), poster, video.transcript,
+                         video.upload_date.isoformat() if video.upload_date else "")
+
     def post(self, post: Post) -> PostView:
         meta = post.meta
         current = self.site.current[post.relative]  # the body as last edited (serve's fast path)
         previous = self.site.previous.get(post.relative)
         following = self.site.next.get(post.relative)
+        content = self.body(current, hero=bool(meta.image))
+        videos = {video.anchor: self.video(video, current) for video in current.videos}
+        body = tuple(BodyPart(Markup(html), videos[anchor] if anchor else None)
+                     for html, anchor in split_at_videos(content, videos))
         return PostView(
             summary_view=self.summary(post),
-            content=Markup(self.body(current, hero=bool(meta.image))),
+            content=Markup(content),
             toc=Markup(current.toc_html),
             updated_iso=meta.updated.isoformat() if meta.updated else "",
             updated_display=self.date_text(meta.updated) if meta.updated else "",
@@ -497,6 +548,8 @@ class ViewFactory:
             sources=tuple(SourceView(source.title, source.publisher, source.year, source.url)
                           for source in meta.sources),
             event=self.event(post),
+            videos=tuple(videos.values()),
+            body=body,
         )
 
     def event(self, post: Post) -> EventView | None:

@@ -28,6 +28,8 @@ STATIC = ROOT / "static"
 TITLE_MAX, SUMMARY_MAX = 70, 160
 WORDS_MIN, WORDS_MAX = 350, 800
 CALLOUT_KINDS = {"retenir", "important", "consulter", "conseil"}
+BLOCK_KINDS = CALLOUT_KINDS | {"video"}  # :::video blocks share the callouts' syntax
+VIDEO_RE = re.compile(r"^:::video\s+https://(?:www\.youtube\.com/watch\?v=[A-Za-z0-9_-]{11}|vimeo\.com/\d+)$")
 PERIOD = (dt.date(2025, 1, 1), dt.date(2026, 11, 15))
 SCHEDULED_DATE = dt.date(2027, 1, 15)
 
@@ -205,8 +207,10 @@ def main() -> int:
                     kind = rest.split()[0]
                     if opened:
                         say(f"callout {kind!r} opened inside {opened!r}")
-                    if kind not in CALLOUT_KINDS:
+                    if kind not in BLOCK_KINDS:
                         say(f"unknown callout kind {kind!r}")
+                    if kind == "video" and not VIDEO_RE.match(line):
+                        say(f"video block without a YouTube or Vimeo address: {line!r}")
                     opened = kind
                     features[f":::{kind}"] += 1
                 else:

@@ -887,6 +887,70 @@ def img_emploi_physiotherapie():
     return c
 
 
+def img_avc():
+    """Stroke: time counts. A clock whose minute hand runs, beside a telephone: call at once."""
+    c = canvas("#fdecea", "#f6c4bb", angle=15)
+    c.glow(470, 400, 250, (255, 255, 255), alpha=130, blur=50)
+    c.circle(470, 400, 215, hex2rgb("#c8102e"))
+    c.circle(470, 400, 185, (255, 255, 255))
+    for k in range(12):
+        a = k * math.pi / 6
+        r0, r1 = (150, 172) if k % 3 else (135, 172)
+        c.line([(470 + r0 * math.sin(a), 400 - r0 * math.cos(a)), (470 + r1 * math.sin(a), 400 - r1 * math.cos(a))],
+               hex2rgb("#7a1020"), 10 if k % 3 == 0 else 6)
+    c.line([(470, 400), (470, 285)], hex2rgb("#1b2430"), 16)  # minute hand
+    c.line([(470, 400), (545, 445)], hex2rgb("#1b2430"), 20)  # hour hand
+    c.circle(470, 400, 18, hex2rgb("#c8102e"))
+    c.arc([230, 160, 710, 640], 280, 350, hex2rgb("#f7c948"), 22)  # the minutes already gone
+    # a telephone handset, tilted
+    lay, d = c.layer()
+    c.rect([800, 250, 900, 560], hex2rgb("#0b5cad"), radius=50, d=d)
+    c.rect([775, 220, 925, 330], hex2rgb("#0b5cad"), radius=45, d=d)
+    c.rect([775, 480, 925, 590], hex2rgb("#0b5cad"), radius=45, d=d)
+    c.paste(lay.rotate(-25, center=(850 * S, 405 * S), resample=Image.BICUBIC))
+    for k, r in enumerate((70, 110, 150)):
+        c.arc([960 - r, 250 - r, 960 + r, 250 + r], 300, 360, (*hex2rgb("#0b5cad"), 255 - k * 60), 12)
+    return c
+
+
+def balance_scene(c, ox, oy, scale):
+    """A person standing on one leg, one hand on the back of a chair: the balance exercise of the demo's video."""
+    def at(x, y):
+        return ox + x * scale, oy + y * scale
+
+    wood, dark, body, skin = hex2rgb("#b7793f"), hex2rgb("#8a5a2b"), hex2rgb("#e8743b"), hex2rgb("#f3c9a5")
+    c.rect([*at(0, 0), *at(30, 330)], dark, radius=10 * scale)  # chair: back
+    c.rect([*at(0, 170), *at(200, 200)], wood, radius=10 * scale)  # seat
+    c.rect([*at(170, 190), *at(198, 330)], dark, radius=8 * scale)  # front leg
+    c.rect([*at(10, 190), *at(38, 330)], dark, radius=8 * scale)
+    c.circle(*at(-150, -70), 42 * scale, skin)  # head
+    c.line([at(-150, -20), at(-150, 150)], body, 58 * scale)  # trunk
+    c.line([at(-130, 10), at(-40, 60), at(8, 10)], body, 26 * scale)  # arm to the chair
+    c.line([at(-170, 10), at(-250, 80)], body, 26 * scale)  # the other arm, out for balance
+    c.line([at(-150, 150), at(-150, 330)], hex2rgb("#1f4e8c"), 34 * scale)  # standing leg
+    c.line([at(-150, 160), at(-215, 235), at(-160, 270)], hex2rgb("#1f4e8c"), 34 * scale)  # raised leg
+
+
+def img_equilibre():
+    c = canvas("#eef7e9", "#cde8c6", angle=-10)
+    c.rect([0, 650, 1200, 800], hex2rgb("#d9c8aa"))  # floor
+    sun(c, 1020, 160, 70, hex2rgb("#f7c948"))
+    balance_scene(c, 620, 320, 1.0)
+    return c
+
+
+def poster_equilibre() -> Canvas:
+    """The editor's poster of the demo's Vimeo video (1280x720, the player's shape)."""
+    width, height = VIDEO_POSTER
+    c = Canvas(width, height, gradient(width, height, "#2e6b4f", "#173d2c", angle=20))
+    c.rect([0, 600, width, height], hex2rgb("#123124"))  # floor
+    c.glow(840, 330, 300, (255, 255, 255), alpha=60, blur=60)
+    balance_scene(c, 860, 230, 1.1)
+    for k in range(3):  # three exercises
+        c.circle(140 + k * 80, 140, 26, hex2rgb("#f7c948") if k == 0 else (255, 255, 255))
+    return c
+
+
 POSTS = {
     "angiologie": img_angiologie,
     "preanesthesie": img_preanesthesie,
@@ -922,7 +986,12 @@ POSTS = {
     "temoignage-tabac": img_temoignage_tabac,
     "emploi-soins-intensifs": img_emploi_soins_intensifs,
     "emploi-physiotherapie": img_emploi_physiotherapie,
+    "avc": img_avc,
+    "equilibre": img_equilibre,
 }
+VIDEO_POSTER = (1280, 720)
+VIDEO_POSTERS = {"video-equilibre": poster_equilibre}
+"""Posters an editor gives to a :::video block (the others are drawn by the build)."""
 
 
 # ---------------------------------------------------------------------------
@@ -1149,6 +1218,11 @@ def main() -> None:
             print(f"{path.relative_to(ROOT)}  {size // 1024} KB, photo-like with GPS")
             assert size <= MAX_PHOTO_BYTES, path
             continue
+        path = IMAGES / f"{name}.jpg"
+        size = save_jpeg(fn().final(), path, MAX_POST_BYTES)
+        print(f"{path.relative_to(ROOT)}  {size // 1024} KB")
+        assert size <= MAX_POST_BYTES, path
+    for name, fn in VIDEO_POSTERS.items():
         path = IMAGES / f"{name}.jpg"
         size = save_jpeg(fn().final(), path, MAX_POST_BYTES)
         print(f"{path.relative_to(ROOT)}  {size // 1024} KB")

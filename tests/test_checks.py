@@ -282,6 +282,61 @@ def test_image_alt_also_checks_the_hero_image(make_site: SiteMaker) -> None:
     assert issue.message == "the image has no alternative text (image_alt)" and issue.line == 5
 
 
+# -- videos -------------------------------------------------------------------------------------------------------
+
+
+def video(address: str = "https://youtu.be/AbCdEfGhIjK", title: str = "AVC : chaque minute compte",
+          fields: str = "transcription: /transcriptions/avc/") -> str:
+    """An article's body holding a :::video block: its opening is line 8 of an article(), the title line 9."""
+    lines = ["Texte.", "", f":::video {address}", *([title] if title else []), *fields.splitlines(), ":::"]
+    return "\n".join(lines)
+
+
+def test_a_video_address_that_is_neither_youtube_nor_vimeo(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/news/a.md": article("A", body=video("https://www.dailymotion.com/video/x8")),
+                                 "posts/news/b.md": article("B", body=video("https://vimeo.com/76979871"))})
+    assert found(findings) == [("a.md", 8, "error", "front-matter")]
+    assert "is not the address of a YouTube or Vimeo video" in findings[0].message
+
+
+def test_a_video_without_title(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/news/a.md": article("A", body=video(title="")),
+                                 "posts/news/b.md": article("B", body=video())})
+    assert found(findings) == [("a.md", 9, "error", "front-matter")]  # the line where the title should be
+    assert findings[0].message == "video: the video has no title"
+
+
+def test_a_video_poster_that_is_not_under_static(make_site: SiteMaker) -> None:
+    fields = "poster: /images/{}.png\ntranscription: /transcriptions/avc/"
+    findings = check(make_site, {"posts/news/a.md": article("A", body=video(fields=fields.format("absente"))),
+                                 "posts/news/b.md": article("B", body=video(fields=fields.format("affiche"))),
+                                 "static/images/affiche.png": png()})
+    assert found(findings) == [("a.md", 10, "error", "missing-image")]
+    assert findings[0].message == "image not found: /images/absente.png"
+
+
+def test_a_video_transcription_in_an_article_that_does_not_exist(make_site: SiteMaker) -> None:
+    findings = check(make_site, {"posts/news/a.md": article("A", body=video(fields="transcription: texte-avc.md")),
+                                 "posts/news/b.md": article("B", body=video(fields="transcription: c.md")),
+                                 "posts/news/c.md": article("C")})
+    assert found(findings) == [("a.md", 10, "error", "broken-link")]
+
+
+def test_video_transcript(make_site: SiteMaker) -> None:
+    files: dict[str, str | bytes] = {
+        "posts/news/a.md": article("A", body=video(fields="")),
+        "posts/news/b.md": article("B", body=video(fields="transcription: #transcription")),
+        "posts/news/c.md": article("C", body=video(fields="transcription: #transcription") + "\n\n## Transcription"),
+        "posts/news/d.md": article("D", body=video(fields="transcription: d-texte.md")),
+        "posts/news/d-texte.md": article("D, le texte"),
+    }
+    findings = check(make_site, files)
+    assert found(findings) == [("a.md", 8, "warning", "video-transcript"), ("b.md", 8, "warning", "video-transcript")]
+    assert findings[0].message == 'the video "AVC\u202f: chaque minute compte" has no transcription'
+    assert findings[1].message.startswith("the transcription #transcription of the video")
+    assert check(make_site, files, settings='\n[checks.rules]\nvideo-transcript = "off"\n') == []
+
+
 # -- text ---------------------------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hospiblog.build import BuildOptions, build
@@ -19,6 +19,11 @@ CATEGORIES = ["news", "prevention", "medicine"]
 TAGS = ["sommeil", "enfants", "sport", "coeur"]
 TITLES = ["Bien dormir", "Le sport", "Un cœur solide", "Les enfants", "La fièvre", "Nouveau service"]
 EVENT_STATUSES = ["scheduled", "cancelled", "postponed"]
+VIDEOS = [
+    ":::video https://youtu.be/AbCdEfGhIjK\nAVC : chaque minute compte\ndate: 2026-10-26\n:::",
+    ":::video https://vimeo.com/76979871\nTrois exercices d'équilibre\n:::",
+    "",  # removes the post's videos
+]
 
 edit = st.one_of(
     st.tuples(st.just("add"), st.sampled_from(CATEGORIES), st.sampled_from(TITLES), st.integers(1, 28),
@@ -27,6 +32,7 @@ edit = st.one_of(
     st.tuples(st.just("body"), st.integers(0, 50), st.sampled_from(["mots " * 250, "## Un titre", ""])),
     st.tuples(st.just("retitle"), st.integers(0, 50), st.sampled_from(TITLES)),
     st.tuples(st.just("link"), st.integers(0, 50), st.integers(0, 50)),
+    st.tuples(st.just("video"), st.integers(0, 50), st.sampled_from(VIDEOS)),
     st.tuples(st.just("delete"), st.integers(0, 50)),
     st.tuples(st.just("rename"), st.integers(0, 50)),
     st.tuples(st.just("move"), st.integers(0, 50), st.sampled_from(CATEGORIES)),
@@ -61,11 +67,14 @@ def _apply(site: Path, change: tuple[object, ...], counter: list[int], files: li
         path = site / "posts" / str(category) / f"article-{counter[0]}.md"
         path.write_text(text)
         return [path, path.parent]
-    if kind in ("body", "retitle", "link") and files:
+    if kind in ("body", "retitle", "link", "video") and files:
         path = files[int(change[1]) % len(files)]  # type: ignore[call-overload]
         text = path.read_text()
         if kind == "body":
             text += f"\n{change[2]}\n"
+        elif kind == "video":  # a video changes the page's policy, its JSON-LD and the posters: a full rebuild
+            text = re.sub(r"\n:::video .*?\n:::\n", "\n", text, flags=re.DOTALL) if not change[2] \
+                else text + f"\n{change[2]}\n"
         elif kind == "retitle":
             text = text.replace("title: ", f"title: {change[2]} ", 1)
         else:
@@ -115,6 +124,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(edit, min_size=1, max_size=4), min_size=1, max_size=4))
+@example([[("video", 0, VIDEOS[1])], [("video", 0, "")], [("video", 0, VIDEOS[0])], [("body", 0, "Un mot.")]])
 def test_incremental_rebuilds_equal_a_full_build(batches: list[list[tuple[object, ...]]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="hospiblog-incremental-"))
     try:

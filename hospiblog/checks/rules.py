@@ -355,6 +355,24 @@ def _image_line(post: Post, source: str, *, empty_alt: bool) -> int:
     return found or find_body_line(post, writes_it) or post.body_line
 
 
+# -- videos -------------------------------------------------------------------------------------------------------
+
+
+def check_video_transcript(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """A video without transcription, or whose transcription names a place the article does not have."""
+    for video in post.videos:
+        if not video.transcript:
+            yield Issue(f"the video \"{video.title}\" has no transcription",
+                        "add `transcription:` to its block: readers who cannot hear the video, or who do not want "
+                        "to load it from its host, read it there (a section of the article, `transcription: "
+                        "#transcription`, or another article's file)", video.line)
+        elif video.transcript.startswith("#") and f' id="{video.transcript[1:]}"' not in post.content_html:
+            yield Issue(f"the transcription {video.transcript} of the video \"{video.title}\" names no heading "
+                        "of this article",
+                        "write the anchor of the transcript's heading: `## Transcription de la vidéo` is "
+                        "`#transcription-de-la-video`", video.line)
+
+
 # -- text ---------------------------------------------------------------------------------------------------------
 
 
@@ -711,6 +729,8 @@ RULES: tuple[Rule, ...] = (
     Rule("image-gps", WARNING, "an image file that says where it was taken (EXIF GPS); the site publishes it without",
          check_image_gps, check_config=check_config_image_gps),
     Rule("image-alt", ERROR, "an image without alternative text, or with a file name as one", check_image_alt),
+    Rule("video-transcript", WARNING, "a video without transcription, or whose transcription is not in the article",
+         check_video_transcript),
     Rule("title-length", WARNING, "a title longer than [checks] title_max: too long for a share card",
          check_title_length),
     Rule("summary-missing", WARNING, "an article without summary", check_summary_missing),

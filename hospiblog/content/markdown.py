@@ -18,10 +18,12 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
+from ..model import Video
 from ..urls import slugify
 from .callouts import CalloutExtension
 from .images import local_path
 from .typography import FrenchTypographyExtension
+from .video import VideoExtension
 
 POST_LINK_PREFIX = "hospiblog-post:"
 """Marks a link to another post until the site knows that post's URL."""
@@ -37,6 +39,23 @@ class RenderedMarkdown:
     local_images: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     """(message, text to find the line by)."""
+    hinted_problems: list[tuple[str, str, str]] = field(default_factory=list)
+    """(message, text to find the line by, how to fix): problems that say their own fix (``:::video``)."""
+    videos: list[tuple[Video, str]] = field(default_factory=list)
+    """The ``:::video`` blocks: (video, its opening line, to find the line by)."""
+
+
+def post_link_target(href: str, post_folder: str) -> tuple[str, str] | None:
+    """For a link to an article's Markdown file: its path relative to the site and the link's fragment."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.lower().endswith((".md", ".markdown")):
+        return None
+    return posixpath.normpath(posixpath.join(post_folder, parts.path)), parts.fragment
+
+
+def marked_post_link(target: str, fragment: str) -> str:
+    """A link to an article, marked until the site knows the article's URL."""
+    return f"{POST_LINK_PREFIX}{target}" + (f"#{fragment}" if fragment else "")
 
 
 class _References(Treeprocessor):
@@ -53,14 +72,11 @@ class _References(Treeprocessor):
             self._image(element)
 
     def _link(self, element: etree.Element) -> None:
-        href = element.get("href", "")
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not parts.path.lower().endswith((".md", ".markdown")):
+        found = post_link_target(element.get("href", ""), self.renderer.post_folder)
+        if found is None:
             return
-        target = posixpath.normpath(posixpath.join(self.renderer.post_folder, parts.path))
-        self.renderer.state.post_links.append(target)
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        element.set("href", f"{POST_LINK_PREFIX}{target}{fragment}")
+        self.renderer.state.post_links.append(found[0])
+        element.set("href", marked_post_link(*found))
 
     def _image(self, element: etree.Element) -> None:
         path = local_path(element.get("src", ""))
@@ -98,6 +114,7 @@ class _Renderer:
             TableExtension(use_align_attribute=True),
             FootnoteExtension(BACKLINK_TITLE="", SUPERSCRIPT_TEXT="{}"),
             AttrListExtension(), FencedCodeExtension(), SaneListExtension(), MarkdownInHtmlExtension(),
+            VideoExtension(language, self),
             CalloutExtension(language, self),
             _ReferencesExtension(self),
         ]
@@ -110,6 +127,19 @@ class _Renderer:
     @property
     def problems(self) -> list[tuple[str, str]]:
         return self.state.problems
+
+    @property
+    def hinted_problems(self) -> list[tuple[str, str, str]]:
+        return self.state.hinted_problems
+
+    @property
+    def videos(self) -> list[tuple[Video, str]]:
+        return self.state.videos
+
+    def post_link(self, href: str) -> str | None:
+        """The address of a link to an article's file, marked until the site knows its URL; None for others."""
+        found = post_link_target(href, self.post_folder)
+        return marked_post_link(*found) if found is not None else None
 
     def render(self, text: str, post_folder: str) -> RenderedMarkdown:
         self.state = RenderedMarkdown(html="", toc_html="")

@@ -6,7 +6,7 @@ import difflib
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -88,12 +88,16 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
     for message, needle in rendered.problems:
         fields.problem("body", message, "fix the callout as shown in the documentation",
                        line=_line_of(parts, needle))
+    for message, needle, hint in rendered.hinted_problems:
+        fields.problem("body", message, hint, line=_line_of(parts, needle))
     if fields.problems:
         raise fields.problems[0] if len(fields.problems) == 1 else BuildFailed(fields.problems)
     assert meta is not None
     html, shown = (rendered.html, []) if settings.allow_raw_html else adopt_raw_images(sanitize(rendered.html))
     markdown_images = set(rendered.local_images)
     local_images = [*rendered.local_images, *dict.fromkeys(path for path in shown if path not in markdown_images)]
+    videos = tuple(replace(video, line=_line_of(parts, opening)) for video, opening in rendered.videos)
+    posters = [video.poster for video in videos if video.poster]  # checked and sized as the body's images are
     words = len(_WORD.findall(_TAG.sub(" ", html)))
     return Post(
         source_path=source.path,
@@ -105,8 +109,9 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
         fingerprint=parse_key(source, settings),
         body_line=parts.body_line,
         post_links=tuple((target, _line_of(parts, target.rsplit("/", 1)[-1])) for target in rendered.post_links),
-        local_images=tuple((image, _line_of(parts, image.lstrip("/"))) for image in local_images),
+        local_images=tuple((image, _line_of(parts, image.lstrip("/"))) for image in [*local_images, *posters]),
         outline=outline_of(html),
+        videos=videos,
     )
 
 
