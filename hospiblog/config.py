@@ -17,11 +17,11 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Union
-from urllib.parse import urlsplit
 
 from .colors import AA_CONTRAST, contrast_ratio, hex_color, parse_color, readable_background
 from .errors import BuildFailed, ConfigError, HospiblogError, SourceLocation
 from .typography import french_typography
+from .urls import split_url
 
 CONFIG_FILE = "site.toml"
 SUPPORTED_LANGUAGES = ("fr", "de", "en")
@@ -504,8 +504,8 @@ def _toml_error_line(message: str) -> int | None:
 
 
 def _check_values(config: SiteConfig, reader: _Reader) -> None:
-    base = urlsplit(config.base_url)
-    if base.scheme not in ("http", "https") or not base.netloc:
+    base = split_url(config.base_url)
+    if base is None or base.scheme not in ("http", "https") or not base.netloc:
         reader.error(("base_url",), f"base_url must be an absolute http(s) URL, not \"{config.base_url}\"",
                      'write for example `base_url = "https://blog.hopital.example"`')
     if config.language not in SUPPORTED_LANGUAGES:
@@ -530,7 +530,8 @@ def _check_urls(config: SiteConfig, reader: _Reader) -> None:
     checks += [(("campaigns", key, "partner", "url"), campaign.partner.url)
                for key, campaign in config.campaigns.items() if campaign.partner is not None]
     for key_path, value in checks:
-        if value and urlsplit(value).scheme not in ("http", "https"):
+        parts = split_url(value)
+        if value and (parts is None or parts.scheme not in ("http", "https")):
             reader.error(key_path, f"'{'.'.join(key_path)}' must be an http(s) URL, not \"{value}\"",
                          'write the full address, starting with "https://"')
 

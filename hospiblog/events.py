@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
-from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .dates import day_range, long_date, short_time, time_range
 from .model import Event, Post, PostMeta
+from .urls import split_url
 
 UPCOMING = "upcoming"
 PAST = "past"
@@ -129,8 +129,9 @@ def social_line(meta: PostMeta, config: SiteConfig) -> str:
 
 def is_web_address(text: str) -> bool:
     """An http(s) address with a host and nothing a link could not hold."""
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in text for c in " <>\"'")
+    parts = split_url(text)
+    return (parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+            and not any(c in text for c in " <>\"'"))
 
 
 def is_email(text: str) -> bool:

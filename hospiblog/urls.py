@@ -11,6 +11,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 from unidecode import unidecode
 
@@ -30,6 +31,15 @@ SEARCH_BUNDLE = "pagefind"
 """The folder of the search index and of Pagefind's script, at the root of the site (one for every language:
 Pagefind keeps an index per language inside it)."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def split_url(text: str) -> SplitResult | None:
+    """The parts of an address an editor wrote, or None for one Python cannot read (an unbalanced ``[`` or ``]``
+    in its host: ``http://[``), which is then neither a link to a post, a local image nor a web address."""
+    try:
+        return urlsplit(text)
+    except ValueError:
+        return None
 
 
 @functools.lru_cache(maxsize=8192)

@@ -24,10 +24,10 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..model import EVENT_STATUSES, Event, Place
+from ..urls import split_url
 from .values import describe as _describe
 from .values import short as _short
 
@@ -140,8 +140,9 @@ class _EventReader:
         if value is None:
             return ""
         text = _clean(value) if isinstance(value, str) else ""
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(space in text for space in " <>\"'"):
+        parts = split_url(text)
+        if (parts is None or parts.scheme not in ("http", "https") or not parts.netloc
+                or any(space in text for space in " <>\"'")):
             self.problem("online", f"must be the web address of the online event, not {_short(value)}",
                          "write `online: https://…` with the address where the event is followed online")
             return ""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..responsive import published_path
+from ..urls import split_url
 
 if TYPE_CHECKING:
     from ..responsive import ResponsiveImage
@@ -33,8 +34,8 @@ _LAZY = {"loading": "lazy", "decoding": "async"}
 def local_path(src: str) -> str | None:
     """The URL path of an image on this site, rooted (``images/x.jpg`` → ``/images/x.jpg``); None for an image
     elsewhere (a scheme or a host) or an empty one."""
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc or not parts.path:
+    parts = split_url(src)
+    if parts is None or parts.scheme or parts.netloc or not parts.path:
         return None
     return "/" + posixpath.normpath(parts.path).lstrip("/")
 
@@ -60,7 +61,7 @@ def adopt_raw_images(body: str) -> tuple[str, list[str]]:
         if src is None or path is None:
             return tag
         found.append(path)
-        parts = urlsplit(written)
+        parts = urlsplit(written)  # local_path could read it
         rooted = path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
         if rooted != written:
             tag = tag[: src.start(2)] + html.escape(rooted) + tag[src.end(2):]

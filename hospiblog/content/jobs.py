@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..model import JobOffer, Salary
+from ..urls import split_url
 from .values import describe as _describe
 from .values import short as _short
 
@@ -218,8 +218,9 @@ class JobReader:
         address = text.removeprefix("mailto:")
         if not text or _EMAIL.match(address):
             return address
-        parts = urlsplit(text)
-        if parts.scheme in ("http", "https") and parts.netloc and not any(space in text for space in " \t\n"):
+        parts = split_url(text)
+        if (parts is not None and parts.scheme in ("http", "https") and parts.netloc
+                and not any(space in text for space in " \t\n")):
             return text
         self.report("job.apply", f"job.apply: must be a web address (https://…) or an e-mail address, "
                     f"not {_short(text)}",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -19,7 +18,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 from ..model import Video
-from ..urls import slugify
+from ..urls import slugify, split_url
 from .callouts import CalloutExtension
 from .images import local_path
 from .typography import FrenchTypographyExtension
@@ -47,8 +46,8 @@ class RenderedMarkdown:
 
 def post_link_target(href: str, post_folder: str) -> tuple[str, str] | None:
     """For a link to an article's Markdown file: its path relative to the site and the link's fragment."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path.lower().endswith((".md", ".markdown")):
+    parts = split_url(href)
+    if parts is None or parts.scheme or parts.netloc or not parts.path.lower().endswith((".md", ".markdown")):
         return None
     return posixpath.normpath(posixpath.join(post_folder, parts.path)), parts.fragment
 

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any, Literal
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .. import state
 from ..config import SiteConfig
 from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
 from ..model import Consent, JobOffer, Post, PostMeta, Source, SourceFile
-from ..urls import MAX_SLUG, short_slug, slugify
+from ..urls import MAX_SLUG, short_slug, slugify, split_url
 from .discover import source_bytes
 from .event import read_event
 from .frontmatter import SplitPost, decode, split
@@ -207,7 +206,8 @@ class _FieldReader:
     def _local_path(self, key: str) -> str:
         """A file under static/: a URL of any scheme (javascript:, data:, https:) is refused."""
         value = self._text(key)
-        if value and (urlsplit(value).scheme or value.startswith("//")):
+        parts = split_url(value)
+        if value and (parts is None or parts.scheme or value.startswith("//")):
             self.problem(key, f"'{key}' must be the path of a file under static/, not a URL",
                          f"put the image in static/images/ and write `{key}: /images/name.jpg`")
             return ""
@@ -389,7 +389,8 @@ class _FieldReader:
             self.problem("sources", f"source {number}: the year must be four digits, not {year[:20]!r}",
                          "write `year: 2024`, or leave the year out")
             return None
-        if url and urlsplit(url).scheme not in ("http", "https"):
+        parts = split_url(url)
+        if url and (parts is None or parts.scheme not in ("http", "https")):
             self.problem("sources", f"source {number}: the url must start with https:// or http://",
                          "give the full address of the page, e.g. `url: https://www.who.int/`")
             return None

@@ -24,7 +24,6 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
-from urllib.parse import SplitResult, urlsplit
 
 from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
@@ -33,6 +32,7 @@ from markdown.util import AtomicString
 
 from ..model import Video
 from ..typography import french_typography
+from ..urls import split_url
 from ..videos import FALLBACK_CLASS, HOSTS, VideoUrlError, parse_video_url, video_anchor
 from .images import local_path
 from .values import YEARS
@@ -180,7 +180,7 @@ def _fields(block: _Block, lines: list[str]) -> dict[str, tuple[str, str]]:
 
 def _transcript(block: _Block, fields: dict[str, tuple[str, str]]) -> str:
     value, line = fields.get("transcription", ("", ""))
-    parts = _split(value)
+    parts = split_url(value)
     if parts is None or (parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc)):
         block.problem(f"the transcription must be a page or a file, not '{value}'", line,
                       "write the path of an article's file (`transcription: transcription-video.md`), a page "
@@ -193,7 +193,7 @@ def _poster(block: _Block, fields: dict[str, tuple[str, str]]) -> str | None:
     value, line = fields.get("poster", ("", ""))
     if not value:
         return None
-    path = local_path(value) if _split(value) is not None else None
+    path = local_path(value) if split_url(value) is not None else None
     if path is None or value.startswith("//"):
         block.problem("the poster must be an image of the site, not an address elsewhere", line,
                       "put the image in static/images/ and write `poster: /images/name.jpg`: a page with a video "
@@ -202,12 +202,7 @@ def _poster(block: _Block, fields: dict[str, tuple[str, str]]) -> str | None:
     return path
 
 
-def _split(value: str) -> SplitResult | None:
-    """The parts of an address, or None for one that cannot be read (an unbalanced [ or ] in its host)."""
-    try:
-        return urlsplit(value)
-    except ValueError:
-        return None
+
 
 
 def _upload_date(block: _Block, fields: dict[str, tuple[str, str]]) -> date | None:
