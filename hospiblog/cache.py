@@ -7,6 +7,7 @@ always be deleted.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import tempfile
@@ -87,3 +88,36 @@ def _read_pack(path: Path) -> dict[str, Any]:
     except Exception:  # missing, partial, corrupt or written by another version: an empty cache
         return {}
     return entries if isinstance(entries, dict) else {}
+
+
+class BlobStore:
+    """Made files (share cards, image variants) by key, each in its own file under ``folder`` with a checksum, so
+    that a partial or damaged file reads as absent; failing to store is not an error (the cache can always be
+    deleted)."""
+
+    def __init__(self, folder: Path, *, magic: bytes, suffix: str) -> None:
+        self.folder = folder
+        self.magic = magic
+        """The first bytes of every file: a file of another kind or version reads as absent."""
+        self.suffix = suffix
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}{self.suffix}"
+
+    def read(self, key: str) -> bytes | None:
+        """The stored bytes, or None when absent, partial or damaged (the checksum is verified)."""
+        try:
+            raw = self.path(key).read_bytes()
+        except OSError:
+            return None
+        header = len(self.magic) + 16
+        if not raw.startswith(self.magic) or len(raw) <= header:
+            return None
+        data = raw[header:]
+        return data if hashlib.blake2b(data, digest_size=16).digest() == raw[len(self.magic):header] else None
+
+    def store(self, key: str, data: bytes) -> None:
+        """Stores the bytes atomically."""
+        with contextlib.suppress(OSError):
+            checksum = hashlib.blake2b(data, digest_size=16).digest()
+            write_atomically(self.path(key), self.magic + checksum + data)

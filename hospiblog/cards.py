@@ -20,7 +20,6 @@ a process pool. The same inputs give the same bytes, serially or in parallel.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
@@ -38,7 +37,7 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
 
 from . import events, state
-from .cache import write_atomically
+from .cache import BlobStore
 from .colors import AA_CONTRAST, contrast_ratio, parse_color, readable_background
 from .colors import mix as _mix
 from .config import SiteConfig
@@ -809,28 +808,18 @@ def card_key(spec: CardSpec, settings: CardSettings) -> str:
     return hasher.hexdigest()
 
 
-def _cache_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / key[:2] / f"{key}.card"
+def _store(cache_dir: Path) -> BlobStore:
+    return BlobStore(cache_dir, magic=_CACHE_MAGIC, suffix=".card")
 
 
 def read_cached_card(cache_dir: Path, key: str) -> bytes | None:
     """A card from the cache, or None when absent, partial or damaged (its checksum is verified)."""
-    try:
-        raw = _cache_path(cache_dir, key).read_bytes()
-    except OSError:
-        return None
-    header = len(_CACHE_MAGIC) + 16
-    if not raw.startswith(_CACHE_MAGIC) or len(raw) <= header:
-        return None
-    data = raw[header:]
-    return data if hashlib.blake2b(data, digest_size=16).digest() == raw[len(_CACHE_MAGIC):header] else None
+    return _store(cache_dir).read(key)
 
 
 def store_card(cache_dir: Path, key: str, data: bytes) -> None:
     """Stores a card atomically; failing to store is not an error (the cache can always be deleted)."""
-    with contextlib.suppress(OSError):
-        checksum = hashlib.blake2b(data, digest_size=16).digest()
-        write_atomically(_cache_path(cache_dir, key), _CACHE_MAGIC + checksum + data)
+    _store(cache_dir).store(key, data)
 
 
 def draw_cards(specs: Iterable[CardSpec], settings: CardSettings, cache_dir: Path | None,
@@ -854,7 +843,7 @@ def warm_card_cache(specs: Iterable[CardSpec], settings: CardSettings, cache_dir
     cards whose output changed with :func:`card_bytes`.
     """
     by_key = {card_key(spec, settings): spec for spec in specs}
-    missing = [key for key in by_key if not _cache_path(cache_dir, key).is_file()]
+    missing = [key for key in by_key if not _store(cache_dir).path(key).is_file()]
     for key, data in zip(missing, _draw_many([by_key[key] for key in missing], settings, workers), strict=True):
         store_card(cache_dir, key, data)
     return len(missing)

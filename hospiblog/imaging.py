@@ -26,7 +26,7 @@ import PIL
 from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError, features
 
 from . import state
-from .cache import write_atomically
+from .cache import BlobStore
 from .errors import ContentError, SourceLocation
 from .metadata import STRIPPERS
 from .responsive import PUBLISHED_FORMAT, ImagePlan, ImageSettings, SourceImage, Variant, image_kind
@@ -236,34 +236,24 @@ def _on_white(picture: Image.Image) -> Image.Image:
 # ---------------------------------------------------------------- cache and cores
 
 
-def _cache_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / key[:2] / f"{key}.img"
+def _store(cache_dir: Path) -> BlobStore:
+    return BlobStore(cache_dir, magic=_CACHE_MAGIC, suffix=".img")
 
 
 def read_cached(cache_dir: Path, key: str) -> bytes | None:
     """A made file from the cache, or None when absent, partial or damaged (its checksum is verified)."""
-    try:
-        raw = _cache_path(cache_dir, key).read_bytes()
-    except OSError:
-        return None
-    header = len(_CACHE_MAGIC) + 16
-    if not raw.startswith(_CACHE_MAGIC) or len(raw) <= header:
-        return None
-    data = raw[header:]
-    return data if hashlib.blake2b(data, digest_size=16).digest() == raw[len(_CACHE_MAGIC):header] else None
+    return _store(cache_dir).read(key)
 
 
 def store(cache_dir: Path, key: str, data: bytes) -> None:
     """Stores a made file atomically; failing to store is not an error (the cache can always be deleted)."""
-    with contextlib.suppress(OSError):
-        checksum = hashlib.blake2b(data, digest_size=16).digest()
-        write_atomically(_cache_path(cache_dir, key), _CACHE_MAGIC + checksum + data)
+    _store(cache_dir).store(key, data)
 
 
 def warm_image_cache(plan: ImagePlan, cache_dir: Path, *, workers: int | None = None) -> int:
     """Makes the files not yet in the cache (only checking that their file exists), a source per task over the
     cores, largest sources first; returns how many files were made."""
-    todo = [(image, tuple(variant.key for variant in image.files if not _cache_path(cache_dir, variant.key).is_file()))
+    todo = [(image, tuple(variant.key for variant in image.files if not _store(cache_dir).path(variant.key).is_file()))
             for image in plan.images]
     todo = sorted(((image, keys) for image, keys in todo if keys), key=lambda item: -_file_size(item[0].source))
     count = workers if workers is not None else (os.cpu_count() or 1)
