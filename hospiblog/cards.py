@@ -26,7 +26,6 @@ import io
 import math
 import os
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -46,6 +45,7 @@ from .imaging import clean_file, open_image
 from .model import Post
 from .responsive import published_path
 from .seo import ShareImage, media_type
+from .theme import key_line, read_toml
 from .urls import absolute, safe_relative
 
 CARD_SIZES = ("og", "square", "story")
@@ -212,7 +212,7 @@ def load_card_settings(theme_folders: Sequence[Path]) -> CardSettings:
     for folder in reversed(chain):
         file = folder / SETTINGS_FILE
         if file.is_file():
-            data = _read_toml(file)
+            data = read_toml(file)
             for name, table in data.pop("sizes", {}).items():
                 sizes.setdefault(name, {}).update(_checked(file, table, _SIZE_TYPES, f"sizes.{name}."))
             merged.update(_checked(file, data, _SETTINGS_TYPES, ""))
@@ -230,21 +230,6 @@ def load_card_settings(theme_folders: Sequence[Path]) -> CardSettings:
     return settings
 
 
-def _read_toml(file: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(file.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"invalid {SETTINGS_FILE}: {error}", location=SourceLocation(file),
-                          hint="check the TOML syntax") from error
-
-
-def _line_of(file: Path, key: str) -> int | None:
-    for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
-            return number
-    return None
-
-
 def _checked(file: Path, table: Any, types: dict[str, type], prefix: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"'{prefix.rstrip('.')}' must be a table", location=SourceLocation(file))
@@ -252,14 +237,14 @@ def _checked(file: Path, table: Any, types: dict[str, type], prefix: str) -> dic
         expected = types.get(key)
         if expected is None:
             raise ConfigError(f"unknown key '{prefix}{key}' in {SETTINGS_FILE}",
-                              location=SourceLocation(file, _line_of(file, key)),
+                              location=SourceLocation(file, key_line(file, key)),
                               hint=f"valid keys: {', '.join(sorted(types))}")
         valid = isinstance(value, expected) and not isinstance(value, bool)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             valid = True
         if not valid:
             raise ConfigError(f"'{prefix}{key}' must be {expected.__name__}, not {value!r}",
-                              location=SourceLocation(file, _line_of(file, key)))
+                              location=SourceLocation(file, key_line(file, key)))
     return {key: (float(value) if types[key] is float else value) for key, value in table.items()}
 
 

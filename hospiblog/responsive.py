@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, SourceLocation
+from .theme import key_line, read_toml
 
 if TYPE_CHECKING:
     from .config import SiteConfig
@@ -47,7 +46,6 @@ ARTICLE, PORTRAIT = "article", "portrait"
 """The two uses that decide which widths an image is published in."""
 SIZES_NAMES = ("hero", "body", "card")
 """The ``sizes`` attributes a theme gives (the templates write portraits' own, from their fixed width)."""
-_KEY = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=")
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ def load_image_settings(theme_folders: Sequence[Path]) -> ImageSettings:
     for folder in reversed(theme_folders):
         file = folder / SETTINGS_FILE
         if file.is_file():
-            data = _checked(file, _read_toml(file))
+            data = _checked(file, read_toml(file))
             sizes.update(data.pop("sizes", {}))
             merged.update(data)
     values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in merged.items()}
@@ -104,37 +102,21 @@ def load_image_settings(theme_folders: Sequence[Path]) -> ImageSettings:
     return settings
 
 
-def _read_toml(file: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(file.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"invalid {SETTINGS_FILE}: {error}", location=SourceLocation(file),
-                          hint="check the TOML syntax") from error
-
-
-def _line_of(file: Path, key: str) -> int | None:
-    for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
-        match = _KEY.match(line)
-        if match and match.group(1) == key:
-            return number
-    return None
-
-
 def _checked(file: Path, data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         expected = _TYPES.get(key)
         if expected is None:
             raise ConfigError(f"unknown key '{key}' in {SETTINGS_FILE}",
-                              location=SourceLocation(file, _line_of(file, key)),
+                              location=SourceLocation(file, key_line(file, key)),
                               hint=f"valid keys: {', '.join(sorted(_TYPES))}")
         numeric = expected is float and isinstance(value, int)
         if isinstance(value, bool) or not (isinstance(value, expected) or numeric):
             raise ConfigError(f"'{key}' must be {_TYPE_NAMES[expected]}, not {value!r}",
-                              location=SourceLocation(file, _line_of(file, key)))
+                              location=SourceLocation(file, key_line(file, key)))
     problem = _item_problem(data)
     if problem is not None:
         key, message = problem
-        raise ConfigError(f"invalid {SETTINGS_FILE}: {message}", location=SourceLocation(file, _line_of(file, key)))
+        raise ConfigError(f"invalid {SETTINGS_FILE}: {message}", location=SourceLocation(file, key_line(file, key)))
     return {key: float(value) if _TYPES[key] is float else value for key, value in data.items()}
 
 

@@ -8,10 +8,11 @@ parents, then the built-in default. Each theme is also reachable by prefix
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import SiteConfig
@@ -118,26 +119,34 @@ def _layers(config: SiteConfig) -> list[ThemeLayer]:
     return layers
 
 
-def _read_theme_toml(path: Path) -> dict[str, str]:
-    file = path / "theme.toml"
+def read_toml(file: Path, name: str = "") -> dict[str, Any]:
+    """A theme's TOML file (theme.toml, strings, card.toml, images.toml); a syntax or encoding error is a
+    ConfigError naming the file."""
     try:
-        data = tomllib.loads(file.read_text("utf-8"))
+        return tomllib.loads(file.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"invalid theme.toml: {error}", location=SourceLocation(file),
+        raise ConfigError(f"invalid {name or file.name}: {error}", location=SourceLocation(file),
                           hint="check the TOML syntax") from error
-    return {key: str(value) for key, value in data.items()}
+
+
+def key_line(file: Path, key: str) -> int | None:
+    """The line of a TOML file that sets ``key`` (tomllib keeps no positions), for messages."""
+    setting = re.compile(rf"\s*{re.escape(key)}\s*=")
+    for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
+        if setting.match(line):
+            return number
+    return None
+
+
+def _read_theme_toml(path: Path) -> dict[str, str]:
+    return {key: str(value) for key, value in read_toml(path / "theme.toml").items()}
 
 
 def _strings(layer: ThemeLayer, language: str) -> dict[str, str]:
     file = layer.path / "i18n" / f"{language}.toml"
     if not file.is_file():
         return {}
-    try:
-        data = tomllib.loads(file.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"invalid strings file: {error}", location=SourceLocation(file),
-                          hint="check the TOML syntax") from error
-    return {str(key): str(value) for key, value in data.items()}
+    return {str(key): str(value) for key, value in read_toml(file, "strings file").items()}
 
 
 def _assets(folders: list[Path]) -> dict[str, Asset]:

@@ -246,3 +246,13 @@ def test_main_returns_exit_codes(make_site: SiteMaker, tmp_path: Path, capsys: p
     site = small_site(make_site)
     assert main(["build", str(site), "-o", str(tmp_path / "out")]) == 0
     assert capsys.readouterr().out.startswith("Built 5 posts, ")
+
+
+def test_a_theme_strings_file_that_is_not_utf8_is_a_clear_error(make_site: SiteMaker, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    config = SITE_TOML.replace("posts_per_page", 'theme = "t"\nposts_per_page')
+    site = make_site({"posts/news/a.md": post("A"), "themes/t/theme.toml": 'extends = "default"\n',
+                      "themes/t/i18n/fr.toml": b'menu = "\xff"\n'}, config)
+    assert main(["build", str(site), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "themes/t/i18n/fr.toml: error: invalid strings file" in err and "unexpected problem" not in err
