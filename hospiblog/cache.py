@@ -121,3 +121,11 @@ class BlobStore:
         with contextlib.suppress(OSError):
             checksum = hashlib.blake2b(data, digest_size=16).digest()
             write_atomically(self.path(key), self.magic + checksum + data)
+
+    def get_or_make(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The stored bytes when valid, else ``make()``'s, stored for next time."""
+        data = self.read(key)
+        if data is None:
+            data = make()
+            self.store(key, data)
+        return data

@@ -793,18 +793,19 @@ def card_key(spec: CardSpec, settings: CardSettings) -> str:
     return hasher.hexdigest()
 
 
-def _store(cache_dir: Path) -> BlobStore:
+def card_store(cache_dir: Path) -> BlobStore:
+    """Where drawn cards (and video posters) are kept, by key."""
     return BlobStore(cache_dir, magic=_CACHE_MAGIC, suffix=".card")
 
 
 def read_cached_card(cache_dir: Path, key: str) -> bytes | None:
     """A card from the cache, or None when absent, partial or damaged (its checksum is verified)."""
-    return _store(cache_dir).read(key)
+    return card_store(cache_dir).read(key)
 
 
 def store_card(cache_dir: Path, key: str, data: bytes) -> None:
     """Stores a card atomically; failing to store is not an error (the cache can always be deleted)."""
-    _store(cache_dir).store(key, data)
+    card_store(cache_dir).store(key, data)
 
 
 def draw_cards(specs: Iterable[CardSpec], settings: CardSettings, cache_dir: Path | None,
@@ -828,7 +829,7 @@ def warm_card_cache(specs: Iterable[CardSpec], settings: CardSettings, cache_dir
     cards whose output changed with :func:`card_bytes`.
     """
     by_key = {card_key(spec, settings): spec for spec in specs}
-    missing = [key for key in by_key if not _store(cache_dir).path(key).is_file()]
+    missing = [key for key in by_key if not card_store(cache_dir).path(key).is_file()]
     for key, data in zip(missing, _draw_many([by_key[key] for key in missing], settings, workers), strict=True):
         store_card(cache_dir, key, data)
     return len(missing)
@@ -836,13 +837,9 @@ def warm_card_cache(specs: Iterable[CardSpec], settings: CardSettings, cache_dir
 
 def card_bytes(spec: CardSpec, settings: CardSettings, cache_dir: Path | None) -> bytes:
     """One card's bytes: from the cache when valid, else drawn now (and stored)."""
-    key = card_key(spec, settings)
-    data = read_cached_card(cache_dir, key) if cache_dir else None
-    if data is None:
-        data = draw_card(spec, settings)
-        if cache_dir:
-            store_card(cache_dir, key, data)
-    return data
+    if cache_dir is None:
+        return draw_card(spec, settings)
+    return card_store(cache_dir).get_or_make(card_key(spec, settings), lambda: draw_card(spec, settings))
 
 
 def _draw_many(specs: list[CardSpec], settings: CardSettings, workers: int | None) -> list[bytes]:
@@ -961,9 +958,36 @@ def post_card_images(post: Post, config: SiteConfig, settings: CardSettings, *, 
 
 
 __all__ = [
-    "AA_CONTRAST", "CARD_SIZES", "SITE_CARD_OUTPUT", "CardLayout", "CardSettings", "CardSpec", "PlannedCard",
-    "SizeSettings", "card_alt", "card_bytes", "card_key", "card_output_path", "contrast_ratio", "draw_card",
-    "draw_cards", "encode_jpeg", "fit_jpeg", "layout_card", "load_card_settings", "parse_color", "plan_cards",
-    "post_card_images", "post_card_specs", "post_share_images", "read_cached_card", "readable_background",
-    "settings_digest", "site_card_spec", "site_share_image", "store_card", "warm_card_cache",
+    "AA_CONTRAST",
+    "CARD_SIZES",
+    "SITE_CARD_OUTPUT",
+    "CardLayout",
+    "CardSettings",
+    "CardSpec",
+    "PlannedCard",
+    "SizeSettings",
+    "card_alt",
+    "card_bytes",
+    "card_key",
+    "card_output_path",
+    "card_store",
+    "contrast_ratio",
+    "draw_card",
+    "draw_cards",
+    "encode_jpeg",
+    "fit_jpeg",
+    "layout_card",
+    "load_card_settings",
+    "parse_color",
+    "plan_cards",
+    "post_card_images",
+    "post_card_specs",
+    "post_share_images",
+    "read_cached_card",
+    "readable_background",
+    "settings_digest",
+    "site_card_spec",
+    "site_share_image",
+    "store_card",
+    "warm_card_cache",
 ]

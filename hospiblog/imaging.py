@@ -282,11 +282,7 @@ def _make_and_store(image: SourceImage, settings: ImageSettings, keys: tuple[str
 
 def image_bytes(image: SourceImage, variant: Variant, settings: ImageSettings, cache_dir: Path) -> bytes:
     """One published image file: from the cache when valid, else made now (and stored)."""
-    data = read_cached(cache_dir, variant.key)
-    if data is None:
-        data = make_files(image, settings, [variant.key])[variant.key]
-        store(cache_dir, variant.key, data)
-    return data
+    return _store(cache_dir).get_or_make(variant.key, lambda: make_files(image, settings, [variant.key])[variant.key])
 
 
 __all__ = ["available_formats", "clean_file", "clean_original", "encode", "encoder_fingerprint", "heif_available",

@@ -25,14 +25,13 @@ from . import state
 from .cards import (
     LAYOUT_ENGINE,
     CardSettings,
+    card_store,
     clean_text,
     encode_jpeg,
     fit_title,
     parse_color,
-    read_cached_card,
     readable_background,
     settings_digest,
-    store_card,
 )
 from .config import SiteConfig
 from .model import Post, Video
@@ -127,13 +126,9 @@ def poster_key(spec: PosterSpec, settings: CardSettings) -> str:
 
 def poster_bytes(spec: PosterSpec, settings: CardSettings, cache_dir: Path | None) -> bytes:
     """A poster's bytes: from the cache when valid, else drawn now (and stored)."""
-    key = poster_key(spec, settings)
-    data = read_cached_card(cache_dir, key) if cache_dir else None
-    if data is None:
-        data = draw_poster(spec, settings)
-        if cache_dir:
-            store_card(cache_dir, key, data)
-    return data
+    if cache_dir is None:
+        return draw_poster(spec, settings)
+    return card_store(cache_dir).get_or_make(poster_key(spec, settings), lambda: draw_poster(spec, settings))
 
 
 @functools.lru_cache(maxsize=32)
