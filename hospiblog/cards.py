@@ -855,9 +855,15 @@ def _draw_many(specs: list[CardSpec], settings: CardSettings, workers: int | Non
 # ---------------------------------------------------------------- the site's cards
 
 
-def card_output_path(category_slug: str, post_slug: str, size_name: str) -> str:
-    """Output path of a post's card: ``cards/<category>/<slug>-og.jpg`` (``-square``, ``-story``)."""
-    return safe_relative(f"{CARDS_FOLDER}/{category_slug}/{post_slug}-{size_name}.jpg")
+def card_output_path(category_slug: str, post_slug: str, size_name: str, prefix: str = "") -> str:
+    """Output path of a post's card: ``cards/<category>/<slug>-og.jpg`` (``-square``, ``-story``); a post in
+    another language than the site's default one under its prefix (``cards/de/<category>/…``)."""
+    return safe_relative("/".join(filter(None, (CARDS_FOLDER, prefix, category_slug, f"{post_slug}-{size_name}.jpg"))))
+
+
+def site_card_output(prefix: str = "") -> str:
+    """Output path of the site's card in the language of ``prefix``: ``cards/site-og.jpg``, ``cards/de/site-og.jpg``."""
+    return SITE_CARD_OUTPUT if not prefix else f"{CARDS_FOLDER}/{prefix}/{SITE_CARD_OUTPUT.rsplit('/', 1)[1]}"
 
 
 def card_alt(title: str, label: str, organization: str, campaign: str = "", details: Sequence[str] = ()) -> str:
@@ -898,12 +904,17 @@ def plan_cards(posts: Iterable[Post], config: SiteConfig, settings: CardSettings
     ``sizes`` can leave out the Instagram sizes (``square``, ``story``), which only the social kit
     uses, to draw a third of the cards in a large site's first build.
     """
-    spec = site_card_spec(config, settings, static_lookup=static_lookup)
-    planned = [PlannedCard(SITE_CARD_OUTPUT, spec, card_key(spec, settings))]
+    planned = []
+    for language in config.site_languages:  # the site card in each language, with its title
+        edition = config.edition(language)
+        spec = site_card_spec(edition, settings, static_lookup=static_lookup)
+        planned.append(PlannedCard(site_card_output(edition.prefix), spec, card_key(spec, settings)))
     for post in posts:
-        slug = config.categories[post.meta.category].slug
-        for size, spec in post_card_specs(post, config, static_lookup=static_lookup, sizes=sizes).items():
-            planned.append(PlannedCard(card_output_path(slug, post.meta.slug, size), spec, card_key(spec, settings)))
+        edition = config.edition(config.edition_of(post.meta.lang))  # its category label in its language
+        slug = edition.categories[post.meta.category].slug
+        for size, spec in post_card_specs(post, edition, static_lookup=static_lookup, sizes=sizes).items():
+            planned.append(PlannedCard(card_output_path(slug, post.meta.slug, size, edition.prefix), spec,
+                                       card_key(spec, settings)))
     return planned
 
 
@@ -930,7 +941,7 @@ def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
         if size not in sizes or (size == "og" and meta.share_image):
             continue
         geometry = settings.size(size)
-        output = card_output_path(category.slug, meta.slug, size)
+        output = card_output_path(category.slug, meta.slug, size, config.prefix)
         images.append(ShareImage(absolute(config.base_url, output), geometry.width, geometry.height, alt))
     return tuple(images)
 
@@ -938,7 +949,7 @@ def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
 def site_share_image(config: SiteConfig, settings: CardSettings) -> ShareImage:
     """The site card as an image for meta tags."""
     geometry = settings.size("og")
-    return ShareImage(absolute(config.base_url, SITE_CARD_OUTPUT), geometry.width, geometry.height,
+    return ShareImage(absolute(config.base_url, site_card_output(config.prefix)), geometry.width, geometry.height,
                       card_alt(config.title, "", config.organization.name))
 
 
@@ -986,6 +997,7 @@ __all__ = [
     "read_cached_card",
     "readable_background",
     "settings_digest",
+    "site_card_output",
     "site_card_spec",
     "site_share_image",
     "store_card",

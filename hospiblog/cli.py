@@ -8,9 +8,13 @@ import traceback
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import BuildFailed, HospiblogError
+
+if TYPE_CHECKING:
+    from .config import SiteConfig
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -56,6 +60,7 @@ def make_parser() -> argparse.ArgumentParser:
     social.add_argument("--site", dest="site_dir", default=".", type=Path, help="folder holding site.toml")
     social.add_argument("--since", type=_date, help="only posts published on or after this day (YYYY-MM-DD)")
     social.add_argument("-o", "--output", type=Path, help="output folder (default: social-kit)")
+    social.add_argument("--lang", help="only the posts in this language of the site (e.g. de)")
     social.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     check = commands.add_parser("check", help="check the articles without building")
     check.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR")
@@ -63,8 +68,11 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="json for other tools")
     check.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     new = commands.add_parser("new", help="start an article with its front matter filled in")
-    new.add_argument("title", help='the title, in quotes: "Bien dormir en hiver"')
-    new.add_argument("--category", required=True, help="medicine, prevention, news or testimonials")
+    new.add_argument("title", nargs="?", help='the title, in quotes: "Bien dormir en hiver"')
+    new.add_argument("--category", help="medicine, prevention, news or testimonials")
+    new.add_argument("--lang", help="the language of the article, one of the site's (with --translation-of)")
+    new.add_argument("--translation-of", type=Path, metavar="FILE",
+                     help="start the translation of this article: posts/prevention/bien-dormir.md")
     new.add_argument("--author", help="an author key of site.toml")
     new.add_argument("--date", help="publication date, YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: now, as a draft)")
     new.add_argument("--slug", help="the URL slug (default: made from the title)")
@@ -102,10 +110,34 @@ def run_new(arguments: argparse.Namespace) -> int:
         if when is None:
             raise ContentError(f"'{arguments.date}' is not a date",
                                hint="write --date 2026-11-22 or --date '2026-11-22 09:30'")
+    if arguments.translation_of is not None:
+        return _new_translation(config, arguments, when)
+    if arguments.title is None or arguments.category is None:
+        raise ContentError("a new article needs a title and a category",
+                           hint='write e.g. hospiblog new "Bien dormir en hiver" --category prevention')
     path = new_post(config, arguments.title, category=arguments.category, author=arguments.author, date=when,
                     now=datetime.now(UTC), slug=arguments.slug)
-    print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+    print(_shown(path))
     return EXIT_OK
+
+
+def _new_translation(config: SiteConfig, arguments: argparse.Namespace, when: datetime | None) -> int:
+    from .errors import ContentError
+    from .new import new_translation
+
+    if not arguments.lang:
+        raise ContentError("--translation-of needs the language to translate into",
+                           hint=f"add --lang, one of {', '.join(config.site_languages)}")
+    path, keyed = new_translation(config, arguments.translation_of, language=arguments.lang, title=arguments.title,
+                                  now=when or datetime.now(UTC), slug=arguments.slug)
+    print(_shown(path))
+    if keyed:
+        print(f"(the original now has its translation_key: {_shown(arguments.translation_of)})")
+    return EXIT_OK
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(Path.cwd()) if path.is_absolute() and path.is_relative_to(Path.cwd()) else path
 
 
 def _date(text: str) -> date:
@@ -119,7 +151,7 @@ def run_social(arguments: argparse.Namespace) -> int:
     from .kit import make_kit
 
     report = make_kit(arguments.site_dir, names=tuple(arguments.posts), since=arguments.since,
-                      output=arguments.output)
+                      output=arguments.output, language=arguments.lang)
     print(f"Social kit: {report.posts} posts, {len(report.files)} files → {report.output_dir}/")
     return EXIT_OK
 

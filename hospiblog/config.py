@@ -7,12 +7,14 @@ the key, its line in ``site.toml`` and, for a misspelt key, the closest valid on
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import tomllib
 import types
 import typing
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any, Union
 from .colors import AA_CONTRAST, contrast_ratio, hex_color, parse_color, readable_background
 from .errors import BuildFailed, ConfigError, HospiblogError, SourceLocation
 from .typography import french_typography
-from .urls import split_url
+from .urls import RESERVED_SEGMENTS, Paths, split_url
 
 CONFIG_FILE = "site.toml"
 SUPPORTED_LANGUAGES = ("fr", "de", "en")
@@ -63,6 +65,55 @@ class SocialAccounts:
 
 
 @dataclass(frozen=True)
+class CategoryText:
+    """A category in another language of the site: ``[categories.medicine.de]``."""
+
+    slug: str
+    """URL segment under the language's prefix: ``/de/<slug>/``."""
+    label: str
+    """Name shown to readers of that language."""
+    description: str = ""
+    """One sentence, shown on the category page and in its feeds."""
+
+
+@dataclass(frozen=True)
+class AuthorText:
+    """An author's texts in another language of the site: ``[authors.<key>.de]``."""
+
+    role: str = ""
+    service: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class CampaignText:
+    """A campaign in another language of the site: ``[campaigns.<key>.de]``."""
+
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LanguageConfig:
+    """A language of the site besides its default one (``language``): ``[languages.de]``. Its pages are published
+    under its prefix (``/de/``)."""
+
+    title: str
+    """The blog's name in that language."""
+    description: str
+    """One sentence: home page, feeds and share cards."""
+    organization_name: str = ""
+    """The hospital's name in that language; by default ``[organization] name``."""
+    medical_notice: str | None = None
+    """The medical notice in that language; by default the theme's text."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """A tag of the default language → the same tag in this language (``sommeil = "Schlaf"``): the language
+    switcher and hreflang link the two tag pages."""
+    key: str = ""
+    """Filled from the table name: the language code."""
+
+
+@dataclass(frozen=True)
 class CategoryConfig:
     """One of the blog's categories; its key is the folder name under ``posts/``."""
 
@@ -74,6 +125,8 @@ class CategoryConfig:
     """One sentence, shown on the category page and in its feeds."""
     color: str = "#35506b"
     """Colour as ``#rrggbb``; white text is drawn on it."""
+    translations: dict[str, CategoryText] = field(default_factory=dict)
+    """The category in the site's other languages, written ``[categories.<key>.de]``."""
     key: str = ""
     """Filled from the table name."""
 
@@ -107,6 +160,8 @@ class CampaignConfig:
     """Hashtags added to the social kit's texts, with or without ``#``: ``["MoisSansTabac"]``."""
     partner: PartnerConfig | None = None
     """An organisation the campaign is run with: ``partner = { name = "…", url = "https://…" }``."""
+    translations: dict[str, CampaignText] = field(default_factory=dict)
+    """The campaign in the site's other languages, written ``[campaigns.<key>.de]``."""
     key: str = ""
     """Filled from the table name."""
 
@@ -138,6 +193,9 @@ class AuthorConfig:
     """Path of a portrait under ``static/``."""
     bio: str = ""
     """One or two sentences."""
+    translations: dict[str, AuthorText] = field(default_factory=dict)
+    """Role, service and bio in the site's other languages, written ``[authors.<key>.de]``; a text left out is
+    the default language's."""
     key: str = ""
     """Filled from the table name."""
 
@@ -197,7 +255,10 @@ class SiteConfig:
     organization: Organization
     """The hospital."""
     language: str = "fr"
-    """Language of the interface and dates: fr, de or en."""
+    """The default language (fr, de or en): of the interface, the dates and the pages at the root of the site.
+    In :meth:`edition`'s projections, the language of that edition."""
+    languages: dict[str, LanguageConfig] = field(default_factory=dict)
+    """The site's other languages, each published under its prefix (``[languages.de]`` → ``/de/``)."""
     timezone: str = "Europe/Zurich"
     """IANA time zone in which bare dates are read."""
     posts_per_page: int = 10
@@ -232,6 +293,52 @@ class SiteConfig:
     """Folder holding site.toml (filled by the loader)."""
     fingerprint: str = ""
     """Hash of site.toml's bytes (filled by the loader)."""
+    default_language: str = ""
+    """The site's default language, in every edition (filled by :meth:`edition`; "" in the site's own config)."""
+    prefix: str = ""
+    """The edition's URL prefix: "" for the default language, ``de`` for ``/de/`` (filled by :meth:`edition`)."""
+    origin: SiteConfig | None = field(default=None, repr=False, compare=False)
+    """The site's own configuration, in an edition made by :meth:`edition` (None in the site's own)."""
+
+    @property
+    def main_language(self) -> str:
+        """The site's default language: the one at the root."""
+        return self.default_language or self.language
+
+    @property
+    def site_languages(self) -> tuple[str, ...]:
+        """Every language of the site, the default one first."""
+        return (self.main_language, *(key for key in self.languages if key != self.main_language))
+
+    @property
+    def multilingual(self) -> bool:
+        """Whether the site has more than one language (prefixes, alternates and the switcher)."""
+        return len(self.site_languages) > 1
+
+    @functools.cached_property
+    def paths(self) -> Paths:
+        """The URLs of this edition's pages."""
+        return Paths.of(self.language, self.prefix)
+
+    def edition_of(self, lang: str | None) -> str:
+        """The site language a post written in ``lang`` is published in: its base language when the site lists it
+        (``de-CH`` → ``de``), else the default one (a one-language site keeps every post, whatever its lang)."""
+        base = (lang or "").split("-")[0].split("_")[0].lower()
+        return base if base in self.site_languages else self.main_language
+
+    def edition(self, language: str) -> SiteConfig:
+        """The site as readers of ``language`` see it: its texts in that language, its URLs under its prefix."""
+        return (self.origin or self)._editions[language]
+
+    @functools.cached_property
+    def _editions(self) -> dict[str, SiteConfig]:
+        return {language: (self if language == self.main_language else _project(self, language))
+                for language in self.site_languages}
+
+    def post_url(self, category: str, slug: str, lang: str | None) -> str:
+        """The URL of a post of ``category`` with ``slug``, written in ``lang``."""
+        edition = self.edition(self.edition_of(lang))
+        return edition.paths.post(edition.categories[category].slug, slug)
 
     @property
     def source_path(self) -> Path:
@@ -260,8 +367,7 @@ DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
     "news": {"slug": "actualites", "label": "Actualités et événements", "color": "#8a3b00"},
     "testimonials": {"slug": "temoignages", "label": "Témoignages", "color": "#6b2d7b"},
 }
-RESERVED_SLUGS = frozenset({"page", "sujets", "auteurs", "archives", "s-abonner", "static", "cards", "campagnes",
-                            "agenda", "emplois", "recherche", "pagefind"})
+RESERVED_SLUGS = RESERVED_SEGMENTS
 
 
 class _Reader:
@@ -273,7 +379,8 @@ class _Reader:
         self.errors: list[HospiblogError] = []
 
     def error(self, key_path: tuple[str, ...], message: str, hint: str | None = None) -> None:
-        line = _nearest_line(self.lines, key_path)
+        # A translation is written [categories.<key>.de], read into the category's `translations`.
+        line = _nearest_line(self.lines, tuple(part for part in key_path if part != TRANSLATIONS))
         self.errors.append(
             ConfigError(message, location=SourceLocation(self.path, line), hint=hint)
         )
@@ -357,7 +464,7 @@ class _Reader:
         self.error(key_path, f"unknown key '{'.'.join(key_path)}'", hint)
 
 
-_FILLED = {"key", "site_dir", "fingerprint"}
+_FILLED = {"key", "site_dir", "fingerprint", "default_language", "prefix", "origin"}
 _INVALID = object()
 """Stands for a value of the wrong type, already reported."""
 
@@ -453,6 +560,7 @@ def load_config(site_dir: Path) -> SiteConfig:
                           hint='check quotes around text and the `key = "value"` form') from error
     if "categories" not in data:
         data["categories"] = DEFAULT_CATEGORIES
+    _gather_translations(data)
     reader = _Reader(path, text)
     config: SiteConfig | None = reader.build(SiteConfig, data, ())
     if config is not None:
@@ -462,6 +570,56 @@ def load_config(site_dir: Path) -> SiteConfig:
     assert config is not None
     fingerprint = hashlib.blake2b(raw, digest_size=16).hexdigest()
     return replace(_typeset_texts(config), site_dir=site_dir, fingerprint=fingerprint)
+
+
+TRANSLATIONS = "translations"
+_TRANSLATED_TABLES = ("categories", "authors", "campaigns")
+
+
+def _gather_translations(data: dict[str, Any]) -> None:
+    """Moves each ``[categories.<key>.<language>]`` (authors, campaigns) into the item's ``translations`` table,
+    where the dataclasses read it; any other key stays, to be reported if unknown."""
+    for table in _TRANSLATED_TABLES:
+        items = data.get(table)
+        if not isinstance(items, dict):
+            continue
+        for item in items.values():
+            if not isinstance(item, dict):
+                continue
+            found = {key: item.pop(key) for key in list(item)
+                     if key in SUPPORTED_LANGUAGES and isinstance(item[key], dict)}
+            if found:
+                item[TRANSLATIONS] = found
+
+
+def _project(config: SiteConfig, language: str) -> SiteConfig:
+    """The configuration of the edition in ``language``, one of the site's other languages: texts from the
+    translations (French ones with French typography), URLs under the language's prefix."""
+    texts = config.languages[language]
+    typeset: Callable[[str], str] = french_typography if language == "fr" else str
+    categories = {}
+    for key, category in config.categories.items():
+        text = category.translations.get(language)
+        categories[key] = replace(category, slug=text.slug, label=typeset(text.label),
+                                  description=typeset(text.description)) if text else category
+    authors = {}
+    for key, author in config.authors.items():
+        words = author.translations.get(language, AuthorText())
+        authors[key] = replace(author, role=typeset(words.role) or author.role,
+                               service=typeset(words.service) or author.service, bio=typeset(words.bio) or author.bio)
+    campaigns = {}
+    for key, campaign in config.campaigns.items():
+        named = campaign.translations.get(language)
+        campaigns[key] = replace(campaign, label=typeset(named.label),
+                                 description=typeset(named.description)) if named else campaign
+    notice = typeset(texts.medical_notice) if texts.medical_notice is not None else None
+    return replace(
+        config, language=language, default_language=config.main_language, prefix=language, origin=config,
+        title=typeset(texts.title), description=typeset(texts.description),
+        organization=replace(config.organization, name=typeset(texts.organization_name))
+        if texts.organization_name else config.organization,
+        categories=categories, authors=authors, campaigns=campaigns, medical=replace(config.medical, notice=notice),
+    )
 
 
 def _typeset_texts(config: SiteConfig) -> SiteConfig:
@@ -522,6 +680,7 @@ def _check_values(config: SiteConfig, reader: _Reader) -> None:
     _check_urls(config, reader)
     _check_categories(config, reader)
     _check_campaigns(config, reader)
+    _check_languages(config, reader)
 
 
 def _check_urls(config: SiteConfig, reader: _Reader) -> None:
@@ -586,3 +745,49 @@ def _check_white_text_color(reader: _Reader, where: tuple[str, ...], color: str)
         darker = hex_color(readable_background(parse_color(color), white))
         reader.error(where, f"white text on \"{color}\" has a contrast of {ratio:.2f}:1, below the 4.5:1 "
                      "that WCAG AA asks for", f'use a darker colour, e.g. `color = "{darker}"`')
+
+
+def _check_languages(config: SiteConfig, reader: _Reader) -> None:
+    """Each other language is one hospiblog speaks, and every category has its slug and label in it; a
+    translation in a language the site does not list is a mistake (a typo in the table's name, say)."""
+    for language in config.languages:
+        if language == config.language:
+            reader.error(("languages", language), f"[languages.{language}] names the default language",
+                         f"the default language's texts are site.toml's own: remove [languages.{language}]")
+        elif language not in SUPPORTED_LANGUAGES:
+            reader.error(("languages", language), f"unsupported language \"{language}\"",
+                         f"use one of {', '.join(SUPPORTED_LANGUAGES)}")
+    listed = set(config.languages) - {config.language}
+    for table, items in (("categories", config.categories), ("authors", config.authors),
+                         ("campaigns", config.campaigns)):
+        for key, item in items.items():
+            for language in item.translations:
+                if language not in listed:
+                    reader.error((table, key, TRANSLATIONS, language),
+                                 f"[{table}.{key}.{language}] is a translation into {language}, which the site does "
+                                 "not list", f"add a [languages.{language}] table with its title and description, "
+                                 "or remove this one")
+    for language in sorted(listed & set(SUPPORTED_LANGUAGES)):
+        _check_category_translations(config, reader, language)
+
+
+def _check_category_translations(config: SiteConfig, reader: _Reader, language: str) -> None:
+    seen: dict[str, str] = {}
+    for key, category in config.categories.items():
+        text = category.translations.get(language)
+        if text is None:
+            reader.error(("categories", key), f"category '{key}' has no translation into {language}",
+                         f'add [categories.{key}.{language}] with its slug and label, e.g. slug = "…" and '
+                         'label = "…"')
+            continue
+        where = ("categories", key, TRANSLATIONS, language)
+        if not _SLUG.match(text.slug) or text.slug in RESERVED_SLUGS:
+            reader.error((*where, "slug"), f"category slug \"{text.slug}\" cannot be used",
+                         "use lower-case letters, digits and dashes, and none of: " + ", ".join(sorted(RESERVED_SLUGS)))
+        if text.slug in seen:
+            reader.error((*where, "slug"),
+                         f"categories '{seen[text.slug]}' and '{key}' have the same slug in {language}")
+        seen[text.slug] = key
+        if category.description and not text.description.strip():
+            reader.error((*where,), f"category '{key}' has no description in {language}",
+                         f'add `description = "…"` to [categories.{key}.{language}]')

@@ -25,7 +25,6 @@ from .content.discover import read_source
 from .errors import HospiblogError
 from .model import Post, SourceFile
 from .report import BuildReport, Stages
-from .urls import post_url
 
 if TYPE_CHECKING:
     from .checks import CheckRun, Finding
@@ -184,7 +183,7 @@ def _target_urls(post: Post, served: Served) -> dict[str, str]:
         linked = served.parsed.get(target)
         if linked is None:
             continue
-        url = post_url(config.categories[linked.meta.category].slug, linked.meta.slug)
+        url = config.post_url(linked.meta.category, linked.meta.slug, linked.meta.lang)
         if target in site.current or url in site.withdrawn:  # a withdrawn testimonial's link leads to its notice
             urls[target] = url
     return urls

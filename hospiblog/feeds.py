@@ -20,7 +20,7 @@ import lxml.html
 
 from .config import SiteConfig
 from .model import Post
-from .urls import absolute, post_url
+from .urls import absolute
 
 if TYPE_CHECKING:
     from feedgen.entry import FeedEntry
@@ -127,7 +127,7 @@ def newest_change(posts: Sequence[Post], default: datetime = EPOCH) -> datetime:
 def _add_entry(generator: FeedGenerator, post: Post, config: SiteConfig, kind: str, lead: str = "") -> None:
     meta = post.meta
     category = config.categories[meta.category]
-    link = absolute(config.base_url, post_url(category.slug, meta.slug))
+    link = absolute(config.base_url, config.post_url(meta.category, meta.slug, meta.lang))
     entry = generator.add_entry()
     entry.id(post_id(config, post))
     entry.guid(post_id(config, post), permalink=False)
@@ -168,11 +168,12 @@ def feed_specs(config: SiteConfig, posts: Sequence[Post], by_category: dict[str,
     """The site's feed and one per category (even an empty one, so no subscriber gets a 404)."""
     size = config.feed_size
     site_updated = newest_change(posts[:size])
-    specs = [FeedSpec(config.title, config.description, "/", tuple(posts[:size]), updated=site_updated)]
+    paths = config.paths
+    specs = [FeedSpec(config.title, config.description, paths.home, tuple(posts[:size]), updated=site_updated)]
     for key, category in config.categories.items():
         entries = by_category.get(key, ())[:size]
         specs.append(FeedSpec(
-            f"{config.title} – {category.label}", category.description, f"/{category.slug}/",
+            f"{config.title} – {category.label}", category.description, paths.page(category.slug),
             entries, category.label, newest_change(entries, site_updated),
         ))
     return specs

@@ -10,9 +10,9 @@ from .build import BuildReport, Pipeline, Stages
 from .cards import load_card_settings, post_card_images
 from .checks import in_social_kit
 from .config import load_config
-from .errors import OutputError, SourceLocation
+from .errors import ConfigError, OutputError, SourceLocation
 from .model import Post
-from .social import select_posts, write_kit
+from .social import post_edition, select_posts, write_kit
 from .state import cache_root
 
 
@@ -31,22 +31,28 @@ class KitReport:
 
 
 def make_kit(site_dir: Path, *, names: tuple[str, ...] = (), since: date | None = None,
-             output: Path | None = None, now: datetime | None = None) -> KitReport:
-    """Writes texts, images and scheduler CSV files for the chosen published posts."""
+             output: Path | None = None, now: datetime | None = None, language: str | None = None) -> KitReport:
+    """Writes texts, images and scheduler CSV files for the chosen published posts (of one language of the site
+    when ``language`` is given), each in its post's language."""
     config = load_config(site_dir)
     pipeline = Pipeline(site_dir)
     loaded = pipeline.load(config, Stages(BuildReport(config.site_dir)), now=now or datetime.now(UTC))
     # A testimonial whose consent does not cover social networks, a post with `social: {}` or a job offer whose
     # closing date has passed stays off the kit.
+    if language is not None and language not in config.site_languages:
+        raise ConfigError(f"the site has no language '{language}'", location=SourceLocation(config.source_path),
+                          hint=f"use one of {', '.join(config.site_languages)}")
     posts = [post for post in select_posts(loaded.site.posts, names, since)
-             if _may_be_shared(post) and post.relative not in loaded.site.closed_jobs]
+             if _may_be_shared(post) and post.relative not in loaded.site.closed_jobs
+             and language in (None, config.edition_of(post.meta.lang))]
     output_dir = (output or config.site_dir / "social-kit").resolve()
     if output_dir == config.site_dir or output_dir.is_relative_to(config.posts_dir):
         raise OutputError(f"the social kit cannot be written to {output_dir}", location=SourceLocation(output_dir),
                           hint="choose another folder with -o, e.g. -o social-kit")
     settings = load_card_settings([layer.path for layer in loaded.theme.layers])
     cache_dir = cache_root(config) / "cards"
-    images = {post.relative: post_card_images(post, config, settings, static_lookup=loaded.theme.static_file,
-                                              cache_dir=cache_dir) for post in posts}
+    images = {post.relative: post_card_images(post, post_edition(post, config), settings,
+                                              static_lookup=loaded.theme.static_file, cache_dir=cache_dir)
+              for post in posts}
     files = write_kit(posts, config, output_dir, images)
     return KitReport(len(posts), files, output_dir)

@@ -180,6 +180,8 @@ class PostMeta:
     draft: bool = False
     updated: dt.datetime | None = None
     lang: str | None = None
+    translation_key: str | None = None
+    """Shared by the posts that translate each other (``hospiblog new --translation-of`` writes it)."""
     reviewed_by: str | None = None
     last_reviewed: dt.date | None = None
     consent: Consent | None = None
@@ -340,9 +342,17 @@ class Site:
     structure (which posts, in which order); a post's content (body, reading time, fingerprint) is read here, so
     that serve's fast path updates an edited body by replacing its entry. Made by ``assemble_site``."""
 
+    editions: dict[str, Site] = field(default_factory=dict)
+    """A site in several languages: each language's own site (its posts, listings, neighbours, related posts),
+    by language code; empty for a site in one language, which is its own only edition."""
+
     def __post_init__(self) -> None:
         if not self.current:
             self.current.update((post.relative, post) for post in self.posts)
+
+    def by_language(self, default: str) -> dict[str, Site]:
+        """Each language's site: the editions, or this site alone as the edition in ``default``."""
+        return self.editions or {default: self}
 
     @property
     def has_jobs(self) -> bool:

@@ -197,3 +197,130 @@ def _exists_error(path: Path, site_dir: Path) -> ContentError:
     return ContentError(f"{relative} already exists; hospiblog new never replaces an article",
                         location=SourceLocation(path),
                         hint="choose another title, or another file name with --slug")
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_DROPPED = frozenset({"title", "slug", "date", "updated", "draft", "lang", "translation_key", "social"})
+"""Fields of the original a translation does not copy: its own title and slug, its own dates, and the networks'
+texts, which are written in the original's language."""
+
+
+def new_translation(
+    config: SiteConfig,
+    original: Path,
+    *,
+    language: str,
+    title: str | None,
+    now: dt.datetime,
+    slug: str | None = None,
+) -> tuple[Path, bool]:
+    """Writes the translation of ``original`` into ``language`` as a draft beside it: its front matter copied (the
+    category, author, image, sources, review, consent, event or job), the shared ``translation_key``, and its text
+    to translate over. Gives the original the key when it has none (its file stem).
+
+    Returns the new file and whether the original was given its key. Raises :class:`ContentError` for a language
+    the site does not list, an original in that language already, or a translation that exists.
+    """
+    if language not in config.site_languages:
+        raise ContentError(f"the site has no language '{language}'",
+                           hint=f"use one of {', '.join(config.site_languages)}, or add [languages.{language}] "
+                           "to site.toml")
+    source = _original(config, original)
+    text = source.read_text("utf-8-sig")
+    front, body = _front_and_body(text, source, config.site_dir)
+    fields = _fields(front)
+    from .content.frontmatter import split
+
+    metadata = split(text.replace("\r\n", "\n"), source).metadata
+    if config.edition_of(str(metadata.get("lang") or "")) == language:
+        raise ContentError(f"{_relative(source, config.site_dir)} is already in {language}",
+                           hint="give the language to translate into, e.g. --lang de")
+    key = str(metadata.get("translation_key") or source.stem)
+    _refuse_translated(config, key, language, source)
+    clean_title = _clean_title(title) if title else str(metadata.get("title", ""))
+    file_slug = _file_slug(clean_title, slug) if title or slug else f"{source.stem}-{language}"
+    folder = source.parent
+    _refuse_existing(folder, file_slug, config.site_dir)
+    lines = ["---",
+             f"# The {language} translation of {_relative(source, config.site_dir)}: translate the title, the summary,",
+             "# the texts of the fields below (image_alt, tags, place names…) and the article, then remove draft.",
+             f"title: {yaml_text(clean_title)}",
+             f"lang: {language}",
+             f"translation_key: {yaml_text(key)}",
+             f"date: {local_time(now, config).strftime(DATE_FORMAT)}"]
+    lines += [line for name, block in fields if name not in _DROPPED for line in block]
+    lines += ["draft: true  # remove this line to publish", "---"]
+    path = folder / f"{file_slug}.md"
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as file:
+            file.write("\n".join(lines) + "\n" + body)
+    except FileExistsError as error:
+        raise _exists_error(path, config.site_dir) from error
+    keyed = "translation_key" not in metadata
+    if keyed:
+        _add_key(source, text, key)
+    return path, keyed
+
+
+def _original(config: SiteConfig, original: Path) -> Path:
+    source = original if original.is_absolute() else (config.site_dir / original)
+    if not source.is_file():
+        source = Path.cwd() / original
+    if not source.is_file() or source.suffix not in MARKDOWN_SUFFIXES:
+        raise ContentError(f"no article at {original}",
+                           hint="give the original's file, e.g. --translation-of posts/prevention/bien-dormir.md")
+    return source.resolve()
+
+
+def _relative(path: Path, site_dir: Path) -> str:
+    return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+
+
+def _front_and_body(text: str, source: Path, site_dir: Path) -> tuple[list[str], str]:
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---" or "---" not in (line.strip() for line in lines[1:]):
+        raise ContentError(f"{_relative(source, site_dir)} has no front matter to copy",
+                           location=SourceLocation(source, 1), hint="run hospiblog check on it first")
+    end = next(index for index, line in enumerate(lines) if index and line.strip() == "---")
+    return lines[1:end], "\n".join(lines[end + 1:])
+
+
+def _fields(front: list[str]) -> list[tuple[str, list[str]]]:
+    """The front matter's top-level fields, each with its lines (a block's indented lines included)."""
+    fields: list[tuple[str, list[str]]] = []
+    for line in front:
+        match = _TOP_KEY.match(line)
+        if match:
+            fields.append((match.group(1), [line]))
+        elif fields:
+            fields[-1][1].append(line)
+    return fields
+
+
+def _refuse_translated(config: SiteConfig, key: str, language: str, source: Path) -> None:
+    from .content.frontmatter import split
+
+    for path in sorted(config.posts_dir.rglob("*")):
+        if path.suffix not in MARKDOWN_SUFFIXES or path.resolve() == source or not path.is_file():
+            continue
+        try:
+            metadata = split(path.read_text("utf-8-sig").replace("\r\n", "\n"), path).metadata
+        except (ContentError, UnicodeDecodeError):
+            continue
+        if str(metadata.get("translation_key") or "") == key and \
+                config.edition_of(str(metadata.get("lang") or "")) == language:
+            raise ContentError(f"{_relative(path, config.site_dir)} is already the {language} translation "
+                               f"(translation_key: {key})", location=SourceLocation(path),
+                               hint="edit that file, or remove it first")
+
+
+def _add_key(source: Path, text: str, key: str) -> None:
+    """Gives the original its translation key, after its title line; nothing else of the file changes."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split(newline)
+    title = next(index for index, line in enumerate(lines) if line.startswith("title:"))
+    end = title + 1
+    while end < len(lines) and lines[end][:1] in (" ", "\t"):
+        end += 1  # a title written over several lines
+    lines.insert(end, f"translation_key: {yaml_text(key)}")
+    source.write_text(newline.join(lines), encoding="utf-8", newline="")

@@ -31,28 +31,12 @@ from .security import WASM, PolicyAdditions, render_headers_file
 from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
-from .urls import (
-    ARCHIVE_SEGMENT,
-    AUTHORS_SEGMENT,
-    CAMPAIGNS_SEGMENT,
-    SEARCH_BUNDLE,
-    SUBSCRIBE_SEGMENT,
-    TAGS_SEGMENT,
-    absolute,
-    agenda_calendar_url,
-    agenda_url,
-    author_url,
-    event_calendar_url,
-    jobs_url,
-    join_url,
-    output_path,
-    paginated,
-    search_url,
-    tag_url,
-    year_url,
-)
+from .urls import SEARCH_BUNDLE, absolute, event_calendar_url, output_path, paginated, tag_slug
 from .videos import frame_policy
 from .views import PageView, TagView, ViewFactory, category_css, category_stylesheet_name
+
+LANGUAGES_STYLESHEET = "languages.css"
+"""The language switcher's styles, in a file of their own that only a site in several languages publishes."""
 
 
 @dataclass(frozen=True)
@@ -158,11 +142,25 @@ class Planner:
     """How each of those digests is made, by output: its fixed parts and the posts whose fingerprints follow."""
     derived: list[DerivedJob] = field(default_factory=list)
     """Files made from rendered outputs (the search index), published with them."""
+    pages: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict)
+    """A site in several languages: the output of each language's version of a page, by what the page is
+    (``("category", "medicine")``, ``("post", <translation key>)``) and language: :mod:`hospiblog.languages` links
+    them."""
+    identity: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """What each page is (the keys of ``pages``), by output."""
+    parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The page the language switcher leads to when a page has no translation (a post's category), by output."""
+
+    def edition(self, site: Site, config: SiteConfig, theme: Theme, views: ViewFactory) -> Planner:
+        """A planner for one language of the site, adding its jobs to this one's."""
+        return Planner(site, config, theme, views, self.cards, self.images, self.posters, self.by_output,
+                       logo=self.logo, dependents=self.dependents, recipes=self.recipes, derived=self.derived,
+                       pages=self.pages, identity=self.identity, parents=self.parents)
 
     def __post_init__(self) -> None:
         self.site_view = self.views.site_view()
         logo = self.site_view.organization.logo
-        if logo is not None:
+        if logo is not None and self.logo is None:
             self.logo = ShareImage(logo.absolute_url, logo.width, logo.height, logo.alt, media_type(logo.url))
 
     @property
@@ -188,7 +186,9 @@ class Planner:
 
     def seo(self, page: PageView, post: Post | None = None) -> SeoView:
         """The page's meta tags and JSON-LD; made only when the page is rendered."""
-        info = PageInfo(page.kind, page.title, page.description, page.canonical_url, self.share_images(post))
+        info = PageInfo(page.kind, page.title, page.description, page.canonical_url, self.share_images(post),
+                        tuple(alternate.hreflang for alternate in page.alternates
+                              if alternate.hreflang not in ("x-default", self.config.language)))
         article = None
         if post is not None:
             summary = self.views.summary(post)
@@ -240,14 +240,18 @@ class Planner:
         for output, job in self.by_output.items():
             if output not in outputs:
                 continue
-            parts, posts = self.recipes[output]
-            renewed = digest(*parts, _fingerprints(self.site, posts))
+            renewed = self.recipe_digest(output)
             if renewed != job.digest:
                 self.by_output[output] = replace(job, digest=renewed)
                 changed.append(self.by_output[output])
         self.derived = [replace(job, digest=self.derived_digest(job.name, job.settings, job.inputs))
                         for job in self.derived]
         return changed
+
+    def recipe_digest(self, output: str) -> str:
+        """The digest of the job for ``output`` from its recipe and the current fingerprints of its posts."""
+        parts, posts = self.recipes[output]
+        return digest(*parts, _fingerprints(self.site, posts))
 
     def derived_digest(self, name: str, settings: str, inputs: Iterable[str]) -> str:
         """The digest of a derived job: its settings and the digests of the outputs it reads."""
@@ -256,15 +260,22 @@ class Planner:
     def page(self, template: str, url: str, page: PageView, depends: str, *,
              posts: Iterable[Post] = (), lastmod: datetime | None = None, sitemap: bool = True,
              lazy: Mapping[str, Callable[[], Any]] | None = None, post: Post | None = None,
+             identity: tuple[str, ...] | None = None, parent: tuple[str, ...] = ("home",),
              **context: Any) -> None:
-        """A page job; ``posts`` are the posts whose content it shows (their fingerprints join its digest)."""
+        """A page job; ``posts`` are the posts whose content it shows (their fingerprints join its digest);
+        ``identity`` says what the page is, for its versions in the site's other languages, and ``parent`` which
+        page stands for it in a language it is not written in."""
         lazy = {"seo": partial(self.seo, page, post), **(lazy or {})}
         output = output_path(url)
+        if identity is not None:
+            self.identity[output] = identity
+            self.parents[output] = parent
+            self.pages.setdefault(identity, {})[self.config.language] = output
         self.add(RenderJob(
             output=output,
             digest=self.tracked_digest(output, (self.base_digest, template, url, depends), posts),
             template=template,
-            context={"site": self.site_view, "page": page, **context},
+            context={"site": self.site_view, "page": page, "t": self.theme.translate, **context},
             lazy=lazy,
             url=url if sitemap else None,
             lastmod=lastmod,
@@ -272,13 +283,14 @@ class Planner:
 
     def page_view(self, kind: str, title: str, url: str, description: str = "",
                   feeds: tuple[Any, ...] = (), accent: str = "", csp: PolicyAdditions = ()) -> PageView:
-        site_feeds = self.views.feed_links("/", self.config.title)
+        site_feeds = self.views.feed_links(self.config.paths.home, self.config.title)
         return PageView(kind, title, description or self.config.description, url,
                         absolute(self.config.base_url, url), tuple(feeds) + site_feeds, accent, csp)
 
     def listing(self, kind: str, url: str, title: str, posts: Sequence[Post], *,
                 description: str = "", feeds: tuple[Any, ...] = (), accent: str = "",
-                template: str = "list.html", **context: Any) -> None:
+                template: str = "list.html", identity: tuple[str, ...] | None = None,
+                parent: tuple[str, ...] = ("home",), **context: Any) -> None:
         """A paginated listing; page 1 of an empty listing is still made."""
         per_page = self.config.posts_per_page
         pages = max(1, math.ceil(len(posts) / per_page))
@@ -287,7 +299,7 @@ class Planner:
             page_url = paginated(url, number)
             view = self.page_view(kind, title, page_url, description, feeds, accent)
             self.page(template, page_url, view, f"{number}/{pages}", posts=chunk,
-                      lastmod=_newest(chunk),
+                      lastmod=_newest(chunk), identity=identity if number == 1 else None, parent=parent,
                       lazy={"posts": partial(self.views.summaries, chunk),
                             "pagination": partial(self.views.pagination, url, number, pages)},
                       **context)
@@ -304,14 +316,43 @@ def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
 def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
                  cards: ShareCards | None = None, images: ImageFiles | None = None,
                  posters: VideoPosters | None = None) -> Planner:
-    """The planner after planning every output; serve keeps it to refresh a few digests after a small edit."""
-    views = ViewFactory(config, site, site.image_sizes, dev=dev, jobs_title=theme.translate("jobs"),
-                        default_medical_notice=theme.translate("medical_disclaimer"),
-                        images=images.plan if images else None)
-    planner = Planner(site, config, theme, views, cards, images=images, posters=posters)
+    """The planner after planning every output; serve keeps it to refresh a few digests after a small edit.
+
+    A site in several languages plans each language's pages, feeds and calendars with that language's site,
+    texts and strings (an edition), then links the versions of each page (:mod:`hospiblog.languages`); files
+    shared by every language (images, cards, static files, sitemap) are planned once."""
+    editions = site.by_language(config.main_language)
+
+    def views_of(language: str) -> ViewFactory:
+        speaking = theme.in_language(language)
+        return ViewFactory(config.edition(language), editions[language], site.image_sizes, dev=dev,
+                           jobs_title=speaking.translate("jobs"),
+                           default_medical_notice=speaking.translate("medical_disclaimer"),
+                           images=images.plan if images else None)
+
+    main = config.main_language
+    planner = Planner(editions[main], config, theme, views_of(main), cards, images=images, posters=posters)
     _plan_cards(planner)
     _plan_images(planner)
     _plan_posters(planner)
+    for language, edition in editions.items():
+        speaking = planner if language == main else planner.edition(
+            edition, config.edition(language), theme.in_language(language), views_of(language))
+        _plan_edition(speaking)
+    if config.search.enabled and not dev:
+        _plan_search_index(planner, site.posts)
+    if config.multilingual:
+        from .languages import link_languages
+
+        link_languages(planner, config, theme)
+    _plan_static(planner)
+    _plan_category_stylesheet(planner)
+    _plan_meta(planner)
+    return planner
+
+
+def _plan_edition(planner: Planner) -> None:
+    """The pages, feeds and calendars of one language of the site."""
     _plan_posts(planner)
     _plan_events(planner)
     _plan_withdrawn(planner)
@@ -319,10 +360,6 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
     _plan_jobs(planner)
     _plan_search(planner)
     _plan_feeds(planner)
-    _plan_static(planner)
-    _plan_category_stylesheet(planner)
-    _plan_meta(planner)
-    return planner
 
 
 def _plan_posts(planner: Planner) -> None:
@@ -340,7 +377,13 @@ def _plan_posts(planner: Planner) -> None:
         phase = f"|{events.phase(post.meta.event, site.built_at)}" if post.meta.event else ""
         planner.page("post.html", url, view,
                      f"post{phase}", posts=[post, *(other for other in neighbours if other)],
-                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post)
+                     lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post,
+                     identity=post_identity(post), parent=("category", post.meta.category))
+
+
+def post_identity(post: Post) -> tuple[str, ...]:
+    """What a post's page is: its translation key, which its translations share, else its own file."""
+    return ("post", post.meta.translation_key) if post.meta.translation_key else ("post:", post.relative)
 
 
 def _plan_events(planner: Planner) -> None:
@@ -363,15 +406,15 @@ def _plan_events(planner: Planner) -> None:
             kind="calendar",
         ))
     split = "|".join(post.relative for post in upcoming) + "||" + "|".join(post.relative for post in past)
-    translate = planner.theme.translate
-    page = planner.page_view("agenda", translate("agenda"), agenda_url(), translate("agenda_intro"))
-    calendar = absolute(config.base_url, agenda_calendar_url())
+    translate, paths = planner.theme.translate, config.paths
+    page = planner.page_view("agenda", translate("agenda"), paths.agenda, translate("agenda_intro"))
+    calendar = absolute(config.base_url, paths.agenda_calendar)
     planner.page("agenda.html", page.url, page, split, posts=upcoming + past,
                  lazy={"upcoming": partial(planner.views.agenda, upcoming),
                        "past": partial(planner.views.agenda, past)},
-                 calendar_url=agenda_calendar_url(), calendar_address=calendar,
-                 subscribe_url="webcal://" + calendar.split("://", 1)[1])
-    output = output_path(agenda_calendar_url())
+                 calendar_url=paths.agenda_calendar, calendar_address=calendar,
+                 subscribe_url="webcal://" + calendar.split("://", 1)[1], identity=("agenda",))
+    output = output_path(paths.agenda_calendar)
     planner.add(RenderJob(
         output=output,
         digest=planner.tracked_digest(output, (planner.base_digest, "agenda.ics", split), upcoming + past),
@@ -388,48 +431,62 @@ def _plan_withdrawn(planner: Planner) -> None:
     translate = planner.theme.translate
     for url in planner.site.withdrawn:
         view = planner.page_view("withdrawn", translate("withdrawn_title"), url, translate("withdrawn_text"))
-        planner.page("withdrawn.html", url, view, "withdrawn", sitemap=False)
+        planner.page("withdrawn.html", url, view, "withdrawn", sitemap=False, identity=("withdrawn:", url))
 
 
 def _plan_listings(planner: Planner) -> None:
     site, views, config = planner.site, planner.views, planner.config
-    home_title = config.title
-    planner.listing("home", "/", home_title, site.posts, template="index.html")
+    paths, translate = config.paths, planner.theme.translate
+    planner.listing("home", paths.home, config.title, site.posts, template="index.html", identity=("home",))
     for category in site.categories:
         view = views.category(category.config.key)
         planner.listing("category", view.url, view.label, category.posts, description=view.description,
-                        feeds=view.feeds, accent=view.color, category=view)
-    tags = [TagView(tag.name, tag.slug, tag_url(tag.slug), len(tag.posts)) for tag in site.tags]
+                        feeds=view.feeds, accent=view.color, category=view, identity=("category", category.config.key))
+    tags = [TagView(tag.name, tag.slug, paths.tag(tag.slug), len(tag.posts)) for tag in site.tags]
     for tag, tag_view in zip(site.tags, tags, strict=False):
-        planner.listing("tag", tag_view.url, tag.name, tag.posts, tag=tag_view)
-    tag_index = planner.page_view("tags", planner.theme.translate("tags"), join_url(TAGS_SEGMENT))
+        planner.listing("tag", tag_view.url, tag.name, tag.posts, tag=tag_view,
+                        identity=("tag", tag_identity(config, tag.slug)), parent=("tags",))
+    tag_index = planner.page_view("tags", translate("tags"), paths.tags)
     planner.page("tags.html", tag_index.url, tag_index,
-                 "|".join(f"{tag.slug}:{tag.name}:{tag.count}" for tag in tags), tags=tags)
+                 "|".join(f"{tag.slug}:{tag.name}:{tag.count}" for tag in tags), tags=tags, identity=("tags",))
     for author in site.authors:
         author_view = views.author(author.config.key)
-        planner.listing("author", author_url(author.config.key), author.config.name, author.posts,
-                        description=author.config.bio, template="author.html", author=author_view)
-    authors_index = planner.page_view("authors", planner.theme.translate("authors"), join_url(AUTHORS_SEGMENT))
+        planner.listing("author", paths.author(author.config.key), author.config.name, author.posts,
+                        description=author.config.bio, template="author.html", author=author_view,
+                        identity=("author", author.config.key), parent=("authors",))
+    authors_index = planner.page_view("authors", translate("authors"), paths.authors)
     planner.page("authors.html", authors_index.url, authors_index,
                  "|".join(f"{author.config.key}:{len(author.posts)}" for author in site.authors),
-                 authors=[views.author(author.config.key) for author in site.authors])
+                 authors=[views.author(author.config.key) for author in site.authors], identity=("authors",))
     _plan_archive(planner)
     _plan_campaigns(planner)
-    subscribe = planner.page_view("subscribe", planner.theme.translate("subscribe"), join_url(SUBSCRIBE_SEGMENT))
-    planner.page("subscribe.html", subscribe.url, subscribe, "")
-    not_found = planner.page_view("404", planner.theme.translate("not_found_title"), "/404.html")
-    planner.page("404.html", "/404.html", not_found, "", sitemap=False)
+    subscribe = planner.page_view("subscribe", translate("subscribe"), paths.subscribe)
+    planner.page("subscribe.html", subscribe.url, subscribe, "", identity=("subscribe",))
+    not_found = planner.page_view("404", translate("not_found_title"), paths.not_found)
+    planner.page("404.html", not_found.url, not_found, "", sitemap=False, identity=("404",))
+
+
+def tag_identity(config: SiteConfig, slug: str) -> str:
+    """What a tag's page is across languages: the default language's tag slug, which site.toml's
+    ``[languages.<code>.tags]`` pairs with this language's (``sommeil = "Schlaf"``); else the slug in its
+    language."""
+    if not config.prefix:
+        return slug
+    pairs = config.languages[config.language].tags
+    known = {tag_slug(theirs): tag_slug(ours) for ours, theirs in pairs.items()}
+    return known.get(slug, f"{config.language}:{slug}")
 
 
 def _plan_archive(planner: Planner) -> None:
-    site, views = planner.site, planner.views
+    site, views, paths = planner.site, planner.views, planner.config.paths
     counts = [(year, len(posts)) for year, posts in site.years]
-    index = planner.page_view("archive", planner.theme.translate("archive"), join_url(ARCHIVE_SEGMENT))
-    planner.page("archive.html", index.url, index, str(counts), years=counts)
+    index = planner.page_view("archive", planner.theme.translate("archive"), paths.archive)
+    planner.page("archive.html", index.url, index, str(counts), years=counts, identity=("archive",))
     for year, posts in site.years:
-        view = planner.page_view("year", str(year), year_url(year))
+        view = planner.page_view("year", str(year), paths.year(year))
         planner.page("year.html", view.url, view, str(year), posts=posts, lastmod=_newest(posts),
-                     year=year, lazy={"posts": partial(views.summaries, posts)}, years=counts)
+                     year=year, lazy={"posts": partial(views.summaries, posts)}, years=counts,
+                     identity=("year", str(year)), parent=("archive",))
 
 
 def _plan_campaigns(planner: Planner) -> None:
@@ -443,10 +500,11 @@ def _plan_campaigns(planner: Planner) -> None:
         assert view is not None
         shown.append(view)
         planner.listing("campaign", view.url, view.label, campaign.posts, description=view.description,
-                        template="campaign.html", campaign=view)
-    index = planner.page_view("campaigns", planner.theme.translate("campaigns"), join_url(CAMPAIGNS_SEGMENT))
+                        template="campaign.html", campaign=view, identity=("campaign", view.key),
+                        parent=("campaigns",))
+    index = planner.page_view("campaigns", planner.theme.translate("campaigns"), planner.config.paths.campaigns)
     planner.page("campaigns.html", index.url, index, "|".join(f"{view.key}:{view.count}" for view in shown),
-                 campaigns=shown)
+                 campaigns=shown, identity=("campaigns",))
 
 
 def _plan_jobs(planner: Planner) -> None:
@@ -457,8 +515,9 @@ def _plan_jobs(planner: Planner) -> None:
         return
     translate = planner.theme.translate
     feeds = views.jobs_feeds()
-    planner.listing("jobs", jobs_url(), translate("jobs"), site.open_jobs, description=translate("jobs_intro"),
-                    feeds=feeds, template="jobs.html", jobs_feeds=feeds)
+    planner.listing("jobs", planner.config.paths.jobs, translate("jobs"), site.open_jobs,
+                    description=translate("jobs_intro"), feeds=feeds, template="jobs.html", jobs_feeds=feeds,
+                    identity=("jobs",))
 
 
 def _plan_search(planner: Planner) -> None:
@@ -466,20 +525,21 @@ def _plan_search(planner: Planner) -> None:
     if not planner.config.search.enabled:
         return
     translate = planner.theme.translate
-    view = planner.page_view("search", translate("search_title"), search_url(), translate("search_intro"),
-                             csp=(("script-src", WASM),))
+    view = planner.page_view("search", translate("search_title"), planner.config.paths.search,
+                             translate("search_intro"), csp=(("script-src", WASM),))
     search = planner.views.search()
-    planner.page("search.html", view.url, view, repr(search), search=search)
-    if not planner.views.dev:
-        _plan_search_index(planner)
+    planner.page("search.html", view.url, view, repr(search), search=search, identity=("search",))
 
 
-def _plan_search_index(planner: Planner) -> None:
+def _plan_search_index(planner: Planner, posts: Sequence[Post]) -> None:
+    """The search index of every article, in every language (Pagefind keeps one index per language)."""
     from .search import IndexedPage, indexer_fingerprint, make_index, require_pagefind
     from .state import code_fingerprint
 
     executable = require_pagefind(planner.config)
-    pages = tuple(IndexedPage(output_path(url), url) for url in map(planner.views.post_url, planner.site.posts))
+    config = planner.config
+    urls = [config.post_url(post.meta.category, post.meta.slug, post.meta.lang) for post in posts]
+    pages = tuple(IndexedPage(output_path(url), url) for url in urls)
     inputs = tuple(page.output for page in pages)
     settings = f"{indexer_fingerprint(planner.config)}|{code_fingerprint('search.py')}"
     planner.derived.append(DerivedJob(
@@ -503,7 +563,7 @@ def _jobs_feed_spec(planner: Planner) -> FeedSpec:
     site, config, translate = planner.site, planner.config, planner.theme.translate
     offers = site.open_jobs[: config.feed_size]
     every_offer = [post for post in site.posts if post.meta.job is not None]
-    return FeedSpec(f"{config.title} – {translate('jobs')}", translate("jobs_intro"), jobs_url(), offers,
+    return FeedSpec(f"{config.title} – {translate('jobs')}", translate("jobs_intro"), config.paths.jobs, offers,
                     updated=newest_change(offers, newest_change(every_offer)),
                     leads=tuple((post.relative, _job_lead(planner, post)) for post in offers))
 
@@ -538,9 +598,11 @@ def _render_current_feed(site: Site, spec: FeedSpec, config: SiteConfig, kind: s
 
 def _plan_static(planner: Planner) -> None:
     cleaned = planner.images.plan.replaced if planner.images else frozenset()
-    for asset in planner.theme.assets.values():
+    for logical, asset in planner.theme.assets.items():
         if asset.output in cleaned:
             continue  # published by _plan_images, without its metadata
+        if logical == LANGUAGES_STYLESHEET and not planner.config.multilingual:
+            continue  # the language switcher's: a site in one language publishes what it did before it existed
         planner.add(RenderJob(output=asset.output, digest=digest("static", asset.digest),
                                       produce=asset.source.read_bytes, kind="static"))
 
@@ -584,11 +646,12 @@ def _plan_category_stylesheet(planner: Planner) -> None:
 
 
 def _plan_meta(planner: Planner) -> None:
-    entries = [SitemapEntry(job.url, job.lastmod) for job in planner.jobs if job.url is not None]
+    entries = [SitemapEntry(job.url, job.lastmod, _alternates_of(job)) for job in planner.jobs if job.url is not None]
     config = planner.config
     planner.add(RenderJob(
         output="sitemap.xml",
-        digest=digest(config.fingerprint, "sitemap", *(f"{entry.url}@{entry.lastmod}" for entry in entries)),
+        digest=digest(config.fingerprint, "sitemap",
+                      *(f"{entry.url}@{entry.lastmod}@{entry.alternates}" for entry in entries)),
         produce=partial(render_sitemap, entries, config),
         kind="meta",
     ))
@@ -597,6 +660,12 @@ def _plan_meta(planner: Planner) -> None:
     headers = render_headers_file({page.url: page.csp for page in _page_views(planner) if page.csp})
     planner.add(RenderJob(output="_headers", digest=digest("headers", headers), produce=lambda: headers,
                                   kind="meta"))
+
+
+def _alternates_of(job: RenderJob) -> tuple[tuple[str, str], ...]:
+    page = job.context.get("page")
+    return tuple((alternate.hreflang, alternate.absolute_url) for alternate in page.alternates) \
+        if isinstance(page, PageView) else ()
 
 
 def _page_views(planner: Planner) -> Iterable[PageView]:

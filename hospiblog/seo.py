@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from .config import MEDICAL_CATEGORIES, SiteConfig
 from .events import is_web_address
 from .model import Event, JobOffer, Post, Salary, Source
+from .urls import absolute
 
 MetaTag = tuple[str, str, str]
 """(attribute name, key, content): ``("property", "og:title", "…")``."""
@@ -68,6 +69,8 @@ class PageInfo:
     """Absolute URL."""
     images: tuple[ShareImage, ...] = ()
     """The first is ``og:image`` / ``twitter:image``; all go to JSON-LD (several aspect ratios help Google)."""
+    other_languages: tuple[str, ...] = ()
+    """The languages of the page's translations: ``og:locale:alternate``."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def meta_tags(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None
         ("property", "og:url", page.canonical_url),
         ("property", "og:site_name", config.title),
         ("property", "og:locale", og_locale(_language(config, article))),
+        *(("property", "og:locale:alternate", og_locale(language)) for language in page.other_languages),
     ]
     tags += _image_tags(page.images[0]) if page.images else []
     tags += _article_tags(config, article) if article else []
@@ -216,7 +220,7 @@ def json_ld(config: SiteConfig, page: PageInfo, *, article: ArticleInfo | None =
     with sources cites them (``citation``, a CreativeWork property). ``logo`` gives the organisation's logo with
     its size (by default ``organization.logo`` without size).
     """
-    base = config.base_url.rstrip("/") + "/"
+    base = absolute(config.base_url, config.paths.home)  # each language's home is its own WebSite
     logo = logo or _default_logo(config)
     graph: list[dict[str, Any]]
     if article is not None:

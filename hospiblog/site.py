@@ -57,14 +57,32 @@ def assemble_site(
     chosen = [post for post in every_post if is_published(post, now=now, drafts=drafts, future=future)]
     # A testimonial whose consent ended leaves the site; its URL keeps a notice page, so links still lead there.
     today = now.astimezone(config.zone).date()
-    withdrawn = [post for post in chosen if is_withdrawn(post, today=today)]
-    live = [post for post in chosen if not is_withdrawn(post, today=today)]
     published = {post.relative: urls[post.relative] for post in chosen}
     _assert_one_post_per_url(published)
-    resolved = [resolve_post(post, published, image_sizes) for post in live]
-    ordered = tuple(sorted(resolved, key=lambda post: (post.meta.date, post.relative), reverse=True))
-    return replace(_index(ordered, config, dict(image_sizes), now),
-                   withdrawn=tuple(sorted(published[post.relative] for post in withdrawn)),
+    live = [resolve_post(post, published, image_sizes) for post in chosen if not is_withdrawn(post, today=today)]
+    withdrawn = [post for post in chosen if is_withdrawn(post, today=today)]
+    site = _edition(live, withdrawn, config, published, dict(image_sizes), now)
+    if not config.multilingual:
+        return site
+    # Each language's pages list only its posts: an edition is a site of its own, sharing the store of posts (serve
+    # replaces a post once) and which job offers are closed (the planner's fingerprints read it).
+    editions = {}
+    for language in config.site_languages:
+        edition = config.edition(language)
+        mine = [post for post in live if config.edition_of(post.meta.lang) == language]
+        gone = [post for post in withdrawn if config.edition_of(post.meta.lang) == language]
+        editions[language] = replace(_edition(mine, gone, edition, published, site.image_sizes, now),
+                                     current=site.current, closed_jobs=site.closed_jobs)
+    return replace(site, editions=editions)
+
+
+def _edition(live: list[Post], withdrawn: list[Post], config: SiteConfig, urls: Mapping[str, str],
+             image_sizes: dict[str, tuple[int, int]], now: datetime) -> Site:
+    """The listings of ``live`` posts and the notices of ``withdrawn`` ones."""
+    today = now.astimezone(config.zone).date()
+    ordered = tuple(sorted(live, key=lambda post: (post.meta.date, post.relative), reverse=True))
+    return replace(_index(ordered, config, image_sizes, now),
+                   withdrawn=tuple(sorted(urls[post.relative] for post in withdrawn)),
                    open_jobs=tuple(post for post in ordered if post.meta.job and not post.meta.job.closed(today)),
                    closed_jobs=frozenset(post.relative for post in ordered
                                          if post.meta.job and post.meta.job.closed(today)))

@@ -50,7 +50,7 @@ from .config import SharingConfig, SiteConfig
 from .errors import ContentError, SourceLocation
 from .events import language_of, social_line
 from .model import Post
-from .urls import absolute, post_url
+from .urls import absolute
 
 NETWORKS = ("facebook", "instagram", "linkedin", "x", "whatsapp")
 """The networks a post can be prepared for (the keys of ``social:`` in the front matter)."""
@@ -424,9 +424,10 @@ class KitEntry:
     images: tuple[str, ...]
 
 
-def kit_folder(post: Post) -> str:
-    """Name of a post's folder in the kit: ``2026-10-14-<slug>``."""
-    return f"{post.meta.date.date().isoformat()}-{post.meta.slug}"
+def kit_folder(post: Post, prefix: str = "") -> str:
+    """Name of a post's folder in the kit: ``2026-10-14-<slug>``; a post in another language than the site's
+    default one ends with its language (``-de``): a translation may keep its original's slug and date."""
+    return "-".join(filter(None, (post.meta.date.date().isoformat(), post.meta.slug, prefix)))
 
 
 def schedule_time(when: datetime, config: SiteConfig) -> str:
@@ -463,7 +464,7 @@ def _kit_images(images: Mapping[str, bytes]) -> dict[str, bytes]:
 
 def kit_entries(post: Post, config: SiteConfig, image_files: Iterable[str]) -> list[KitEntry]:
     """Each network's text, link and images for a post."""
-    url = absolute(config.base_url, post_url(config.categories[post.meta.category].slug, post.meta.slug))
+    url = absolute(config.base_url, config.post_url(post.meta.category, post.meta.slug, post.meta.lang))
     names = sorted(image_files)
     entries = []
     for network in NETWORKS:
@@ -478,7 +479,7 @@ def texts_json(post: Post, config: SiteConfig, entries: Sequence[KitEntry]) -> s
     data = {
         "title": post.meta.title,
         "date": post.meta.date.isoformat(),
-        "url": absolute(config.base_url, post_url(config.categories[post.meta.category].slug, post.meta.slug)),
+        "url": absolute(config.base_url, config.post_url(post.meta.category, post.meta.slug, post.meta.lang)),
         "networks": {entry.network: {
             "text": entry.text, "link": entry.link, "images": list(entry.images),
             "length": text_length(entry.text, entry.network),
@@ -507,8 +508,9 @@ def schedule_rows(posts: Sequence[Post], config: SiteConfig, network: str) -> li
     followed by its reminders (:func:`reminder_rows`)."""
     rows: list[tuple[str, str, str]] = []
     for post in posts:
-        rows.append((schedule_time(post.meta.date, config), *_schedule_message(post, config, network)))
-        rows += reminder_rows(post, config, network)
+        edition = post_edition(post, config)
+        rows.append((schedule_time(post.meta.date, edition), *_schedule_message(post, edition, network)))
+        rows += reminder_rows(post, edition, network)
     return rows
 
 
@@ -528,7 +530,7 @@ def reminder_rows(post: Post, config: SiteConfig, network: str) -> list[tuple[st
     if event is None or event.status in ("cancelled", "postponed"):
         return []
     first_day = event.start.astimezone(config.zone).date()
-    url = absolute(config.base_url, post_url(config.categories[post.meta.category].slug, post.meta.slug))
+    url = absolute(config.base_url, config.post_url(post.meta.category, post.meta.slug, post.meta.lang))
     link = tracked_url(url, network, config.sharing)
     language = language_of(post.meta, config)
     words = REMINDER_WORDS.get(language, REMINDER_WORDS["en"])
@@ -546,7 +548,7 @@ def reminder_rows(post: Post, config: SiteConfig, network: str) -> list[tuple[st
 
 
 def _schedule_message(post: Post, config: SiteConfig, network: str) -> tuple[str, str]:
-    url = absolute(config.base_url, post_url(config.categories[post.meta.category].slug, post.meta.slug))
+    url = absolute(config.base_url, config.post_url(post.meta.category, post.meta.slug, post.meta.lang))
     link = tracked_url(url, network, config.sharing)
     override = _override(post, network)
     if override is not None:
@@ -581,7 +583,12 @@ def schedule_csv(rows: Iterable[tuple[str, str, str]]) -> str:
     return buffer.getvalue()
 
 
-def write_kit(posts: Sequence[Post], config: SiteConfig, output_dir: Path,
+def post_edition(post: Post, config: SiteConfig) -> SiteConfig:
+    """The site as the post's readers see it: its category, campaign and site texts in the post's language."""
+    return config.edition(config.edition_of(post.meta.lang))
+
+
+def write_kit(posts: Sequence[Post], site_config: SiteConfig, output_dir: Path,
               card_images: Mapping[str, Mapping[str, bytes]]) -> list[Path]:
     """Writes the kit of ``posts`` into ``output_dir``; returns the files written.
 
@@ -591,14 +598,16 @@ def write_kit(posts: Sequence[Post], config: SiteConfig, output_dir: Path,
     """
     planned: dict[Path, bytes] = {}
     for post in posts:
-        folder = output_dir / kit_folder(post)
+        config = post_edition(post, site_config)
+        folder = output_dir / kit_folder(post, config.prefix)
         images = _kit_images(card_images.get(post.relative, {}))
         entries = kit_entries(post, config, images)
         planned.update({folder / name: data for name, data in images.items()})
         planned[folder / "texts.json"] = texts_json(post, config, entries).encode("utf-8")
         planned[folder / "texts.txt"] = texts_txt(post, entries, _language(post, config)).encode("utf-8")
     for network in SCHEDULED_NETWORKS:
-        planned[output_dir / f"schedule-{network}.csv"] = schedule_csv(schedule_rows(posts, config, network)).encode()
+        rows = schedule_rows(posts, site_config, network)
+        planned[output_dir / f"schedule-{network}.csv"] = schedule_csv(rows).encode()
     for path, data in planned.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import SiteConfig
-from .errors import ConfigError, SourceLocation
+from .errors import BuildFailed, ConfigError, HospiblogError, SourceLocation
 from .security import CONTENT_SECURITY_POLICY, REFERRER_POLICY
 from .typography import french_typography
 
@@ -80,25 +80,65 @@ class Theme:
         asset = self.assets.get(url_path.lstrip("/"))
         return asset.source if asset else None
 
+    catalogues: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The interface strings of each language of the site; ``strings`` is one of them."""
+    language: str = ""
+    """The language of ``strings``."""
+
     def translate(self, key: str, **values: object) -> str:
         """A UI string from the catalogue, with ``{name}`` placeholders filled."""
-        text = self.strings.get(key, key)
+        text = self.strings.get(key)
+        if text is None:
+            import jinja2
+
+            raise jinja2.TemplateRuntimeError(f"no string '{key}' in the interface catalogue i18n/{self.language}.toml"
+                                              f" of the theme: add `{key} = \"…\"` to it")
         return text.format(**values) if values else text
+
+    def in_language(self, language: str) -> Theme:
+        """The same theme speaking ``language``, one of the site's (templates, assets and digest are shared)."""
+        if language == self.language:
+            return self
+        return replace(self, strings=self.catalogues[language], language=language)
 
 
 def load_theme(config: SiteConfig) -> Theme:
-    """Resolves the theme chain, reads its strings and indexes its static files."""
+    """Resolves the theme chain, reads its strings in every language of the site and indexes its static files.
+
+    Every string any catalogue of the chain defines must be in each of the site's languages: a missing one is an
+    error naming the catalogue and the key (a page would otherwise show the key, or another language)."""
     layers = _layers(config)
-    strings: dict[str, str] = {}
-    for layer in reversed(layers):
-        strings.update(_strings(layer, "en"))
-        strings.update(_strings(layer, config.language))
-    if config.language == "fr":  # a theme's French strings get the typography articles get
-        strings = {key: french_typography(text) for key, text in strings.items()}
-    theme = Theme(layers=layers, site_templates=config.site_dir / "templates", strings=strings)
+    catalogues = {language: _catalogue(layers, language) for language in config.site_languages}
+    _check_catalogues(layers, catalogues)
+    language = config.main_language
+    theme = Theme(layers=layers, site_templates=config.site_dir / "templates", strings=catalogues[language],
+                  catalogues=catalogues, language=language)
     theme.assets = _assets([layer.path / "static" for layer in reversed(layers)] + [config.static_dir])
     theme.digest = _digest(theme)
     return theme
+
+
+def _catalogue(layers: list[ThemeLayer], language: str) -> dict[str, str]:
+    strings: dict[str, str] = {}
+    for layer in reversed(layers):
+        strings.update(_strings(layer, language))
+    if language == "fr":  # a theme's French strings get the typography articles get
+        strings = {key: french_typography(text) for key, text in strings.items()}
+    return strings
+
+
+def _check_catalogues(layers: list[ThemeLayer], catalogues: dict[str, dict[str, str]]) -> None:
+    every_key = {key for layer in layers for file in sorted((layer.path / "i18n").glob("*.toml"))
+                 for key in read_toml(file, "strings file")}
+    errors: list[HospiblogError] = []
+    for language, strings in catalogues.items():
+        file = layers[0].path / "i18n" / f"{language}.toml"
+        for key in sorted(every_key - set(strings)):
+            errors.append(ConfigError(f"the interface catalogue {language}.toml has no string '{key}'",
+                                      location=SourceLocation(file),
+                                      hint=f"add `{key} = \"…\"` in {language} to {file}"))
+    if errors:
+        raise errors[0] if len(errors) == 1 else BuildFailed(errors)
 
 
 def _layers(config: SiteConfig) -> list[ThemeLayer]:
@@ -193,8 +233,9 @@ def _digest(theme: Theme) -> str:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
                 hasher.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-    for key in sorted(theme.strings):
-        hasher.update(f"{key}={theme.strings[key]}\0".encode())
+    for language, strings in sorted(theme.catalogues.items()):
+        for key in sorted(strings):
+            hasher.update(f"{language}:{key}={strings[key]}\0".encode())
     for logical in sorted(theme.assets):
         hasher.update(f"{logical}={theme.assets[logical].digest}\0".encode())
     return hasher.hexdigest()

@@ -10,6 +10,7 @@ import functools
 import os
 import posixpath
 import re
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
@@ -17,20 +18,39 @@ from unidecode import unidecode
 
 from .errors import OutputError
 
-TAGS_SEGMENT = "sujets"
-AUTHORS_SEGMENT = "auteurs"
-ARCHIVE_SEGMENT = "archives"
-SUBSCRIBE_SEGMENT = "s-abonner"
-CAMPAIGNS_SEGMENT = "campagnes"
-AGENDA_SEGMENT = "agenda"
-"""The agenda page (``/agenda/``) and its calendar (``/agenda.ics``)."""
-CALENDAR_SUFFIX = ".ics"
-JOBS_SEGMENT = "emplois"
-SEARCH_SEGMENT = "recherche"
 SEARCH_BUNDLE = "pagefind"
 """The folder of the search index and of Pagefind's script, at the root of the site (one for every language:
 Pagefind keeps an index per language inside it)."""
+CALENDAR_SUFFIX = ".ics"
+
+
+@dataclass(frozen=True)
+class Segments:
+    """The words of a language's URLs for the site's own pages (``/sujets/``, ``/de/themen/``)."""
+
+    tags: str
+    authors: str
+    archive: str
+    subscribe: str
+    campaigns: str
+    agenda: str
+    """The agenda page (``/agenda/``) and its calendar (``/agenda.ics``)."""
+    jobs: str
+    search: str
+
+
+SEGMENTS = {
+    "fr": Segments("sujets", "auteurs", "archives", "s-abonner", "campagnes", "agenda", "emplois", "recherche"),
+    "de": Segments("themen", "autoren", "archiv", "abonnieren", "kampagnen", "agenda", "stellen", "suche"),
+    "en": Segments("topics", "authors", "archive", "subscribe", "campaigns", "agenda", "jobs", "search"),
+}
+"""By language; a site's default language uses its own words at the root, the others under their prefix."""
+RESERVED_SEGMENTS = frozenset({"page", "static", "cards", SEARCH_BUNDLE, *SEGMENTS,
+                               *(word for segments in SEGMENTS.values() for word in astuple(segments))})
+"""What a category's slug may not be: a page of the site's own, a language's prefix or a published folder."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+"""German writes an umlaut as its letter and e when it cannot show it (``Prävention`` → ``praevention``)."""
 
 
 def split_url(text: str) -> SplitResult | None:
@@ -44,8 +64,8 @@ def split_url(text: str) -> SplitResult | None:
 
 @functools.lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
-    """ASCII slug of a text: ``Santé à l'école`` → ``sante-a-l-ecole``."""
-    return _NOT_SLUG.sub("-", unidecode(text).lower()).strip("-")
+    """ASCII slug of a text: ``Santé à l'école`` → ``sante-a-l-ecole``, ``Hände waschen`` → ``haende-waschen``."""
+    return _NOT_SLUG.sub("-", unidecode(text.translate(_UMLAUTS)).lower()).strip("-")
 
 
 MAX_SLUG = 80
@@ -78,29 +98,90 @@ def paginated(url: str, page: int) -> str:
     return url if page == 1 else join_url(url, "page", str(page))
 
 
-def post_url(category_slug: str, post_slug: str) -> str:
-    """URL of an article."""
-    return join_url(category_slug, post_slug)
+@dataclass(frozen=True)
+class Paths:
+    """The URLs of one language of the site: its prefix (``""`` for the default language, ``"de"``) and words."""
 
+    prefix: str = ""
+    segments: Segments = SEGMENTS["fr"]
 
-def tag_url(tag_slug: str) -> str:
-    """URL of a tag's listing."""
-    return join_url(TAGS_SEGMENT, tag_slug)
+    @classmethod
+    def of(cls, language: str, prefix: str = "") -> Paths:
+        """The paths of a language (English words for one hospiblog has none for)."""
+        return cls(prefix, SEGMENTS.get(language, SEGMENTS["en"]))
 
+    def page(self, *segments: str) -> str:
+        """A folder URL of this language: ``("medizin",)`` → ``/de/medizin/``."""
+        return join_url(self.prefix, *segments)
 
-def author_url(author_key: str) -> str:
-    """URL of an author's page."""
-    return join_url(AUTHORS_SEGMENT, slugify(author_key))
+    @property
+    def home(self) -> str:
+        return self.page()
 
+    def post(self, category_slug: str, post_slug: str) -> str:
+        """URL of an article."""
+        return self.page(category_slug, post_slug)
 
-def campaign_url(campaign_key: str) -> str:
-    """URL of a campaign's page (the key is a slug: site.toml's check says so)."""
-    return join_url(CAMPAIGNS_SEGMENT, slugify(campaign_key))
+    @property
+    def tags(self) -> str:
+        return self.page(self.segments.tags)
 
+    def tag(self, tag_slug: str) -> str:
+        """URL of a tag's listing."""
+        return self.page(self.segments.tags, tag_slug)
 
-def search_url(language_prefix: str = "") -> str:
-    """URL of the search page (``/recherche/``; a site in several languages gives each its prefix)."""
-    return join_url(language_prefix, SEARCH_SEGMENT)
+    @property
+    def authors(self) -> str:
+        return self.page(self.segments.authors)
+
+    def author(self, author_key: str) -> str:
+        """URL of an author's page."""
+        return self.page(self.segments.authors, slugify(author_key))
+
+    @property
+    def campaigns(self) -> str:
+        return self.page(self.segments.campaigns)
+
+    def campaign(self, campaign_key: str) -> str:
+        """URL of a campaign's page (the key is a slug: site.toml's check says so)."""
+        return self.page(self.segments.campaigns, slugify(campaign_key))
+
+    @property
+    def archive(self) -> str:
+        return self.page(self.segments.archive)
+
+    def year(self, year: int) -> str:
+        """URL of a year's archive."""
+        return self.page(self.segments.archive, str(year))
+
+    @property
+    def subscribe(self) -> str:
+        return self.page(self.segments.subscribe)
+
+    @property
+    def search(self) -> str:
+        """URL of the search page."""
+        return self.page(self.segments.search)
+
+    @property
+    def agenda(self) -> str:
+        """URL of the agenda page: upcoming events, then past ones."""
+        return self.page(self.segments.agenda)
+
+    @property
+    def agenda_calendar(self) -> str:
+        """URL of the calendar of upcoming events that phones and Outlook subscribe to."""
+        return self.agenda.rstrip("/") + CALENDAR_SUFFIX
+
+    @property
+    def jobs(self) -> str:
+        """URL of the jobs page, which lists the open job offers."""
+        return self.page(self.segments.jobs)
+
+    @property
+    def not_found(self) -> str:
+        """The 404 page (``/404.html``, ``/de/404.html``)."""
+        return self.home + "404.html"
 
 
 def search_bundle_url() -> str:
@@ -108,27 +189,9 @@ def search_bundle_url() -> str:
     return join_url(SEARCH_BUNDLE)
 
 
-def year_url(year: int) -> str:
-    """URL of a year's archive."""
-    return join_url(ARCHIVE_SEGMENT, str(year))
-
-
-def agenda_url() -> str:
-    """URL of the agenda page: upcoming events, then past ones."""
-    return join_url(AGENDA_SEGMENT)
-
-
-def agenda_calendar_url() -> str:
-    """URL of the calendar of upcoming events that phones and Outlook subscribe to."""
-    return f"/{AGENDA_SEGMENT}{CALENDAR_SUFFIX}"
-
-
 def event_calendar_url(post_url: str, post_slug: str) -> str:
     """URL of one event's calendar file, beside its article: ``/actualites/x/x.ics`` (saved as ``x.ics``)."""
     return f"{post_url}{post_slug}{CALENDAR_SUFFIX}"
-def jobs_url() -> str:
-    """URL of the jobs page, which lists the open job offers."""
-    return join_url(JOBS_SEGMENT)
 
 
 def absolute(base_url: str, url: str) -> str:

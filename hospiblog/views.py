@@ -18,21 +18,7 @@ from .posters import POSTER_SIZE, poster_url
 from .responsive import ImagePlan, ImageSettings, ImageSource, published_path
 from .security import PolicyAdditions, content_security_policy
 from .social import ShareLink, hashtag, share_links
-from .urls import (
-    absolute,
-    agenda_url,
-    author_url,
-    campaign_url,
-    event_calendar_url,
-    jobs_url,
-    join_url,
-    paginated,
-    post_url,
-    search_bundle_url,
-    search_url,
-    tag_slug,
-    tag_url,
-)
+from .urls import Paths, absolute, event_calendar_url, paginated, search_bundle_url, tag_slug
 from .videos import HOSTS, split_at_videos
 
 SOCIAL_LABELS = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
@@ -299,6 +285,30 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class Alternate:
+    """A version of a page in one language (``hreflang="de"``), or the one for other languages (``x-default``)."""
+
+    hreflang: str
+    url: str
+    absolute_url: str
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One language of the site in the switcher."""
+
+    language: str
+    name: str
+    """The language's name in itself: Deutsch."""
+    url: str
+    current: bool
+    """The page's own language: shown, not linked."""
+    note: str = ""
+    """"" when ``url`` is the page's translation; else the title of the page it leads to instead (in that
+    language: « Startseite », « Medizin und Pflege »), shown beside the name."""
+
+
+@dataclass(frozen=True)
 class PageView:
     """The page being rendered: its kind, title, canonical URL and feeds."""
 
@@ -311,6 +321,12 @@ class PageView:
     accent: str = ""
     csp: PolicyAdditions = ()
     """What the page needs beyond the site-wide Content-Security-Policy (the search page: WebAssembly)."""
+    alternates: tuple[Alternate, ...] = ()
+    """The page in every language it exists in, and ``x-default`` (a site in several languages):
+    ``<link rel="alternate" hreflang>``, the sitemap's ``xhtml:link``."""
+    languages: tuple[LanguageLink, ...] = ()
+    """The language switcher: every language of the site, each to this page's translation or the nearest page
+    of the same kind; empty on a site in one language."""
 
     @property
     def content_security_policy(self) -> str:
@@ -357,6 +373,9 @@ class SiteView:
     """URL of the search page; empty when the site has none (``[search] enabled = false``)."""
     image_sizes: Mapping[str, str] = field(default_factory=lambda: dict(ImageSettings.sizes))
     """The theme's ``sizes`` attribute for ``hero``, ``body`` and ``card`` images (``images.toml``)."""
+    urls: Paths = field(default_factory=Paths)
+    """The URLs of this language's own pages: ``site.urls.home``, ``.subscribe``, ``.archive``, ``.tags``,
+    ``.authors``, ``.campaigns``, ``.year(2026)``."""
 
 
 @dataclass(frozen=True)
@@ -398,7 +417,7 @@ class ViewFactory:
     def category(self, key: str) -> CategoryView:
         if key not in self._categories:
             category: CategoryConfig = self.config.categories[key]
-            url = join_url(category.slug)
+            url = self.config.paths.page(category.slug)
             self._categories[key] = CategoryView(
                 key, category.label, category.description, category.color, url,
                 self.feed_links(url, f"{self.config.title} – {category.label}"),
@@ -412,7 +431,7 @@ class ViewFactory:
             author: AuthorConfig = self.config.authors[key]
             portrait = self.image(author.portrait, author.name) if author.portrait else None
             self._authors[key] = AuthorView(key, author.name, author.role, author.service, author.bio,
-                                            author_url(key), portrait)
+                                            self.config.paths.author(key), portrait)
         return self._authors[key]
 
     def campaign(self, key: str | None) -> CampaignView | None:
@@ -424,7 +443,7 @@ class ViewFactory:
             partner = campaign.partner
             count = next((len(found.posts) for found in self.site.campaigns if found.config.key == key), 0)
             self._campaigns[key] = CampaignView(
-                key=key, label=campaign.label, description=campaign.description, url=campaign_url(key),
+                key=key, label=campaign.label, description=campaign.description, url=self.config.paths.campaign(key),
                 start_iso=campaign.start.isoformat() if campaign.start else "",
                 start_display=self.date_text(campaign.start) if campaign.start else "",
                 end_iso=campaign.end.isoformat() if campaign.end else "",
@@ -450,7 +469,7 @@ class ViewFactory:
         self._summaries.pop(relative, None)
 
     def post_url(self, post: Post) -> str:
-        return post_url(self.config.categories[post.meta.category].slug, post.meta.slug)
+        return self.config.paths.post(self.config.categories[post.meta.category].slug, post.meta.slug)
 
     def summary(self, post: Post) -> PostSummary:
         if post.relative not in self._summaries:
@@ -503,7 +522,7 @@ class ViewFactory:
 
     def jobs_feeds(self) -> tuple[FeedLink, ...]:
         """The jobs page's RSS and Atom feeds."""
-        return self.feed_links(jobs_url(), f"{self.config.title} – {self.jobs_title}")
+        return self.feed_links(self.config.paths.jobs, f"{self.config.title} – {self.jobs_title}")
 
     def summaries(self, posts: Sequence[Post]) -> list[PostSummary]:
         return [self.summary(post) for post in posts]
@@ -535,7 +554,7 @@ class ViewFactory:
             toc=Markup(current.toc_html),
             updated_iso=meta.updated.isoformat() if meta.updated else "",
             updated_display=self.date_text(meta.updated) if meta.updated else "",
-            tags=tuple(TagView(tag, tag_slug(tag), tag_url(tag_slug(tag))) for tag in meta.tags),
+            tags=tuple(TagView(tag, tag_slug(tag), self.config.paths.tag(tag_slug(tag))) for tag in meta.tags),
             previous=self.summary(previous) if previous else None,
             next=self.summary(following) if following else None,
             related=tuple(self.summary(other) for other in self.site.related.get(post.relative, ())),
@@ -611,15 +630,16 @@ class ViewFactory:
                                           organization.address, organization.phone),
             categories=tuple(self.category(key) for key in config.categories),
             social=social,
-            feeds=self.feed_links("/", config.title),
+            feeds=self.feed_links(config.paths.home, config.title),
             category_stylesheet="/" + category_stylesheet_name(config),
             dev=self.dev,
             campaigns=tuple(view for key in config.campaigns if (view := self.campaign(key)) is not None),
             medical_notice=self.default_medical_notice if config.medical.notice is None else config.medical.notice,
-            agenda_url=agenda_url() if any(post.meta.event for post in self.site.posts) else "",
-            jobs_url=jobs_url() if self.site.has_jobs else "",
+            agenda_url=config.paths.agenda if any(post.meta.event for post in self.site.posts) else "",
+            jobs_url=config.paths.jobs if self.site.has_jobs else "",
             jobs_feeds=self.jobs_feeds() if self.site.has_jobs else (),
-            search_url=search_url() if config.search.enabled else "",
+            search_url=config.paths.search if config.search.enabled else "",
+            urls=config.paths,
             image_sizes=dict((self.images.settings if self.images else ImageSettings()).sizes),
         )
 

@@ -12,7 +12,7 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +23,6 @@ from ..content.outline import outline_of
 from ..errors import HospiblogError
 from ..model import Outline, Post
 from ..responsive import ImageSettings
-from ..urls import post_url
 
 StaticLookup = Callable[[str], Path | None]
 """Finds the file published at a URL path (``/images/x.jpg``), as ``Theme.static_file`` does."""
@@ -80,6 +79,8 @@ class CheckContext:
     """Drafts are built too (``--drafts``): a draft's problem that no build can get round stays an error."""
     image_settings: ImageSettings | None = None
     """The theme's responsive images (the widths it publishes); None when unknown (then image-too-wide is silent)."""
+    translations: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    """The posts of each translation key (``translation_key:``), by language of the site."""
 
     @property
     def image_sizes(self) -> dict[str, tuple[int, int]]:
@@ -116,7 +117,18 @@ def make_context(
         preview=preview,
         drafts=drafts,
         image_settings=image_settings,
+        translations=_translations(posts, config),
     )
+
+
+def _translations(posts: Sequence[Post], config: SiteConfig) -> dict[str, dict[str, tuple[str, ...]]]:
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for post in posts:
+        if post.meta.translation_key:
+            versions = found.setdefault(post.meta.translation_key, {})
+            language = config.edition_of(post.meta.lang)
+            versions[language] = (*versions.get(language, ()), post.relative)
+    return found
 
 
 def _relative_paths(errors: Iterable[HospiblogError], site_dir: Path) -> list[str]:
@@ -126,7 +138,7 @@ def _relative_paths(errors: Iterable[HospiblogError], site_dir: Path) -> list[st
 
 def _post_urls(posts: Sequence[Post], config: SiteConfig) -> dict[str, str]:
     categories = config.categories
-    return {post.relative: post_url(categories[post.meta.category].slug, post.meta.slug)
+    return {post.relative: config.post_url(post.meta.category, post.meta.slug, post.meta.lang)
             for post in posts if post.meta.category in categories}
 
 

@@ -63,6 +63,8 @@ class Rule:
     may not change its level, and it stays an error on a draft that is built (``--drafts``)."""
     check_config: ConfigRule | None = None
     """The same rule's look at site.toml (the images it names), when it has one."""
+    off_by_default: bool = False
+    """Silent unless ``[checks.rules]`` gives it a level (``level`` is then the one it suggests)."""
 
 
 def in_social_kit(post: Post) -> bool:
@@ -161,6 +163,49 @@ def check_duplicate_url(post: Post, context: CheckContext) -> Iterator[Issue]:
     yield Issue(f"this article and {', '.join(others)} would both be published at {url}",
                 f"give one of them another title or a `slug:` of its own{note}",
                 post.meta.line_of("slug") or post.meta.line_of("title"), at_most_warning=with_drafts_only)
+
+
+# -- languages ----------------------------------------------------------------------------------------------------
+
+
+def check_language(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """On a site in several languages, a post in a language the site does not list (a one-language site keeps
+    any post, whatever its ``lang``: it changes only the article's ``lang`` attribute)."""
+    config = context.config
+    lang = post.meta.lang
+    if not config.multilingual or lang is None or config.edition_of(lang) == lang.split("-")[0].lower():
+        return
+    listed = ", ".join(config.site_languages)
+    yield Issue(f"this article is in '{lang}', which is not a language of the site ({listed})",
+                f"write `lang:` with one of {listed}, or add a [languages.{lang.split('-')[0].lower()}] table to "
+                "site.toml", post.meta.line_of("lang"))
+
+
+def check_translation_duplicate(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """Two articles of one language sharing a translation key: which one would the other languages link to?"""
+    key = post.meta.translation_key
+    if key is None:
+        return
+    language = context.config.edition_of(post.meta.lang)
+    others = [other for other in context.translations.get(key, {}).get(language, ()) if other != post.relative]
+    if others:
+        yield Issue(f"this article and {', '.join(others)} are both the {language} version of "
+                    f"translation_key '{key}'", "give each translation its own language (`lang:`), or one of "
+                    "them another translation_key", post.meta.line_of("translation_key"))
+
+
+def check_translation_missing(post: Post, context: CheckContext) -> Iterator[Issue]:
+    """An article whose translation into one of the site's languages does not exist (yet)."""
+    config = context.config
+    if not config.multilingual or post.meta.draft:
+        return
+    versions = context.translations.get(post.meta.translation_key or "", {})
+    mine = config.edition_of(post.meta.lang)
+    missing = [language for language in config.site_languages if language != mine and language not in versions]
+    if missing:
+        yield Issue(f"no translation into {', '.join(missing)}",
+                    f"start one with `hospiblog new --lang {missing[0]} --translation-of {post.relative}`",
+                    post.meta.line_of("translation_key") or post.meta.line_of("title"))
 
 
 # -- images -------------------------------------------------------------------------------------------------------
@@ -762,5 +807,11 @@ RULES: tuple[Rule, ...] = (
          check_job_closes_missing),
     Rule("job-salary-missing", WARNING, "an open job offer without a salary", check_job_salary_missing),
     Rule("job-closed", WARNING, "a job offer closed more than 30 days ago is still published", check_job_closed),
+    Rule("unknown-language", ERROR, "an article in a language that a site in several languages does not list",
+         check_language),
+    Rule("translation-duplicate", ERROR, "two articles of one language with the same translation_key",
+         check_translation_duplicate),
+    Rule("translation-missing", WARNING, "an article without a translation into every language of the site "
+         "(off unless [checks.rules] gives it a level)", check_translation_missing, off_by_default=True),
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -119,7 +119,7 @@ def _from_parse_error(error: HospiblogError, config: SiteConfig) -> Finding:
 
 def rule_levels(config: SiteConfig) -> tuple[Levels, list[Finding]]:
     """Each rule's level after ``[checks.rules]``, and the findings about that table itself."""
-    levels: Levels = {rule.id: rule.level for rule in RULES}
+    levels: Levels = {rule.id: None if rule.off_by_default else rule.level for rule in RULES}
     findings: list[Finding] = []
     for rule_id, value in config.checks.rules.items():
         problem = _rule_setting_problem(rule_id, value)

@@ -32,7 +32,7 @@ from .values import short as _short
 FIELDS = (
     "title", "date", "category", "summary", "author", "tags", "image", "image_alt", "draft",
     "updated", "slug", "lang", "reviewed_by", "last_reviewed", "consent", "share_image", "social",
-    "campaign", "sources", "event", "job",
+    "campaign", "sources", "event", "job", "translation_key",
 )
 SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "x", "whatsapp")
 CONSENT_SCOPES = ("web", "social", "print")
@@ -159,6 +159,7 @@ class _FieldReader:
             draft=self._bool("draft"),
             updated=self._datetime("updated"),
             lang=lang,
+            translation_key=self._text("translation_key") or None,
             reviewed_by=_typeset(self._text("reviewed_by"), lang or settings.language) or None,
             last_reviewed=self._date("last_reviewed"),
             consent=self._consent(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,10 +37,19 @@ def published() -> list[tuple[Path, frontmatter.Post]]:
             if not meta.get("draft") and str(meta["date"])[:10] <= NOW.date().isoformat()]
 
 
+def language_of(meta: frontmatter.Post) -> str:
+    """The post's language: French (the site's default) unless its front matter says otherwise."""
+    return str(meta.get("lang") or "fr")
+
+
 def url_of(path: Path, meta: frontmatter.Post) -> str:
-    config = load_config(REPO)
-    category = config.categories[path.parent.name]
-    return f"/{category.slug}/{meta.get('slug') or slugify(str(meta['title']))}/"
+    """French posts at the root, German ones under /de/ with their category's German slug (site.toml)."""
+    category = load_config(REPO).categories[path.parent.name]
+    language = language_of(meta)
+    slug = meta.get("slug") or slugify(str(meta["title"]))
+    if language == "fr":
+        return f"/{category.slug}/{slug}/"
+    return f"/{language}/{category.translations[language].slug}/{slug}/"
 
 
 def html_pages(out: Path) -> list[Path]:
@@ -86,11 +97,14 @@ def test_drafts_and_scheduled_posts_are_absent(built: tuple[Path, BuildReport]) 
 def test_category_listings_are_newest_first_and_paginated(built: tuple[Path, BuildReport]) -> None:
     out, _ = built
     config = load_config(REPO)
-    for key, category in config.categories.items():
-        expected = sorted((meta for path, meta in published() if path.parent.name == key),
+    # Each language's category page lists the category's posts in that language only.
+    for (key, category), language in itertools.product(config.categories.items(), config.site_languages):
+        expected = sorted((meta for path, meta in published()
+                           if path.parent.name == key and language_of(meta) == language),
                           key=lambda meta: str(meta["date"]), reverse=True)
+        folder = out / category.slug if language == "fr" else out / language / category.translations[language].slug
         titles: list[str] = []
-        page, number = out / category.slug / "index.html", 1
+        page, number = folder / "index.html", 1
         while page.exists():
             tree = lxml.html.parse(str(page)).getroot()
             links = tree.xpath("//h2[@class='card-title']/a")
@@ -98,14 +112,14 @@ def test_category_listings_are_newest_first_and_paginated(built: tuple[Path, Bui
             assert len(on_page) <= config.posts_per_page
             titles += on_page
             number += 1
-            page = out / category.slug / "page" / str(number) / "index.html"
-        assert titles == [str(meta["title"]).strip() for meta in expected], key
+            page = folder / "page" / str(number) / "index.html"
+        assert titles == [str(meta["title"]).strip() for meta in expected], (key, language)
 
 
 def test_feeds_read_back(built: tuple[Path, BuildReport]) -> None:
     out, _ = built
     feeds = sorted(out.rglob("rss.xml")) + sorted(out.rglob("atom.xml"))
-    assert len(feeds) == 12  # the site's, one per category, and the jobs page's
+    assert len(feeds) == 24  # in each language: the site's, one per category, and the jobs page's
     for feed_path in feeds:
         feed = feedparser.parse(feed_path.read_bytes())
         assert not feed.bozo, (feed_path, feed.bozo_exception)
@@ -121,7 +135,7 @@ def test_feeds_read_back(built: tuple[Path, BuildReport]) -> None:
                 local = local_target(out, url)
                 assert local is None or local.exists(), url
     site_feed = feedparser.parse((out / "rss.xml").read_bytes())
-    assert len(site_feed.entries) == min(20, len(published()))
+    assert len(site_feed.entries) == min(20, len([meta for _path, meta in published() if language_of(meta) == "fr"]))
     entry = site_feed.entries[0]
     assert entry.summary and entry.author and entry.tags and entry.id.startswith("tag:")
     atom = feedparser.parse((out / "atom.xml").read_bytes())

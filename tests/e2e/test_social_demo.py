@@ -81,6 +81,24 @@ def config() -> SiteConfig:
     return load_config(REPO)
 
 
+def edition(source: Source) -> SiteConfig:
+    """The site as the post's readers see it (its texts in the post's language)."""
+    return config().edition(str(source.meta.get("lang") or "fr"))
+
+
+def language_prefix(meta: dict[str, object]) -> str:
+    """"" for a post in the site's default language (French), "/de" for one in German."""
+    lang = str(meta.get("lang") or "fr")
+    return "" if lang == "fr" else f"/{lang}"
+
+
+def category_slug(path: Path, meta: dict[str, object]) -> str:
+    """The slug of the post's category in its language, as site.toml writes it."""
+    category = config().categories[path.parent.name]
+    lang = str(meta.get("lang") or "fr")
+    return category.slug if lang == "fr" else category.translations[lang].slug
+
+
 @cache
 def published() -> tuple[Source, ...]:
     found = []
@@ -88,9 +106,8 @@ def published() -> tuple[Source, ...]:
         meta = dict(frontmatter.load(path).metadata)
         if meta.get("draft") or str(meta["date"])[:10] > NOW.date().isoformat():
             continue
-        category = config().categories[path.parent.name]
         slug = meta.get("slug") or slugify(str(meta["title"]))
-        found.append(Source(path, meta, f"{BASE}/{category.slug}/{slug}/"))
+        found.append(Source(path, meta, f"{BASE}{language_prefix(meta)}/{category_slug(path, meta)}/{slug}/"))
     return tuple(found)
 
 
@@ -253,7 +270,7 @@ def test_the_demo_has_posts_to_check(out: Path) -> None:
 @each_post
 def test_open_graph(out: Path, source: Source) -> None:
     page = Page(out / source.page)
-    site = config()
+    site = edition(source)
     assert page.one("og:type") == "article"
     assert plain(page.one("og:title")) == source.title
     assert plain(page.one("og:description")) == plain(str(source.meta["summary"]))
@@ -334,20 +351,20 @@ def test_json_ld_of_a_post(out: Path, source: Source) -> None:
             assert output_file(out, image).is_file(), image
 
     author = posting["author"]
-    person = config().authors[str(source.meta["author"])]
+    person = edition(source).authors[str(source.meta["author"])]
     assert author["@type"] == "Person" and author["name"] == person.name
     if person.role:
         assert author.get("jobTitle") == person.role, author
 
     publisher = posting["publisher"]
-    assert publisher["@type"] == "Organization" and publisher["name"] == config().organization.name
+    assert publisher["@type"] == "Organization" and publisher["name"] == edition(source).organization.name
     logo = publisher["logo"]
     logo_url = logo["url"] if isinstance(logo, dict) else logo
     assert output_file(out, logo_url).is_file(), logo_url
 
     crumbs = of_type(nodes, "BreadcrumbList")["itemListElement"]
     assert [crumb["position"] for crumb in crumbs] == list(range(1, len(crumbs) + 1))
-    assert crumbs[0]["item"] == BASE + "/"
+    assert crumbs[0]["item"] == BASE + language_prefix(source.meta) + "/"
     assert crumbs[-1]["item"] == source.url
     assert plain(crumbs[-1]["name"]) == source.title
 
@@ -376,7 +393,8 @@ def test_every_json_ld_block_parses(out: Path) -> None:
 
 @each_post
 def test_cards_of_a_post(out: Path, source: Source) -> None:
-    category = config().categories[source.path.parent.name].slug
+    category = language_prefix(source.meta).lstrip("/") + "/" + category_slug(source.path, source.meta)
+    category = category.lstrip("/")
     slug = urlsplit(source.url).path.rstrip("/").rsplit("/", 1)[-1]
     for name, size in CARD_SIZES.items():
         if name == "og" and source.meta.get("share_image"):
@@ -475,7 +493,8 @@ def test_no_page_loads_anything_from_another_host(out: Path) -> None:
 def kit_folder(kit: Path, source: Source) -> Path:
     day = local_datetime(source.meta["date"]).date().isoformat()
     slug = urlsplit(source.url).path.rstrip("/").rsplit("/", 1)[-1]
-    return kit / f"{day}-{slug}"
+    language = language_prefix(source.meta).replace("/", "-")  # a German post's folder ends with -de
+    return kit / f"{day}-{slug}{language}"
 
 
 def test_kit_has_one_folder_per_post(kit: Path) -> None:
