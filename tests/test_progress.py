@@ -18,12 +18,11 @@ import termios
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SiteMaker, post
 
 from hospiblog import build
 from hospiblog.progress import DEFAULT_DELAY, SILENT, display_delay, progress_display, shows_progress
+from tests.conftest import NOW, REPO, SiteMaker, post
 
-REPO = Path(__file__).resolve().parent.parent
 ESCAPE = "\x1b"
 BAR = "━"
 SUMMARY = re.compile(r"^Built \d+ posts, \d+ pages, \d+ feeds in ")
