@@ -1,6 +1,7 @@
 """hospiblog: a static blog generator for hospitals.
 
-The public API: ``build`` a site, ``load_config``, the model types and the errors.
+The public API: ``build`` a site (told to a ``Progress`` if given), ``load_config``, the model types and the
+errors.
 """
 
 __version__ = "0.1.0"
@@ -18,6 +19,7 @@ from .errors import (
     TemplateError,
 )
 from .model import Author, Category, Event, Place, Post, PostMeta, Site, SourceFile, Tag
+from .progress import Progress
 
 __all__ = [
     "Author",
@@ -33,6 +35,7 @@ __all__ = [
     "Place",
     "Post",
     "PostMeta",
+    "Progress",
     "Site",
     "SiteConfig",
     "SourceFile",

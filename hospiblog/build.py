@@ -21,6 +21,7 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.discover import FoundFile, Known, discover, scan
 from .errors import BuildFailed, BuildWarning, HospiblogError, OutputError, SourceLocation
 from .model import Post, Site, SourceFile
+from .progress import SILENT, Progress, counted
 from .report import BuildReport, Stages
 from .responsive import ImageSettings, load_image_settings
 from .state import BuildState, Snapshot, cache_root, inputs_key
@@ -105,8 +106,10 @@ class Pipeline:
     """Runs the stages of a build; keeps what can be reused between runs (serve keeps one alive)."""
 
     def __init__(self, site_dir: Path, *, output: Path | None = None, options: BuildOptions | None = None,
-                 posts_cache: PostsCache | None = None) -> None:
+                 posts_cache: PostsCache | None = None, progress: Progress = SILENT) -> None:
         self.site_dir = site_dir
+        self.progress = progress
+        """Told which stage runs and how far the long ones are (the CLI's line on a terminal); silent by default."""
         self.output = output
         self.options = options or BuildOptions()
         self.posts_cache = posts_cache
@@ -124,7 +127,7 @@ class Pipeline:
         moment = now or datetime.now(UTC)
         config = load_config(self.site_dir)
         report = BuildReport(resolve_output(config, self.output))
-        stages = Stages(report)
+        stages = Stages(report, self.progress)
         state = BuildState.open(config, report.output_dir, use_cache=self.options.use_cache, served=in_place)
         found, errors = stages.run("scan", _scan, config)
         theme = stages.run("theme", load_theme, config)
@@ -181,7 +184,8 @@ class Pipeline:
 
         sources, errors = found if found is not None else stages.run("discover", _discover, config)
         posts, parse_errors = stages.run("parse", parse_all, sources, config, cache=self._posts_cache(config),
-                                         workers=self.options.workers, report=stages.report)
+                                         workers=self.options.workers, report=stages.report,
+                                         progress=stages.progress)
         theme = theme or stages.run("theme", load_theme, config)
         checks = stages.run("check", run_checks, posts, config, static_lookup=theme.static_file, today=today,
                             unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future,
@@ -226,7 +230,8 @@ class Pipeline:
 
         planned = tuple(plan_cards(site.posts, config, settings, static_lookup=theme.static_file))
         cache_dir = cache_root(config) / "cards" if self.options.use_cache else self._scratch_cards()
-        warm_card_cache([card.spec for card in planned], settings, cache_dir, workers=self.options.workers)
+        warm_card_cache([card.spec for card in planned], settings, cache_dir, workers=self.options.workers,
+                        progress=self.progress)
         return ShareCards(settings, planned, cache_dir)
 
     def _images(self, config: SiteConfig, theme: Theme, settings: ImageSettings, site: Site) -> ImageFiles:
@@ -239,7 +244,7 @@ class Pipeline:
         plan = plan_images(theme.assets, image_uses(site, config), site.image_sizes, settings,
                            formats=available_formats(), encoder=encoder_fingerprint())
         cache_dir = cache_root(config) / "images" if self.options.use_cache else self._scratch_cards() / "images"
-        warm_image_cache(plan, cache_dir, workers=self.options.workers)
+        warm_image_cache(plan, cache_dir, workers=self.options.workers, progress=self.progress)
         return ImageFiles(plan, cache_dir)
 
     def _publish(self, planner: Planner, config: SiteConfig, theme: Theme, manifest: Manifest, output_dir: Path,
@@ -251,7 +256,7 @@ class Pipeline:
         # Pages render over the cores in a build; serve (threads, small changes) renders in its own process.
         workers = 1 if in_place else (self.options.workers or os.cpu_count() or 1)
         return publish(planner.jobs, lambda job: render(job, environment), output_dir, manifest,
-                       in_place=in_place, workers=workers, derived=planner.derived)
+                       in_place=in_place, workers=workers, derived=planner.derived, progress=self.progress)
 
     def _posters(self, config: SiteConfig, theme: Theme, settings: CardSettings | None,
                  site: Site) -> VideoPosters | None:
@@ -293,10 +298,14 @@ def build(
     workers: int | None = None,
     use_cache: bool = True,
     dev: bool = False,
+    progress: Progress = SILENT,
 ) -> BuildReport:
-    """Builds the site in ``site_dir`` into its output folder; raises HospiblogError on problems."""
+    """Builds the site in ``site_dir`` into its output folder; raises HospiblogError on problems.
+
+    ``progress`` is told each stage and how far the long ones are (:mod:`hospiblog.progress`); silent by default.
+    """
     options = BuildOptions(drafts=drafts, future=future, dev=dev, workers=workers, use_cache=use_cache)
-    return Pipeline(site_dir, output=output, options=options).run(now=now)
+    return Pipeline(site_dir, output=output, options=options, progress=progress).run(now=now)
 
 
 def _card_settings(config: SiteConfig, theme: Theme) -> CardSettings | None:
@@ -401,6 +410,7 @@ def parse_all(
     cache: PostsCache | None,
     workers: int | None = None,
     report: BuildReport | None = None,
+    progress: Progress = SILENT,
 ) -> tuple[list[Post], list[HospiblogError]]:
     """Parses every source, from the cache where possible and over the cores when there is much to do."""
     from .content.parse import ParseSettings, parse_key
@@ -409,7 +419,9 @@ def parse_all(
     keys = [parse_key(source, settings) for source in sources]
     found = [cache.get(key) if cache else None for key in keys]
     missing = [index for index, post in enumerate(found) if post is None]
-    results = _parse_many([sources[index] for index in missing], settings, workers)
+    if missing:
+        progress.expect(len(missing))
+    results = _parse_many([sources[index] for index in missing], settings, workers, progress)
     errors: list[HospiblogError] = []
     for index, result in zip(missing, results, strict=False):
         if isinstance(result, HospiblogError):
@@ -434,16 +446,16 @@ def _parse_one(source: SourceFile, settings: ParseSettings) -> Post | HospiblogE
         return error
 
 
-def _parse_many(sources: list[SourceFile], settings: ParseSettings,
-                workers: int | None) -> list[Post | HospiblogError]:
+def _parse_many(sources: list[SourceFile], settings: ParseSettings, workers: int | None,
+                progress: Progress) -> list[Post | HospiblogError]:
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(sources) < PARALLEL_THRESHOLD:
-        return [_parse_one(source, settings) for source in sources]
+        return list(counted((_parse_one(source, settings) for source in sources), progress))
     from concurrent.futures import ProcessPoolExecutor  # imported where needed: a warm build parses a few posts
 
     chunk = max(1, len(sources) // (count * 8))
     with ProcessPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(_parse_one, sources, [settings] * len(sources), chunksize=chunk))
+        return list(counted(pool.map(_parse_one, sources, [settings] * len(sources), chunksize=chunk), progress))
 
 
 def resolve_output(config: SiteConfig, output: Path | None) -> Path:

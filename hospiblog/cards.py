@@ -27,7 +27,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from .config import SiteConfig
 from .errors import ConfigError, ContentError, SourceLocation
 from .imaging import clean_file, open_image
 from .model import Post
+from .progress import SILENT, Progress, counted
 from .responsive import published_path
 from .seo import ShareImage, media_type
 from .theme import key_line, read_toml
@@ -822,15 +823,18 @@ def draw_cards(specs: Iterable[CardSpec], settings: CardSettings, cache_dir: Pat
 
 
 def warm_card_cache(specs: Iterable[CardSpec], settings: CardSettings, cache_dir: Path,
-                    workers: int | None = None) -> int:
+                    workers: int | None = None, *, progress: Progress = SILENT) -> int:
     """Draws the cards not yet in the cache (only checking that their file exists); returns how many were drawn.
 
     Lets the build spread the work over the cores before the writer asks for the bytes of the few
-    cards whose output changed with :func:`card_bytes`.
+    cards whose output changed with :func:`card_bytes`. ``progress`` counts the cards drawn.
     """
     by_key = {card_key(spec, settings): spec for spec in specs}
     missing = [key for key in by_key if not card_store(cache_dir).path(key).is_file()]
-    for key, data in zip(missing, _draw_many([by_key[key] for key in missing], settings, workers), strict=True):
+    if missing:
+        progress.expect(len(missing))
+    drawn = counted(_draw_many([by_key[key] for key in missing], settings, workers), progress)
+    for key, data in zip(missing, drawn, strict=True):
         store_card(cache_dir, key, data)
     return len(missing)
 
@@ -842,14 +846,16 @@ def card_bytes(spec: CardSpec, settings: CardSettings, cache_dir: Path | None) -
     return card_store(cache_dir).get_or_make(card_key(spec, settings), lambda: draw_card(spec, settings))
 
 
-def _draw_many(specs: list[CardSpec], settings: CardSettings, workers: int | None) -> list[bytes]:
+def _draw_many(specs: list[CardSpec], settings: CardSettings, workers: int | None) -> Iterator[bytes]:
+    """The cards' bytes in order, each as soon as it is drawn."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(specs) <= PARALLEL_THRESHOLD:
-        return [draw_card(spec, settings) for spec in specs]
+        yield from (draw_card(spec, settings) for spec in specs)
+        return
     from concurrent.futures import ProcessPoolExecutor  # imported where needed: most builds draw no card
 
     with ProcessPoolExecutor(max_workers=min(count, len(specs))) as pool:
-        return list(pool.map(draw_card, specs, [settings] * len(specs), chunksize=max(1, len(specs) // (count * 4))))
+        yield from pool.map(draw_card, specs, [settings] * len(specs), chunksize=max(1, len(specs) // (count * 4)))
 
 
 # ---------------------------------------------------------------- the site's cards

@@ -171,10 +171,13 @@ def run_serve(arguments: argparse.Namespace) -> int:
 
 def run_build(arguments: argparse.Namespace) -> int:
     from .build import build
+    from .progress import progress_display
     from .report import format_warnings
 
-    report = build(arguments.site_dir, output=arguments.output, drafts=arguments.drafts,
-                   future=arguments.future)
+    # On stderr: stdout keeps the summary line alone (`hospiblog build > log`), and the line is gone before it.
+    with progress_display(sys.stderr, quiet=arguments.quiet) as progress:
+        report = build(arguments.site_dir, output=arguments.output, drafts=arguments.drafts,
+                       future=arguments.future, progress=progress)
     if report.warnings:
         print(format_warnings(report.warnings, Path.cwd()), file=sys.stderr)
     if not arguments.quiet:

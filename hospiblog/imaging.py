@@ -29,6 +29,7 @@ from . import state
 from .cache import BlobStore
 from .errors import ContentError, SourceLocation
 from .metadata import STRIPPERS
+from .progress import SILENT, Progress, counted
 from .responsive import PUBLISHED_FORMAT, ImagePlan, ImageSettings, SourceImage, Variant, image_kind
 
 PARALLEL_THRESHOLD = 2
@@ -250,20 +251,23 @@ def store(cache_dir: Path, key: str, data: bytes) -> None:
     _store(cache_dir).store(key, data)
 
 
-def warm_image_cache(plan: ImagePlan, cache_dir: Path, *, workers: int | None = None) -> int:
+def warm_image_cache(plan: ImagePlan, cache_dir: Path, *, workers: int | None = None,
+                     progress: Progress = SILENT) -> int:
     """Makes the files not yet in the cache (only checking that their file exists), a source per task over the
-    cores, largest sources first; returns how many files were made."""
+    cores, largest sources first; returns how many files were made. ``progress`` counts the sources done."""
     todo = [(image, tuple(variant.key for variant in image.files if not _store(cache_dir).path(variant.key).is_file()))
             for image in plan.images]
     todo = sorted(((image, keys) for image, keys in todo if keys), key=lambda item: -_file_size(item[0].source))
+    if todo:
+        progress.expect(len(todo))
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return sum(_make_and_store(image, plan.settings, keys, cache_dir) for image, keys in todo)
+        return sum(counted((_make_and_store(image, plan.settings, keys, cache_dir) for image, keys in todo), progress))
     from concurrent.futures import ProcessPoolExecutor  # imported where needed: most builds make no image
 
     with ProcessPoolExecutor(max_workers=min(count, len(todo))) as pool:
-        return sum(pool.map(_make_and_store, [image for image, _keys in todo], [plan.settings] * len(todo),
-                            [keys for _image, keys in todo], [cache_dir] * len(todo)))
+        return sum(counted(pool.map(_make_and_store, [image for image, _keys in todo], [plan.settings] * len(todo),
+                                    [keys for _image, keys in todo], [cache_dir] * len(todo)), progress))
 
 
 def _file_size(path: Path) -> int:

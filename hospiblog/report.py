@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import HospiblogError
+from .progress import SILENT, Progress
 from .writer import WriteReport
 
 T = TypeVar("T")
@@ -53,12 +54,15 @@ class BuildReport:
 
 
 class Stages:
-    """Runs the stages of a command and records each one's duration in its report."""
+    """Runs the stages of a command, records each one's duration in its report and tells ``progress`` which one
+    runs (the stages that count their items tell it themselves)."""
 
-    def __init__(self, report: BuildReport) -> None:
+    def __init__(self, report: BuildReport, progress: Progress = SILENT) -> None:
         self.report = report
+        self.progress = progress
 
     def run(self, name: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.progress.stage(name)
         start = time.perf_counter()
         try:
             return function(*args, **kwargs)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from .cache import write_atomically
 from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
+from .progress import SILENT, Progress, counted
 from .urls import inside, safe_relative
 
 if TYPE_CHECKING:  # a no-op build loads the manifest only, not the planning and rendering stages
@@ -123,12 +124,14 @@ class Manifest:
 
 def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
             *, in_place: bool = False, workers: int = 1,
-            candidates: Sequence[RenderJob] | None = None, derived: Sequence[DerivedJob] = ()) -> WriteReport:
+            candidates: Sequence[RenderJob] | None = None, derived: Sequence[DerivedJob] = (),
+            progress: Progress = SILENT) -> WriteReport:
     """Renders what changed and publishes the output folder; raises BuildFailed on render errors.
 
     ``candidates`` (serve's fast path, in place only): the only jobs that may have changed since the last
     publication of the same plan; the others are known current and are not even looked at. ``derived``: files
     made from the rendered outputs (the search index), published with them; serve's fast path has none.
+    ``progress`` counts the rendered jobs as their results come back, and is told when a derived job is made.
     """
     if candidates is not None:
         assert in_place, "candidates are for in-place publication"
@@ -138,8 +141,9 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     planned = {job.output for job in jobs}
     staging = _Staging(output_dir, manifest, planned, in_place=in_place)
     try:
-        _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers)
-        made = {output: job.digest for job in derived for output in _derive(job, staging, manifest, report)}
+        _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers, progress)
+        made = {output: job.digest for job in derived
+                for output in _derive(job, staging, manifest, report, progress)}
         removed = _published_files(output_dir, manifest) - planned
         report.written = sorted(staging.written)
         if report.written or removed or not staging.live_exists:
@@ -510,17 +514,19 @@ class Staged(enum.Enum):
     WRITTEN_UNLINKED = "written, not linked into the twin"
 
 
-def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path,
-                    manifest: Manifest, report: WriteReport, staging: _Staging, workers: int) -> None:
+def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
+                    report: WriteReport, staging: _Staging, workers: int, progress: Progress = SILENT) -> None:
     problems: dict[str, HospiblogError] = {}
     published = staging.published = _published_stats(jobs, output_dir, staging.live_exists)
     pending = [job for job in jobs if not manifest.is_current(job, published.get(job.output))]
     report.unchanged += len(jobs) - len(pending)
     if pending:
         staging.prepare()
+        progress.expect(len(pending))
     # Serve keeps changed files in memory: they must be staged in this process.
     work = functools.partial(_render_and_stage, render_one, staging)
-    for job, result in zip(pending, _render_all(pending, work, 1 if staging.in_place else workers), strict=True):
+    results = counted(_render_all(pending, work, 1 if staging.in_place else workers), progress)
+    for job, result in zip(pending, results, strict=True):
         if isinstance(result, HospiblogError):
             problems.setdefault(result.format(), result)
             continue
@@ -543,12 +549,14 @@ def _render_and_stage(render_one: RenderFunction, staging: _Staging, job: Render
     return staging.stage(job.output, data)
 
 
-def _derive(job: DerivedJob, staging: _Staging, manifest: Manifest, report: WriteReport) -> list[str]:
+def _derive(job: DerivedJob, staging: _Staging, manifest: Manifest, report: WriteReport,
+            progress: Progress = SILENT) -> list[str]:
     """Stages the files of a derived job (kept as published when their digest is current); returns their paths."""
     kept = _current_derived(job, staging, manifest)
     if kept is not None:
         report.unchanged += len(kept)
         return kept
+    progress.stage(job.name)  # a stage of the report too (Stages.carve)
     start = time.perf_counter()
     files = job.produce(staging.read)
     report.timings[job.name] = time.perf_counter() - start
