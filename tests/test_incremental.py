@@ -25,6 +25,31 @@ VIDEOS = [
     "",  # removes the post's videos
 ]
 
+GERMAN = """
+[languages.de]
+title = "Testblog"
+description = "Ein Blog für Tests"
+
+[categories.medicine.de]
+slug = "medizin"
+label = "Medizin"
+description = "Die Pflege erklärt."
+
+[categories.prevention.de]
+slug = "praevention"
+label = "Prävention"
+
+[categories.news.de]
+slug = "aktuelles"
+label = "Aktuelles"
+
+[categories.testimonials.de]
+slug = "erfahrungen"
+label = "Erfahrungen"
+"""
+SITE = SITE_TOML + GERMAN
+"""A site in French and German: translations are added and removed among the edits."""
+
 edit = st.one_of(
     st.tuples(st.just("add"), st.sampled_from(CATEGORIES), st.sampled_from(TITLES), st.integers(1, 28),
               st.lists(st.sampled_from(TAGS), max_size=2, unique=True), st.booleans()),
@@ -41,6 +66,9 @@ edit = st.one_of(
     st.tuples(st.just("config"), st.integers(1, 4)),
     # An event block set on a post (or changed): a day around now, so it may be upcoming or already over.
     st.tuples(st.just("event"), st.integers(0, 50), st.integers(-3, 3), st.sampled_from(EVENT_STATUSES)),
+    # A German translation of a post (sharing its translation_key), or one removed.
+    st.tuples(st.just("translate"), st.integers(0, 50)),
+    st.tuples(st.just("untranslate"), st.integers(0, 50)),
 )
 
 
@@ -101,6 +129,24 @@ def _apply(site: Path, change: tuple[object, ...], counter: list[int], files: li
             return []
         path.rename(target)
         return [path, target, path.parent, target.parent]
+    if kind == "translate" and files:
+        original = files[int(change[1]) % len(files)]  # type: ignore[call-overload]
+        target = original.with_name(original.stem + "-de.md")
+        if "lang: de" in original.read_text() or target.exists():
+            return []
+        key = original.stem
+        text = original.read_text()
+        if "translation_key:" not in text:
+            original.write_text(text.replace("\n", f"\ntranslation_key: {key}\n", 1))
+        target.write_text(post(f"Übersetzung {key}", "2026-02-10", "Ein Text.", lang="de", translation_key=key))
+        return [original, target, target.parent]
+    if kind == "untranslate":
+        german = [path for path in files if "lang: de" in path.read_text()]
+        if not german:
+            return []
+        path = german[int(change[1]) % len(german)]  # type: ignore[call-overload]
+        path.unlink()
+        return [path, path.parent]
     if kind == "template":
         (site / "templates").mkdir(exist_ok=True)
         path = site / "templates" / "404.html"
@@ -113,7 +159,7 @@ def _apply(site: Path, change: tuple[object, ...], counter: list[int], files: li
         return [path]
     if kind == "config":
         path = site / "site.toml"
-        path.write_text(SITE_TOML.replace("posts_per_page = 2", f"posts_per_page = {change[1]}"))
+        path.write_text(SITE.replace("posts_per_page = 2", f"posts_per_page = {change[1]}"))
         return [path]
     return []
 
@@ -125,13 +171,14 @@ def files_of(folder: Path) -> dict[str, bytes]:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(edit, min_size=1, max_size=4), min_size=1, max_size=4))
 @example([[("video", 0, VIDEOS[1])], [("video", 0, "")], [("video", 0, VIDEOS[0])], [("body", 0, "Un mot.")]])
+@example([[("translate", 0)], [("body", 0, "Un mot.")], [("body", 1, "Ein Wort.")], [("untranslate", 0)]])
 def test_incremental_rebuilds_equal_a_full_build(batches: list[list[tuple[object, ...]]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="hospiblog-incremental-"))
     try:
         site = root / "site"
         for category in CATEGORIES:
             (site / "posts" / category).mkdir(parents=True)
-        (site / "site.toml").write_text(SITE_TOML)
+        (site / "site.toml").write_text(SITE)
         write_image(site / "static" / "images" / "logo.png", (64, 64))
         (site / "posts" / "news" / "depart.md").write_text(post("Départ", "2026-01-05", tags="[sommeil]"))
         options = BuildOptions(drafts=True, dev=True)
