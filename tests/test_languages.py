@@ -106,8 +106,8 @@ def test_site_toml_gives_each_language_its_texts_and_urls(make_site: SiteMaker) 
      "[categories.medicine]"),
     (GERMAN.replace('slug = "medizin"', 'slug = "themen"'), 'category slug "themen" cannot be used', 'slug = "themen"'),
     (GERMAN + "\n[languages.it]\ntitle = \"T\"\ndescription = \"D\"\n", 'unsupported language "it"', "[languages.it]"),
-    ("\n[categories.news.en]\nslug = \"news\"\nlabel = \"News\"\n", "a translation into en, which the site does not list",
-     "[categories.news.en]"),
+    ("\n[categories.news.en]\nslug = \"news\"\nlabel = \"News\"\n",
+     "a translation into en, which the site does not list", "[categories.news.en]"),
 ])
 def test_a_missing_or_wrong_translation_is_an_error_at_its_line(make_site: SiteMaker, extra: str, message: str,
                                                                  line_text: str) -> None:
