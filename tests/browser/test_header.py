@@ -21,6 +21,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 MAX_PHONE_HEADER = 90
 """px: one row of 44 px targets and its padding, with room for a brand that takes a third line."""
+MAX_LANGUAGE_ROW = 28
+"""px: the language switcher of a site in several languages (the demo's), one row of 24 px targets above it."""
+LANGUAGE_LINKS = 2
+"""The demo's languages: the switcher's links come first in the header."""
 FIRST_TITLES = {
     # The first article's title as a reader sees it: the first card on the home page, the post's <h1>.
     "home": "main .card-title",
@@ -53,11 +57,14 @@ def open_plain(browser: Any, base_url: str) -> Iterator[Any]:
 def test_a_phone_shows_the_first_title_on_the_first_screen(open_plain: Any, name: str) -> None:
     page = open_plain(PAGES[name], PHONE)
     header = page.locator(".site-header").bounding_box()
+    languages = page.locator(".site-header nav.languages").bounding_box()
     title = page.locator(FIRST_TITLES[name]).first
     box = title.bounding_box()
-    assert header is not None and box is not None
-    assert header["height"] <= MAX_PHONE_HEADER, (
-        f"the header takes {header['height']:.0f} px at {PHONE['width']} px (at most {MAX_PHONE_HEADER})"
+    assert header is not None and box is not None and languages is not None
+    assert languages["height"] <= MAX_LANGUAGE_ROW, f"the language switcher takes {languages['height']:.0f} px"
+    assert header["height"] - languages["height"] <= MAX_PHONE_HEADER, (
+        f"the header takes {header['height']:.0f} px at {PHONE['width']} px (at most {MAX_PHONE_HEADER} "
+        "besides the language switcher)"
     )
     assert page.evaluate("() => window.scrollY") == 0
     bottom = box["y"] + box["height"]
@@ -75,7 +82,8 @@ def test_the_phone_menu_works_from_the_keyboard_without_javascript(open_plain: A
     assert not any(links.nth(index).is_visible() for index in range(links.count())), "the menu starts open"
     assert _menu_button_state(page) == {"focusable": True, "expanded": False}
     # Natural order: skip link, brand, the button, then (once open) the links in reading order.
-    assert [_tab(page) for _ in range(3)] == ["a.skip-link", "a.brand", "summary.menu-button"]
+    assert [_tab(page) for _ in range(3 + LANGUAGE_LINKS)] == \
+        ["a.skip-link", *["a"] * LANGUAGE_LINKS, "a.brand", "summary.menu-button"]
     page.keyboard.press("Enter")
     assert _menu_button_state(page) == {"focusable": True, "expanded": True}
     for index in range(links.count()):
@@ -116,7 +124,7 @@ def test_a_desktop_shows_every_link_without_a_button(open_plain: Any, javascript
         box = links.nth(index).bounding_box()
         assert links.nth(index).is_visible() and box is not None, f"menu link {index + 1} is hidden"
         assert box["y"] + box["height"] <= header["y"] + header["height"], f"menu link {index + 1} is below the header"
-    assert [_tab(page) for _ in range(2)] == ["a.skip-link", "a.brand"]
+    assert [_tab(page) for _ in range(2 + LANGUAGE_LINKS)] == ["a.skip-link", *["a"] * LANGUAGE_LINKS, "a.brand"]
     _tab(page)
     assert _focused_href(page) == links.first.evaluate("link => link.href"), "Tab goes from the brand elsewhere"
 
