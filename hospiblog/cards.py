@@ -7,6 +7,11 @@ Three sizes per post (names used in file names and ``card.toml``):
 - ``square``: 1080×1080, Instagram's feed;
 - ``story``: 1080×1920, Instagram and Facebook stories (the apps' bars cover the top and bottom).
 
+A build publishes the ``og`` card of each post and the site's card (:data:`PUBLISHED_SIZES`): pages name no
+other. The square and story cards are for the social kit: ``hospiblog social`` draws those it needs into the
+same cache and writes them into the kit's folder, never into the site's output, so a build's output does not
+depend on whether the kit was made before it.
+
 A card is the category colour (or the post's image, cover-cropped and darkened so white text keeps a
 WCAG AA contrast), the category label (and the campaign's, in its own colour, for a post of a campaign), the
 title wrapped and shrunk until it fits its box, and the hospital's name and logo. The look comes from the
@@ -52,6 +57,10 @@ from .urls import absolute, safe_relative
 
 CARD_SIZES = ("og", "square", "story")
 """Card sizes in the order they are drawn; ``og`` is the Open Graph image."""
+PUBLISHED_SIZES = ("og",)
+"""The sizes a build publishes: the only card pages name (``og:image``, ``twitter:image``, JSON-LD). The others
+serve the social kit, which draws them when it is made (a square card for JSON-LD's 1:1 image would cost a build
+more than its og card: benchmarks/README.md)."""
 CARDS_FOLDER = "cards"
 """Folder of the settings and fonts in each theme, and of the drawn cards in the output."""
 SETTINGS_FILE = "card.toml"
@@ -978,12 +987,9 @@ def site_card_spec(config: SiteConfig, settings: CardSettings, *, static_lookup:
 
 
 def plan_cards(posts: Iterable[Post], config: SiteConfig, settings: CardSettings, *,
-               static_lookup: StaticLookup, sizes: Sequence[str] = CARD_SIZES) -> list[PlannedCard]:
-    """Every card the site publishes: one per size and post (no ``og`` with a ``share_image``) and the site card.
-
-    ``sizes`` can leave out the Instagram sizes (``square``, ``story``), which only the social kit
-    uses, to draw a third of the cards in a large site's first build.
-    """
+               static_lookup: StaticLookup, sizes: Sequence[str] = PUBLISHED_SIZES) -> list[PlannedCard]:
+    """Every card the site publishes: one per size of ``sizes`` and post (no ``og`` with a ``share_image``) and
+    the site card."""
     spec = site_card_spec(config, settings, static_lookup=static_lookup)
     planned = [PlannedCard(SITE_CARD_OUTPUT, spec, card_key(spec, settings))]
     for post in posts:
@@ -995,11 +1001,9 @@ def plan_cards(posts: Iterable[Post], config: SiteConfig, settings: CardSettings
 
 def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
                       image_sizes: Mapping[str, tuple[int, int]],
-                      sizes: Sequence[str] = CARD_SIZES) -> tuple[ShareImage, ...]:
-    """Images for a post's meta tags and JSON-LD: the og card (or ``share_image``) first, then the square card.
-
-    ``sizes`` are the sizes the build publishes (as given to :func:`plan_cards`).
-    """
+                      sizes: Sequence[str] = PUBLISHED_SIZES) -> tuple[ShareImage, ...]:
+    """Images for a post's meta tags and JSON-LD: the og card (or ``share_image``) first, then the square card
+    when ``sizes``, the sizes the build publishes (as given to :func:`plan_cards`), hold it."""
     meta = post.meta
     category = config.categories[meta.category]
     campaign = config.campaigns.get(meta.campaign or "")
@@ -1046,6 +1050,7 @@ def post_card_images(post: Post, config: SiteConfig, settings: CardSettings, *, 
 __all__ = [
     "AA_CONTRAST",
     "CARD_SIZES",
+    "PUBLISHED_SIZES",
     "SITE_CARD_OUTPUT",
     "CardLayout",
     "CardSettings",

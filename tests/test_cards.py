@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw, features
 
 from hospiblog import cards
-from hospiblog.build import parse_all
+from hospiblog.build import build, parse_all
 from hospiblog.cards import CardSettings, CardSpec
 from hospiblog.checks.context import make_context
 from hospiblog.config import SiteConfig, load_config
@@ -227,7 +228,11 @@ def test_site_cards_from_real_posts(make_site: SiteMaker, settings: CardSettings
     write_image(site_dir / "static/images/carte.png", (1200, 630))
     config, site, lookup = assembled(site_dir)
     planned = cards.plan_cards(site.posts, config, settings, static_lookup=lookup)
+    # A build publishes the og cards only (none for a post with its share_image); the social kit draws the rest.
     assert sorted(card.output for card in planned) == [
+        "cards/medecine/varices-quand-consulter-og.jpg", "cards/site-og.jpg"]
+    everything = cards.plan_cards(site.posts, config, settings, static_lookup=lookup, sizes=cards.CARD_SIZES)
+    assert sorted(card.output for card in everything) == [
         "cards/actualites/portes-ouvertes-square.jpg", "cards/actualites/portes-ouvertes-story.jpg",
         "cards/medecine/varices-quand-consulter-og.jpg", "cards/medecine/varices-quand-consulter-square.jpg",
         "cards/medecine/varices-quand-consulter-story.jpg", "cards/site-og.jpg"]
@@ -237,8 +242,17 @@ def test_site_cards_from_real_posts(make_site: SiteMaker, settings: CardSettings
     by_title = {p.meta.title: p for p in site.posts}
     images = cards.post_share_images(by_title["Portes ouvertes"], config, settings, image_sizes=site.image_sizes)
     assert [(image.url, image.width, image.media_type) for image in images] == [
-        ("https://blog.test.example/images/carte.png", 1200, "image/png"),
-        ("https://blog.test.example/cards/actualites/portes-ouvertes-square.jpg", 1080, "image/jpeg")]
+        ("https://blog.test.example/images/carte.png", 1200, "image/png")]
+    varices_post = next(p for p in site.posts if p.meta.slug == "varices-quand-consulter")
+    images = cards.post_share_images(varices_post, config, settings, image_sizes=site.image_sizes)
+    assert [(image.url, image.width, image.media_type) for image in images] == [
+        ("https://blog.test.example/cards/medecine/varices-quand-consulter-og.jpg", 1200, "image/jpeg")]
+    # With the square card published too (sizes), JSON-LD would list it after the og card.
+    images = cards.post_share_images(by_title["Portes ouvertes"], config, settings, image_sizes=site.image_sizes,
+                                     sizes=cards.CARD_SIZES)
+    assert [image.url for image in images] == [
+        "https://blog.test.example/images/carte.png",
+        "https://blog.test.example/cards/actualites/portes-ouvertes-square.jpg"]
     kit = cards.post_card_images(by_title["Portes ouvertes"], config, settings, static_lookup=lookup,
                                  cache_dir=tmp_path)
     assert kit["og"] == (site_dir / "static/images/carte.png").read_bytes()
@@ -390,3 +404,59 @@ def test_a_frame_drawn_once_gives_the_bytes_of_drawing_in_order(reference_files:
         assert cards.draw_card(other, card_settings) == drawn_in_reading_order(other, card_settings), name
     # The second plain card of each kind reused the frame of the first.
     assert cards._plain_frame.cache_info().hits >= 8
+
+
+# ---------------------------------------------------------------- what a build draws and publishes
+
+
+def counting_draws(monkeypatch: pytest.MonkeyPatch) -> list[CardSpec]:
+    """Records every card drawn in this process from now on."""
+    drawn: list[CardSpec] = []
+    draw = cards.draw_card
+
+    def counted(card: CardSpec, card_settings: CardSettings) -> bytes:
+        drawn.append(card)
+        return draw(card, card_settings)
+
+    monkeypatch.setattr(cards, "draw_card", counted)
+    return drawn
+
+
+def test_a_build_publishes_the_og_cards_and_names_no_other(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site({
+        "posts/medicine/a.md": post("Varices", image="/images/photo.jpg", image_alt="Une photo"),
+        "posts/news/b.md": post("Portes ouvertes", "2026-10-02"),
+        "posts/news/c.md": post("Une carte à nous", "2026-10-03", share_image="/images/carte.png"),
+    })
+    write_image(site / "static/images/photo.jpg", (800, 500))
+    write_image(site / "static/images/carte.png", (1200, 630))
+    output = tmp_path / "public"
+    build(site, output=output, now=NOW, workers=1)
+    published = sorted(str(path.relative_to(output)) for path in (output / "cards").rglob("*") if path.is_file())
+    assert published == ["cards/actualites/portes-ouvertes-og.jpg", "cards/medecine/varices-og.jpg",
+                         "cards/site-og.jpg"]
+    # Every card a page names (og:image, twitter:image, JSON-LD) is published.
+    named = {match for page in output.rglob("*.html")
+             for match in re.findall(r"https://blog\.test\.example/(cards/[^\"' ]+)", page.read_text("utf-8"))}
+    assert named == set(published)
+
+
+def test_a_title_edit_draws_only_that_posts_og_card(make_site: SiteMaker, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site({
+        "posts/medicine/a.md": post("Varices"),
+        "posts/news/b.md": post("Portes ouvertes", "2026-10-02"),
+        "posts/news/c.md": post("Un concert", "2026-10-03"),
+    })
+    output = tmp_path / "public"
+    drawn = counting_draws(monkeypatch)
+    build(site, output=output, now=NOW, workers=1)
+    assert sorted((card.title, card.size) for card in drawn) == [
+        ("Blog de test", "og"), ("Portes ouvertes", "og"), ("Un concert", "og"), ("Varices", "og")]
+    drawn.clear()
+    (site / "posts/news/b.md").write_text(post("Portes ouvertes", "2026-10-02", body="Un autre texte."), "utf-8")
+    build(site, output=output, now=NOW, workers=1)
+    assert drawn == []  # the body is not on the card
+    (site / "posts/news/b.md").write_text(post("Journée portes ouvertes", "2026-10-02"), "utf-8")
+    build(site, output=output, now=NOW, workers=1)
+    assert [(card.title, card.size) for card in drawn] == [("Journée portes ouvertes", "og")]
