@@ -3,15 +3,17 @@
     python benchmarks/stages.py [--n 10000] [--cards] [--no-search] [--work-dir DIR]
 
 Builds the benchmark corpus (benchmarks/corpus.py) with the hospiblog importable here, in this process, and
-prints the seconds of each stage of ``BuildReport.stages`` for each build, with the files written. It measures
-the stages only (no interpreter start, no imports before the first build): benchmarks/run.py measures whole
-commands against the peers.
+prints the seconds of each stage of ``BuildReport.stages`` for each build, with the files written and the CPU
+seconds (user + system) of this process and of every worker process it waited for. It measures the stages only
+(no interpreter start, no imports before the first build): benchmarks/run.py measures whole commands against the
+peers.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import shutil
 import sys
 import tempfile
@@ -37,20 +39,26 @@ def edit_one_post(site: Path) -> Path:
     return post
 
 
-def row(name: str, report: BuildReport, wall: float) -> str:
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of the children it waited for (process pools, render workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def row(name: str, report: BuildReport, wall: float, cpu: float) -> str:
     written = len(report.write.written) + len(report.write.removed)
     stages = ", ".join(f"{stage} {seconds:.3f}" for stage, seconds in report.stages.items())
-    return f"| {name} | {wall:.2f} s | {written} | {stages} |"
+    return f"| {name} | {wall:.2f} s | {cpu:.2f} s | {written} | {stages} |"
 
 
 def measure(site: Path, output: Path) -> list[str]:
-    lines = ["| build | wall | files written | stages (s) |", "|---|---|---|---|"]
+    lines = ["| build | wall | CPU | files written | stages (s) |", "|---|---|---|---|---|"]
     for name, prepare in (("cold", None), ("one post edited", edit_one_post), ("no-op", None)):
         if prepare is not None:
             prepare(site)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         report = build(site, output=output)
-        lines.append(row(name, report, time.perf_counter() - start))
+        lines.append(row(name, report, time.perf_counter() - start, cpu_seconds() - cpu))
     return lines
 
 

@@ -7,6 +7,11 @@ Three sizes per post (names used in file names and ``card.toml``):
 - ``square``: 1080×1080, Instagram's feed;
 - ``story``: 1080×1920, Instagram and Facebook stories (the apps' bars cover the top and bottom).
 
+A build publishes the ``og`` card of each post and the site's card (:data:`PUBLISHED_SIZES`): pages name no
+other. The square and story cards are for the social kit: ``hospiblog social`` draws those it needs into the
+same cache and writes them into the kit's folder, never into the site's output, so a build's output does not
+depend on whether the kit was made before it.
+
 A card is the category colour (or the post's image, cover-cropped and darkened so white text keeps a
 WCAG AA contrast), the category label (and the campaign's, in its own colour, for a post of a campaign), the
 title wrapped and shrunk until it fits its box, and the hospital's name and logo. The look comes from the
@@ -15,7 +20,9 @@ theme's ``cards/card.toml``, not from this code.
 Cards are pure functions of a :class:`CardSpec` and :class:`CardSettings`; :func:`card_key` hashes
 everything that affects the pixels (including the bytes of the font, logo and image files), and
 :func:`draw_cards` keeps drawn cards in an on-disk cache under that key and spreads cache misses over
-a process pool. The same inputs give the same bytes, serially or in parallel.
+a process pool. The same inputs give the same bytes, serially or in parallel. What a card shows besides its
+title (colour, labels, footer and logo) is drawn once per process for the plain-colour cards of a category
+(:func:`draw_card`); benchmarks/README.md gives Pillow's time per step.
 """
 
 from __future__ import annotations
@@ -51,6 +58,10 @@ from .urls import absolute, safe_relative
 
 CARD_SIZES = ("og", "square", "story")
 """Card sizes in the order they are drawn; ``og`` is the Open Graph image."""
+PUBLISHED_SIZES = ("og",)
+"""The sizes a build publishes: the only card pages name (``og:image``, ``twitter:image``, JSON-LD). The others
+serve the social kit, which draws them when it is made (a square card for JSON-LD's 1:1 image would cost a build
+more than its og card: benchmarks/README.md)."""
 CARDS_FOLDER = "cards"
 """Folder of the settings and fonts in each theme, and of the drawn cards in the output."""
 SETTINGS_FILE = "card.toml"
@@ -284,6 +295,7 @@ def _validate(settings: CardSettings, chain: Sequence[Path]) -> None:
 # ---------------------------------------------------------------- colours and contrast
 
 
+@functools.lru_cache(maxsize=64)
 def minimum_overlay(overlay: tuple[int, int, int], text: tuple[int, int, int]) -> float:
     """Smallest opacity of ``overlay`` that keeps AA contrast for ``text`` over any pixel, white included."""
     for step in range(0, 201):
@@ -300,6 +312,19 @@ def minimum_overlay(overlay: tuple[int, int, int], text: tuple[int, int, int]) -
 @functools.lru_cache(maxsize=256)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, layout_engine=LAYOUT_ENGINE)
+
+
+@functools.lru_cache(maxsize=1024)
+def _ink_box(path: str, size: int, text: str) -> tuple[float, float, float, float]:
+    """The ink box of ``text`` from its top-left origin (anchor ``la``), measured once: fitting, placing and drawing
+    a line ask for it several times, and ``getbbox`` renders the glyphs (its left and right do not depend on the
+    vertical anchor)."""
+    left, top, right, bottom = _font(path, size).getbbox(text, anchor="la")
+    return left, top, right, bottom
+
+
+def _ink(font: ImageFont.FreeTypeFont, text: str) -> tuple[float, float, float, float]:
+    return _ink_box(str(font.path), int(font.size), text)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -327,7 +352,7 @@ def _ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
 
 
 def _exact_ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
-    left, _, right, _ = font.getbbox(text, anchor="ls")
+    left, _, right, _ = _ink(font, text)
     return math.ceil(right - min(0, left))
 
 
@@ -448,14 +473,35 @@ def _truncated(title: str, font_path: Path, size: int, width: int, height: int, 
     return _TitleFit(size, tuple(kept), line_height, _block_height(font, len(kept), line_height), True)
 
 
-def layout_card(spec: CardSpec, settings: CardSettings) -> CardLayout:
-    """Positions of the label, title lines and footer of a card; every ink box lies inside the card."""
-    size = settings.size(spec.size)
+@dataclass(frozen=True)
+class _Frame:
+    """What a card shows around its title: the labels and the footer (their places do not depend on the title)."""
+
+    label_box: Box | None
+    label_text: str
+    campaign_box: Box | None
+    campaign_text: str
+    footer_box: Box
+    organization_text: str
+
+
+def _frame_layout(spec: CardSpec, settings: CardSettings, size: SizeSettings) -> _Frame:
     left, right = size.margin, size.width - size.margin
     label_box, label_text = _label_layout(spec.label, settings, size, left, right)
     campaign_box, campaign_text = _campaign_layout(spec, settings, size, label_box, (left, right))
     footer_top = size.height - size.bottom - _footer_height(spec, settings, size)
-    footer_box = (left, footer_top, right, size.height - size.bottom)
+    organization = _ellipsize(clean_text(spec.organization), _font(str(settings.text_font), size.organization_size),
+                              right - _organization_left(spec, size))
+    return _Frame(label_box, label_text, campaign_box, campaign_text,
+                  (left, footer_top, right, size.height - size.bottom), organization)
+
+
+def layout_card(spec: CardSpec, settings: CardSettings) -> CardLayout:
+    """Positions of the label, title lines and footer of a card; every ink box lies inside the card."""
+    size = settings.size(spec.size)
+    left, right = size.margin, size.width - size.margin
+    frame = _frame_layout(spec, settings, size)
+    label_box, campaign_box, footer_top = frame.label_box, frame.campaign_box, frame.footer_box[1]
     labels_bottom = max((box[3] for box in (label_box, campaign_box) if box is not None), default=None)
     title_top = (labels_bottom + size.gap) if labels_bottom is not None else size.top
     details_font = _font(str(settings.text_font), size.details_size)
@@ -472,11 +518,9 @@ def layout_card(spec: CardSpec, settings: CardSettings) -> CardLayout:
         origins, boxes = _place_lines(fit, settings, size, title_box)
     detail_origins, detail_boxes = _place_details(details, details_font, size, left,
                                                   origins[0][1] + fit.block_height if origins else title_top)
-    organization = _ellipsize(clean_text(spec.organization), _font(str(settings.text_font), size.organization_size),
-                              right - _organization_left(spec, size))
     return CardLayout(size.width, size.height, title_box, fit.size, fit.lines, origins, boxes, fit.truncated,
-                      label_box, label_text, footer_box, organization, campaign_box, campaign_text, details,
-                      detail_origins, detail_boxes)
+                      label_box, frame.label_text, frame.footer_box, frame.organization_text, campaign_box,
+                      frame.campaign_text, details, detail_origins, detail_boxes)
 
 
 def _detail_lines(details: Sequence[str], font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...]:
@@ -509,7 +553,7 @@ def _place_details(details: tuple[str, ...], font: ImageFont.FreeTypeFont, size:
     origins: list[tuple[int, int]] = []
     boxes: list[Box] = []
     for number, line in enumerate(details):
-        ink = font.getbbox(line, anchor="la")
+        ink = _ink(font, line)
         origin = (left - min(0, int(ink[0])), title_bottom + size.gap // 2 + number * round(size.details_size * 1.3))
         origins.append(origin)
         boxes.append((origin[0] + int(ink[0]), origin[1] + int(ink[1]), origin[0] + int(ink[2]),
@@ -572,9 +616,8 @@ def _place_lines(fit: _TitleFit, settings: CardSettings, size: SizeSettings,
     origins: list[tuple[int, int]] = []
     boxes: list[Box] = []
     for number, line in enumerate(fit.lines):
-        left_bearing = font.getbbox(line, anchor="la")[0]
-        origin = (box[0] - min(0, int(left_bearing)), top + number * fit.line_height)
-        ink = font.getbbox(line, anchor="la")
+        ink = _ink(font, line)
+        origin = (box[0] - min(0, int(ink[0])), top + number * fit.line_height)
         origins.append(origin)
         boxes.append((origin[0] + int(ink[0]), origin[1] + int(ink[1]), origin[0] + int(ink[2]),
                        origin[1] + int(ink[3])))
@@ -583,25 +626,69 @@ def _place_lines(fit: _TitleFit, settings: CardSettings, size: SizeSettings,
 
 # ---------------------------------------------------------------- drawing
 
+FRAME_CACHE_SIZE = 16
+"""Plain-colour frames a process keeps (:func:`_plain_frame`): one per category, campaign and size drawn; an og
+frame takes 2.3 MB, a story's 6.2 MB."""
+
 
 def draw_card(spec: CardSpec, settings: CardSettings) -> bytes:
-    """The card as JPEG bytes; the same spec, settings and files always give the same bytes."""
+    """The card as JPEG bytes; the same spec, settings and files always give the same bytes.
+
+    The frame (background, labels, footer) is drawn first, and only once per process for the plain-colour cards of
+    a category (:func:`_plain_frame`), then the title and details: they never overlap the frame (the layout keeps
+    a gap between them), so the pixels are those of drawing everything in the order it is read.
+    """
     layout = layout_card(spec, settings)
     size = settings.size(spec.size)
     text_color = parse_color(settings.text_color)
-    color = readable_background(parse_color(spec.color), text_color)
-    image = _background(spec, settings, size, color, text_color)
+    image = _framed(spec, layout, settings, size, text_color)
     draw = ImageDraw.Draw(image)
-    _draw_label(image, layout, settings, size, color, text_color)
-    _draw_campaign(image, spec, layout, settings, size, text_color)
     title_font = _font(str(settings.title_font), layout.title_size)
     for line, origin in zip(layout.title_lines, layout.line_origins, strict=True):
         draw.text(origin, line, font=title_font, fill=text_color, anchor="la")
     details_font = _font(str(settings.text_font), size.details_size)
     for line, origin in zip(layout.detail_lines, layout.detail_origins, strict=True):
         draw.text(origin, line, font=details_font, fill=text_color, anchor="la")
-    _draw_footer(image, spec, layout, settings, size, text_color)
     return encode_jpeg(image, settings, max_bytes=size.max_kb * 1000)
+
+
+def _framed(spec: CardSpec, layout: CardLayout, settings: CardSettings, size: SizeSettings,
+            text_color: tuple[int, int, int]) -> Image.Image:
+    """A new image of the card's frame, ready for its title."""
+    if spec.background is None:
+        frame_spec = replace(spec, title="", details=())
+        return _plain_frame(frame_spec, settings, file_digest(spec.logo)).copy()
+    color = _card_color(spec.color, settings.text_color)
+    image = _background(spec, settings, size, color, text_color)
+    frame = _Frame(layout.label_box, layout.label_text, layout.campaign_box, layout.campaign_text,
+                   layout.footer_box, layout.organization_text)
+    _draw_frame(image, spec, frame, settings, size, text_color)
+    return image
+
+
+@functools.lru_cache(maxsize=FRAME_CACHE_SIZE)
+def _plain_frame(spec: CardSpec, settings: CardSettings, logo_digest: str) -> Image.Image:
+    """The frame of the plain-colour cards that share ``spec`` but for the title (the caller copies it; it is never
+    changed). ``logo_digest`` is the logo file's: serve's process outlives an edit of it."""
+    size = settings.size(spec.size)
+    text_color = parse_color(settings.text_color)
+    image = _background(spec, settings, size, _card_color(spec.color, settings.text_color), text_color)
+    _draw_frame(image, spec, _frame_layout(spec, settings, size), settings, size, text_color)
+    return image
+
+
+@functools.lru_cache(maxsize=64)
+def _card_color(color: str, text_color: str) -> tuple[int, int, int]:
+    """The card's colour, darkened where ``text_color`` would not be readable on it."""
+    return readable_background(parse_color(color), parse_color(text_color))
+
+
+def _draw_frame(image: Image.Image, spec: CardSpec, frame: _Frame, settings: CardSettings, size: SizeSettings,
+                text_color: tuple[int, int, int]) -> None:
+    color = _card_color(spec.color, settings.text_color)
+    _draw_label(image, frame, settings, size, color, text_color)
+    _draw_campaign(image, spec, frame, settings, size, text_color)
+    _draw_footer(image, spec, frame, settings, size, text_color)
 
 
 def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, color: tuple[int, int, int],
@@ -609,13 +696,14 @@ def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, colo
     if spec.background is None:
         return Image.new("RGB", (size.width, size.height), color)
     photo = _open_image(spec.background)
-    photo = ImageOps.exif_transpose(photo)
+    ImageOps.exif_transpose(photo, in_place=True)
     photo.info = {}
     if photo.mode in ("RGBA", "LA", "P"):
         base = Image.new("RGBA", photo.size, (*color, 255))
         photo = Image.alpha_composite(base, photo.convert("RGBA"))
     # Bicubic is plenty under a dark overlay, and twice as fast as Lanczos on these sizes.
-    photo = ImageOps.fit(photo.convert("RGB"), (size.width, size.height), Image.Resampling.BICUBIC)
+    photo = ImageOps.fit(photo if photo.mode == "RGB" else photo.convert("RGB"), (size.width, size.height),
+                        Image.Resampling.BICUBIC)
     overlay_rgb = color if settings.overlay_color == "category" else parse_color(settings.overlay_color)
     opacity = max(settings.overlay_opacity, minimum_overlay(overlay_rgb, text_color))
     image = Image.blend(photo, Image.new("RGB", photo.size, overlay_rgb), opacity)
@@ -648,66 +736,71 @@ def _rounded_mask(width: int, height: int, radius: int) -> Image.Image:
     return mask.resize((width, height), Image.Resampling.LANCZOS)
 
 
-def _draw_label(image: Image.Image, layout: CardLayout, settings: CardSettings, size: SizeSettings,
+def _draw_label(image: Image.Image, frame: _Frame, settings: CardSettings, size: SizeSettings,
                 color: tuple[int, int, int], text_color: tuple[int, int, int]) -> None:
-    if layout.label_box is None:
+    if frame.label_box is None:
         return
-    left, top, right, bottom = layout.label_box
+    left, top, right, bottom = frame.label_box
     fill = text_color
     if settings.label_style == "pill":
         # The pill is the text colour and the label the card colour: the same AA pair, inverted.
         mask = _rounded_mask(right - left, bottom - top, (bottom - top) // 2)
         image.paste(text_color, (left, top, right, bottom), mask)
         fill = color
-    _draw_label_text(image, layout.label_box, layout.label_text, settings, size, fill)
+    _draw_label_text(image, frame.label_box, frame.label_text, settings, size, fill)
 
 
-def _draw_campaign(image: Image.Image, spec: CardSpec, layout: CardLayout, settings: CardSettings,
+def _draw_campaign(image: Image.Image, spec: CardSpec, frame: _Frame, settings: CardSettings,
                    size: SizeSettings, text_color: tuple[int, int, int]) -> None:
     """The campaign's label: a pill of the campaign's colour ringed with the text colour, so it stands apart
     from the card's colour or photo; its text is the text colour (white on the campaign's colour: AA)."""
-    if layout.campaign_box is None:
+    if frame.campaign_box is None:
         return
-    left, top, right, bottom = layout.campaign_box
+    left, top, right, bottom = frame.campaign_box
     if settings.label_style == "pill":
         ring = max(2, round(size.label_size * 0.12))
         radius = (bottom - top) // 2
         image.paste(text_color, (left, top, right, bottom), _rounded_mask(right - left, bottom - top, radius))
         inner = (left + ring, top + ring, right - ring, bottom - ring)
-        campaign_color = readable_background(parse_color(spec.campaign_color), text_color)
+        campaign_color = _card_color(spec.campaign_color, settings.text_color)
         image.paste(campaign_color, inner, _rounded_mask(inner[2] - inner[0], inner[3] - inner[1], radius - ring))
-    _draw_label_text(image, layout.campaign_box, layout.campaign_text, settings, size, text_color)
+    _draw_label_text(image, frame.campaign_box, frame.campaign_text, settings, size, text_color)
 
 
 def _draw_label_text(image: Image.Image, box: Box, text: str, settings: CardSettings, size: SizeSettings,
                      fill: tuple[int, int, int]) -> None:
     font = _font(str(settings.title_font), size.label_size)
     pad_x, pad_y = _label_padding(settings, size)
-    x = box[0] + pad_x - min(0, int(font.getbbox(text, anchor="la")[0]))
+    x = box[0] + pad_x - min(0, int(_ink(font, text)[0]))
     ImageDraw.Draw(image).text((x, box[1] + pad_y), text, font=font, fill=fill, anchor="la")
 
 
-def _draw_footer(image: Image.Image, spec: CardSpec, layout: CardLayout, settings: CardSettings,
+def _draw_footer(image: Image.Image, spec: CardSpec, frame: _Frame, settings: CardSettings,
                  size: SizeSettings, text_color: tuple[int, int, int]) -> None:
-    left, top, _, bottom = layout.footer_box
+    left, top, _, bottom = frame.footer_box
     middle = (top + bottom) // 2
     if spec.logo is not None:
         _paste_logo(image, spec.logo, settings, (left, middle - size.logo_size // 2), size.logo_size)
     font = _font(str(settings.text_font), size.organization_size)
-    ImageDraw.Draw(image).text((_organization_left(spec, size), middle), layout.organization_text,
+    ImageDraw.Draw(image).text((_organization_left(spec, size), middle), frame.organization_text,
                                font=font, fill=text_color, anchor="lm")
 
 
 def _paste_logo(image: Image.Image, path: Path, settings: CardSettings, where: tuple[int, int], box: int) -> None:
-    logo = _open_image(path).convert("RGBA")
     inset = round(box * 0.12) if settings.logo_background else 0
     if settings.logo_background:
         image.paste(parse_color(settings.logo_background), (*where, where[0] + box, where[1] + box),
                     _rounded_mask(box, box, round(box * 0.22)))
-    logo = ImageOps.contain(logo, (box - 2 * inset, box - 2 * inset), Image.Resampling.LANCZOS)
+    logo = _logo(path, file_digest(path), box - 2 * inset)
     x = where[0] + (box - logo.width) // 2
     y = where[1] + (box - logo.height) // 2
     image.paste(logo, (x, y), logo)
+
+
+@functools.lru_cache(maxsize=8)
+def _logo(path: Path, digest: str, side: int) -> Image.Image:
+    """The logo reduced to fit a ``side``-pixel square, decoded once per file's bytes (``digest``); never changed."""
+    return ImageOps.contain(_open_image(path).convert("RGBA"), (side, side), Image.Resampling.LANCZOS)
 
 
 def encode_jpeg(image: Image.Image, settings: CardSettings, *, max_bytes: int = 0) -> bytes:
@@ -723,8 +816,10 @@ def encode_jpeg(image: Image.Image, settings: CardSettings, *, max_bytes: int = 
 
 def _jpeg(image: Image.Image, quality: int, subsampling: int) -> bytes:
     buffer = io.BytesIO()
-    pixels = image.convert("RGB")
-    pixels.info = {}  # Pillow would write a source's comment again
+    pixels = image
+    if image.mode != "RGB" or image.info:  # a copy; Pillow would write a source's comment again
+        pixels = image.convert("RGB")
+        pixels.info = {}
     pixels.save(buffer, "JPEG", quality=quality, optimize=True, progressive=False, subsampling=subsampling)
     return buffer.getvalue()
 
@@ -904,12 +999,9 @@ def site_card_spec(config: SiteConfig, settings: CardSettings, *, static_lookup:
 
 
 def plan_cards(posts: Iterable[Post], config: SiteConfig, settings: CardSettings, *,
-               static_lookup: StaticLookup, sizes: Sequence[str] = CARD_SIZES) -> list[PlannedCard]:
-    """Every card the site publishes: one per size and post (no ``og`` with a ``share_image``) and the site card.
-
-    ``sizes`` can leave out the Instagram sizes (``square``, ``story``), which only the social kit
-    uses, to draw a third of the cards in a large site's first build.
-    """
+               static_lookup: StaticLookup, sizes: Sequence[str] = PUBLISHED_SIZES) -> list[PlannedCard]:
+    """Every card the site publishes: one per size of ``sizes`` and post (no ``og`` with a ``share_image``) and
+    the site card, in each language of the site."""
     planned = []
     for language in config.site_languages:  # the site card in each language, with its title
         edition = config.edition(language)
@@ -926,11 +1018,9 @@ def plan_cards(posts: Iterable[Post], config: SiteConfig, settings: CardSettings
 
 def post_share_images(post: Post, config: SiteConfig, settings: CardSettings, *,
                       image_sizes: Mapping[str, tuple[int, int]],
-                      sizes: Sequence[str] = CARD_SIZES) -> tuple[ShareImage, ...]:
-    """Images for a post's meta tags and JSON-LD: the og card (or ``share_image``) first, then the square card.
-
-    ``sizes`` are the sizes the build publishes (as given to :func:`plan_cards`).
-    """
+                      sizes: Sequence[str] = PUBLISHED_SIZES) -> tuple[ShareImage, ...]:
+    """Images for a post's meta tags and JSON-LD: the og card (or ``share_image``) first, then the square card
+    when ``sizes``, the sizes the build publishes (as given to :func:`plan_cards`), hold it."""
     meta = post.meta
     category = config.categories[meta.category]
     campaign = config.campaigns.get(meta.campaign or "")
@@ -977,6 +1067,7 @@ def post_card_images(post: Post, config: SiteConfig, settings: CardSettings, *, 
 __all__ = [
     "AA_CONTRAST",
     "CARD_SIZES",
+    "PUBLISHED_SIZES",
     "SITE_CARD_OUTPUT",
     "CardLayout",
     "CardSettings",

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .build import BuildReport, Pipeline, Stages
-from .cards import load_card_settings, post_card_images
+from .cards import load_card_settings, post_card_images, post_card_specs, warm_card_cache
 from .checks import in_social_kit
 from .config import load_config
 from .errors import ConfigError, OutputError, SourceLocation
@@ -50,9 +50,15 @@ def make_kit(site_dir: Path, *, names: tuple[str, ...] = (), since: date | None 
         raise OutputError(f"the social kit cannot be written to {output_dir}", location=SourceLocation(output_dir),
                           hint="choose another folder with -o, e.g. -o social-kit")
     settings = load_card_settings([layer.path for layer in loaded.theme.layers])
-    cache_dir = cache_root(config) / "cards"
-    images = {post.relative: post_card_images(post, post_edition(post, config), settings,
-                                              static_lookup=loaded.theme.static_file, cache_dir=cache_dir)
+    cache_dir, lookup = cache_root(config) / "cards", loaded.theme.static_file
+    # A build publishes only the og cards: the square and story ones are drawn here, the first time a kit holds
+    # them, over the cores, into the cache the build uses; each in its post's language.
+    editions = {post.relative: post_edition(post, config) for post in posts}
+    warm_card_cache([spec for post in posts
+                     for spec in post_card_specs(post, editions[post.relative], static_lookup=lookup).values()],
+                    settings, cache_dir)
+    images = {post.relative: post_card_images(post, editions[post.relative], settings, static_lookup=lookup,
+                                              cache_dir=cache_dir)
               for post in posts}
     files = write_kit(posts, config, output_dir, images)
     return KitReport(len(posts), files, output_dir)

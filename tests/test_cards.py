@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
+import PIL
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, features
 
 from hospiblog import cards
-from hospiblog.build import parse_all
+from hospiblog.build import build, parse_all
 from hospiblog.cards import CardSettings, CardSpec
 from hospiblog.checks.context import make_context
 from hospiblog.config import SiteConfig, load_config
@@ -225,7 +228,11 @@ def test_site_cards_from_real_posts(make_site: SiteMaker, settings: CardSettings
     write_image(site_dir / "static/images/carte.png", (1200, 630))
     config, site, lookup = assembled(site_dir)
     planned = cards.plan_cards(site.posts, config, settings, static_lookup=lookup)
+    # A build publishes the og cards only (none for a post with its share_image); the social kit draws the rest.
     assert sorted(card.output for card in planned) == [
+        "cards/medecine/varices-quand-consulter-og.jpg", "cards/site-og.jpg"]
+    everything = cards.plan_cards(site.posts, config, settings, static_lookup=lookup, sizes=cards.CARD_SIZES)
+    assert sorted(card.output for card in everything) == [
         "cards/actualites/portes-ouvertes-square.jpg", "cards/actualites/portes-ouvertes-story.jpg",
         "cards/medecine/varices-quand-consulter-og.jpg", "cards/medecine/varices-quand-consulter-square.jpg",
         "cards/medecine/varices-quand-consulter-story.jpg", "cards/site-og.jpg"]
@@ -235,8 +242,17 @@ def test_site_cards_from_real_posts(make_site: SiteMaker, settings: CardSettings
     by_title = {p.meta.title: p for p in site.posts}
     images = cards.post_share_images(by_title["Portes ouvertes"], config, settings, image_sizes=site.image_sizes)
     assert [(image.url, image.width, image.media_type) for image in images] == [
-        ("https://blog.test.example/images/carte.png", 1200, "image/png"),
-        ("https://blog.test.example/cards/actualites/portes-ouvertes-square.jpg", 1080, "image/jpeg")]
+        ("https://blog.test.example/images/carte.png", 1200, "image/png")]
+    varices_post = next(p for p in site.posts if p.meta.slug == "varices-quand-consulter")
+    images = cards.post_share_images(varices_post, config, settings, image_sizes=site.image_sizes)
+    assert [(image.url, image.width, image.media_type) for image in images] == [
+        ("https://blog.test.example/cards/medecine/varices-quand-consulter-og.jpg", 1200, "image/jpeg")]
+    # With the square card published too (sizes), JSON-LD would list it after the og card.
+    images = cards.post_share_images(by_title["Portes ouvertes"], config, settings, image_sizes=site.image_sizes,
+                                     sizes=cards.CARD_SIZES)
+    assert [image.url for image in images] == [
+        "https://blog.test.example/images/carte.png",
+        "https://blog.test.example/cards/actualites/portes-ouvertes-square.jpg"]
     kit = cards.post_card_images(by_title["Portes ouvertes"], config, settings, static_lookup=lookup,
                                  cache_dir=tmp_path)
     assert kit["og"] == (site_dir / "static/images/carte.png").read_bytes()
@@ -271,3 +287,176 @@ def test_a_phone_photo_makes_an_upright_card_without_its_metadata(settings: Card
     # the photo's red corner is top left, darkened by the overlay: red stays the strongest channel there
     red, green, blue = card.getpixel((20, 20))  # type: ignore[misc]
     assert red > 2 * green and red > 2 * blue and MARK[0] > MARK[1]
+
+
+# ---------------------------------------------------------------- the drawing keeps its bytes
+
+MAIN_ENVIRONMENT = "0e72503bdb950f1d"
+""":func:`drawing_environment` where :data:`MAIN_DIGESTS` were taken."""
+MAIN_DIGESTS = {
+    "plain-og": "5312fc4610c602b4dd61d9b9c782441d",
+    "photo-og": "4b85b78723a1bd494f94dc252fcbda2c",
+    "tall-event-og": "59c4a677675b629c027b0bc8e972c6e0",
+    "campaign-og": "b49370569f34eb01b000bf342305e7ec",
+    "plain-square": "1ab1edf086c112e4d992107b26e5ed50",
+    "photo-square": "629c9ed76c0d7ddc88a5385ae6feac8e",
+    "tall-event-square": "cb60de0a217970e42b1356d59e67ef9b",
+    "campaign-square": "f363600718f7c2ce97a25518bb301a51",
+    "plain-story": "cfd19ce6eba7afe2bae386a4e25f3b97",
+    "photo-story": "d443e35484f918b72fae54602094f6a4",
+    "tall-event-story": "d4cab9d49941f7b40ab85438a07fdbab",
+    "campaign-story": "332c5624d4b4952d74942daed37de7e4",
+    "no-logo-plain-label-og": "ac937ac95060f20ac2cba36208b78f42",
+    "site-og": "8a2868379c9e82eeb404e7cf40c1f8d5",
+}
+"""The cards of :func:`reference_cards` as main drew them before the frame was drawn once per category (commit
+a02a92c): the same bytes, so a site's published cards do not change (nor get uploaded again)."""
+
+
+def drawing_environment() -> str:
+    """What a card's pixels depend on besides hospiblog's code: Pillow, its libraries, the theme's fonts, card.toml."""
+    def version(feature: str) -> str:
+        try:
+            return features.version(feature) or ""
+        except ValueError:  # a library this Pillow does not know
+            return ""
+
+    versions = [PIL.__version__, *(version(name) for name in ("freetype2", "raqm", "harfbuzz", "fribidi",
+                                                               "libjpeg_turbo"))]
+    theme = builtin_theme_dir() / "cards"
+    files = [hashlib.sha256((theme / name).read_bytes()).hexdigest()
+             for name in ("card.toml", "NotoSans-Bold.ttf", "NotoSans-Regular.ttf")]
+    return hashlib.sha256("|".join(versions + files).encode()).hexdigest()[:16]
+
+
+@pytest.fixture(scope="module")
+def reference_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A logo and two photos made of Pillow's gradients, saved losslessly: the same pixels with any zlib."""
+    folder = tmp_path_factory.mktemp("reference-files")
+    logo = folder / "logo.png"
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    image.paste((11, 92, 173, 255), (8, 8, 56, 56))
+    image.save(logo)
+    bands = [Image.linear_gradient("L").resize((900, 600)), Image.radial_gradient("L").resize((900, 600)),
+             Image.linear_gradient("L").rotate(90).resize((900, 600))]
+    photo = folder / "photo.png"
+    Image.merge("RGB", bands).save(photo)
+    tall = folder / "tall.png"  # upright and transparent: composited over the card's colour, then cropped
+    Image.merge("RGBA", [*bands, Image.radial_gradient("L").resize((900, 600))]).rotate(90, expand=True).save(tall)
+    return {"logo": logo, "photo": photo, "tall": tall}
+
+
+def reference_cards(files: dict[str, Path]) -> dict[str, tuple[CardSpec, CardSettings]]:
+    """Plain and photo cards, an event's details, a campaign's label with a long title, the plain label style."""
+    settings = cards.load_card_settings([builtin_theme_dir()])
+    base = CardSpec(title="Varices : quand consulter ?", label="Médecine et soins", color="#0b5cad",
+                    organization="Hôpital du Val-Clair", logo=files["logo"])
+    event = replace(base, title="Conférence : le cœur des femmes", label="Actualités et événements", color="#9a3412",
+                    details=("jeudi 8 avril 2027, 18:30 – 20:00", "Auditoire du Val-Clair, Route de l'Hôpital 12"))
+    campaign = replace(base, campaign="Mois sans tabac", campaign_color="#35506b", color="#1d6b3a",
+                       label="Prévention et conseils", title=LONG_TITLE)
+    specs: dict[str, tuple[CardSpec, CardSettings]] = {}
+    for size in cards.CARD_SIZES:
+        specs[f"plain-{size}"] = (replace(base, size=size), settings)
+        specs[f"photo-{size}"] = (replace(base, size=size, background=files["photo"]), settings)
+        specs[f"tall-event-{size}"] = (replace(event, size=size, background=files["tall"]), settings)
+        specs[f"campaign-{size}"] = (replace(campaign, size=size), settings)
+    specs["no-logo-plain-label-og"] = (replace(base, logo=None, title="Un titre"),
+                                       replace(settings, label_style="plain"))
+    specs["site-og"] = (CardSpec(title="Le blog de l'Hôpital", label="", color=settings.site_color,
+                                 organization="Hôpital du Val-Clair", logo=files["logo"]), settings)
+    return specs
+
+
+def test_cards_keep_the_bytes_main_drew(reference_files: dict[str, Path]) -> None:
+    if drawing_environment() != MAIN_ENVIRONMENT:
+        pytest.skip("Pillow, its libraries or the card theme differ from those the digests were taken with")
+    drawn = {name: hashlib.sha256(cards.draw_card(card, card_settings)).hexdigest()[:32]
+             for name, (card, card_settings) in reference_cards(reference_files).items()}
+    assert drawn == MAIN_DIGESTS
+
+
+def drawn_in_reading_order(card: CardSpec, settings: CardSettings) -> bytes:
+    """The card drawn as main drew it, one layer after the other: background, labels, title, details, footer."""
+    layout = cards.layout_card(card, settings)
+    size = settings.size(card.size)
+    text = cards.parse_color(settings.text_color)
+    color = cards.readable_background(cards.parse_color(card.color), text)
+    image = cards._background(card, settings, size, color, text)
+    frame = cards._frame_layout(card, settings, size)
+    cards._draw_label(image, frame, settings, size, color, text)
+    cards._draw_campaign(image, card, frame, settings, size, text)
+    draw = ImageDraw.Draw(image)
+    for line, origin in zip(layout.title_lines, layout.line_origins, strict=True):
+        draw.text(origin, line, font=cards._font(str(settings.title_font), layout.title_size), fill=text, anchor="la")
+    for line, origin in zip(layout.detail_lines, layout.detail_origins, strict=True):
+        draw.text(origin, line, font=cards._font(str(settings.text_font), size.details_size), fill=text, anchor="la")
+    cards._draw_footer(image, card, frame, settings, size, text)
+    return cards.encode_jpeg(image, settings, max_bytes=size.max_kb * 1000)
+
+
+def test_a_frame_drawn_once_gives_the_bytes_of_drawing_in_order(reference_files: dict[str, Path]) -> None:
+    """Whatever Pillow is installed: the title and details never touch the shared frame's pixels."""
+    cards._plain_frame.cache_clear()
+    for name, (card, card_settings) in reference_cards(reference_files).items():
+        assert cards.draw_card(card, card_settings) == drawn_in_reading_order(card, card_settings), name
+        other = replace(card, title=LONG_TITLE if card.title != LONG_TITLE else "Court")
+        assert cards.draw_card(other, card_settings) == drawn_in_reading_order(other, card_settings), name
+    # The second plain card of each kind reused the frame of the first.
+    assert cards._plain_frame.cache_info().hits >= 8
+
+
+# ---------------------------------------------------------------- what a build draws and publishes
+
+
+def counting_draws(monkeypatch: pytest.MonkeyPatch) -> list[CardSpec]:
+    """Records every card drawn in this process from now on."""
+    drawn: list[CardSpec] = []
+    draw = cards.draw_card
+
+    def counted(card: CardSpec, card_settings: CardSettings) -> bytes:
+        drawn.append(card)
+        return draw(card, card_settings)
+
+    monkeypatch.setattr(cards, "draw_card", counted)
+    return drawn
+
+
+def test_a_build_publishes_the_og_cards_and_names_no_other(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = make_site({
+        "posts/medicine/a.md": post("Varices", image="/images/photo.jpg", image_alt="Une photo"),
+        "posts/news/b.md": post("Portes ouvertes", "2026-10-02"),
+        "posts/news/c.md": post("Une carte à nous", "2026-10-03", share_image="/images/carte.png"),
+    })
+    write_image(site / "static/images/photo.jpg", (800, 500))
+    write_image(site / "static/images/carte.png", (1200, 630))
+    output = tmp_path / "public"
+    build(site, output=output, now=NOW, workers=1)
+    published = sorted(str(path.relative_to(output)) for path in (output / "cards").rglob("*") if path.is_file())
+    assert published == ["cards/actualites/portes-ouvertes-og.jpg", "cards/medecine/varices-og.jpg",
+                         "cards/site-og.jpg"]
+    # Every card a page names (og:image, twitter:image, JSON-LD) is published.
+    named = {match for page in output.rglob("*.html")
+             for match in re.findall(r"https://blog\.test\.example/(cards/[^\"' ]+)", page.read_text("utf-8"))}
+    assert named == set(published)
+
+
+def test_a_title_edit_draws_only_that_posts_og_card(make_site: SiteMaker, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site({
+        "posts/medicine/a.md": post("Varices"),
+        "posts/news/b.md": post("Portes ouvertes", "2026-10-02"),
+        "posts/news/c.md": post("Un concert", "2026-10-03"),
+    })
+    output = tmp_path / "public"
+    drawn = counting_draws(monkeypatch)
+    build(site, output=output, now=NOW, workers=1)
+    assert sorted((card.title, card.size) for card in drawn) == [
+        ("Blog de test", "og"), ("Portes ouvertes", "og"), ("Un concert", "og"), ("Varices", "og")]
+    drawn.clear()
+    (site / "posts/news/b.md").write_text(post("Portes ouvertes", "2026-10-02", body="Un autre texte."), "utf-8")
+    build(site, output=output, now=NOW, workers=1)
+    assert drawn == []  # the body is not on the card
+    (site / "posts/news/b.md").write_text(post("Journée portes ouvertes", "2026-10-02"), "utf-8")
+    build(site, output=output, now=NOW, workers=1)
+    assert [(card.title, card.size) for card in drawn] == [("Journée portes ouvertes", "og")]

@@ -271,7 +271,7 @@ def test_an_event_card_shows_its_date_and_place_under_the_title(make_site: SiteM
     # The details are part of the card's key and of its alternative text.
     plain = cards.CardSpec(**{**specs["og"].__dict__, "details": ()})
     assert cards.card_key(plain, settings) != cards.card_key(specs["og"], settings)
-    (og, _square) = cards.post_share_images(german, config, settings, image_sizes={})
+    (og,) = cards.post_share_images(german, config, settings, image_sizes={})
     assert "Donnerstag, 8. April 2027" in og.alt and "Auditoire" in og.alt
 
 
