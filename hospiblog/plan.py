@@ -299,7 +299,10 @@ class Planner:
             page_url = paginated(url, number)
             view = self.page_view(kind, title, page_url, description, feeds, accent)
             self.page(template, page_url, view, f"{number}/{pages}", posts=chunk,
-                      lastmod=_newest(chunk), identity=identity if number == 1 else None, parent=parent,
+                      # A further page has no translation (no alternates) but the switcher leads to what stands
+                      # for it in each language: the listing's first page there, else its parent.
+                      lastmod=_newest(chunk), identity=identity if number == 1 else ("page:", page_url),
+                      parent=(identity or parent) if number > 1 else parent,
                       lazy={"posts": partial(self.views.summaries, chunk),
                             "pagination": partial(self.views.pagination, url, number, pages)},
                       **context)

@@ -87,13 +87,6 @@ def test_an_untranslated_post_leads_to_the_german_category(open_plain: Any, base
     assert page.evaluate("() => document.documentElement.lang") == "de"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Bug: the switcher shows 'Deutsch(Prävention und Tipps)', the note glued to the language's name. "
-    "themes/default/static/languages.css gives `.languages a` `display: inline-flex`, which makes the text "
-    "'Deutsch' and <span class=\"language-note\"> (Prävention und Tipps)</span> two flex items; the leading "
-    "space inside the span is white space at the start of a flex item and is not rendered (the text ends at the "
-    "x where the span starts, 0 px apart). The DOM text and the accessible name keep the space; only the "
-    "rendering loses it. E.g. `.language-note { margin-inline-start: 0.25em }` or no flex on the link."))
 @widths
 def test_the_note_is_set_apart_from_the_languages_name(open_plain: Any, viewport: str) -> None:
     page = open_plain(FRENCH_ALONE, WIDTHS[viewport], javascript=False)

@@ -501,14 +501,6 @@ def test_every_switcher_link_says_its_language(built: Built) -> None:
     assert checked >= 140
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Bug: the further pages of a listing (/page/2/ of the home in both languages, of a category, of a tag, of an "
-    "author: 13 pages in the demo) have no language switcher at all, and no languages.css. Planner.listing "
-    "passes identity only for page 1 (`identity=identity if number == 1 else None`), and "
-    "languages.link_languages gives alternates and switcher links only to pages in Planner.identity, so these "
-    "pages keep PageView.languages == () and base.html leaves the <nav class=languages> out. Issue #14 puts the "
-    "switcher on every page of a multilingual site; such a page has no translation (no hreflang, rightly) but "
-    "should link to the listing (or home) of the other language with its note."))
 def test_further_pages_of_a_listing_have_the_switcher(built: Built) -> None:
     further = [relative for relative in built.pages if PAGINATED.search(relative)]
     assert len(further) >= 10
