@@ -116,6 +116,40 @@ def test_the_same_pages_give_the_same_index_bytes(make_site: SiteMaker, tmp_path
     assert all(bundle == bundles[0] for bundle in bundles)
 
 
+def test_pagefind_is_given_only_the_indexed_part_and_makes_the_same_index(make_site: SiteMaker, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind reads only the element marked data-pagefind-body: given only that (and <html lang>), it makes the
+    same bundle as from the whole page, in less time."""
+    import hospiblog.search
+
+    out = tmp_path / "out"
+    build(site_of(make_site), output=out, now=NOW)
+    articles = {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("index.html")
+                if b" data-pagefind-body" in path.read_bytes()}
+    assert len(articles) >= 2
+    executable = pagefind_executable()
+    assert executable is not None
+    indexed = [IndexedPage(name, "/" + name.removesuffix("index.html")) for name in sorted(articles)]
+    trimmed = make_index(executable, indexed, articles.__getitem__)
+    monkeypatch.setattr(hospiblog.search, "indexed_part", lambda html: html)
+    assert make_index(executable, indexed, articles.__getitem__) == trimmed
+
+
+@pytest.mark.parametrize(("html", "kept"), [
+    ('<html lang="de"><head><title>T</title></head><body><nav>N</nav><article class="post" data-pagefind-body>'
+     '<h1>A</h1><article><h2>B</h2></article><p>C</p></article><footer>F</footer></body></html>',
+     '<!doctype html><html lang="de"><body><article class="post" data-pagefind-body><h1>A</h1><article><h2>B</h2>'
+     '</article><p>C</p></article></body></html>'),
+    ("<html><body><p>no mark</p></body></html>", "<html><body><p>no mark</p></body></html>"),
+    ('<html><body><div data-pagefind-body><p>never closed</p></body></html>',
+     '<html><body><div data-pagefind-body><p>never closed</p></body></html>'),
+])
+def test_the_indexed_part_of_a_page(html: str, kept: str) -> None:
+    from hospiblog.search import indexed_part
+
+    assert indexed_part(html) == kept
+
+
 # --------------------------------------------------------------------------- when the index is made again
 
 
