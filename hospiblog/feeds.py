@@ -98,8 +98,10 @@ def render_feed(spec: FeedSpec, config: SiteConfig, kind: str) -> bytes:
     generator.title(spec.title)
     subtitle = spec.description or spec.title
     generator.subtitle(html_text(subtitle) if kind == "rss" else subtitle)
-    generator.link(href=absolute(config.base_url, spec.page_url), rel="alternate")
+    # feedgen writes RSS's one <link> from the last link given: the page the feed follows, as RSS 2.0 asks (its
+    # atom:link rel="self" names the feed).
     generator.link(href=feed_url, rel="self")
+    generator.link(href=absolute(config.base_url, spec.page_url), rel="alternate")
     generator.language(config.language)
     generator.author({"name": config.organization.name})
     generator.generator("hospiblog")

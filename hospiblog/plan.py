@@ -27,11 +27,12 @@ from .model import Post, Site
 from .posters import VideoPosters, poster_bytes
 from .responsive import ImagePlan
 from .responsive import settings_digest as image_settings_digest
+from .search import IndexedPage, shards
 from .security import WASM, PolicyAdditions, render_headers_file
 from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
-from .urls import SEARCH_BUNDLE, absolute, event_calendar_url, output_path, paginated, tag_slug
+from .urls import absolute, event_calendar_url, output_path, paginated, search_bundle_url, tag_slug
 from .videos import frame_policy
 from .views import PageView, TagView, ViewFactory, category_css, category_stylesheet_name
 
@@ -66,7 +67,9 @@ class DerivedJob:
 
     Their names are known only once they are made, so the writer asks for them after rendering and publishes
     them with the pages, atomically. While the manifest holds files of ``folder`` made with the same ``digest``
-    (the digests of the outputs it reads, and its settings), they are kept and nothing is made.
+    (its settings and which outputs it reads) and none of those outputs changes its bytes in this publication,
+    they are kept and nothing is made: a page rendered again to the same bytes (a neighbour's title shown, say)
+    costs no index.
     """
 
     name: str
@@ -148,6 +151,8 @@ class Planner:
     them."""
     identity: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """What each page is (the keys of ``pages``), by output."""
+    search_bundles: tuple[str, ...] = ()
+    """The folders of the search index's parts, the first with ``pagefind.js`` (the search page merges the others)."""
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The page the language switcher leads to when a page has no translation (a post's category), by output."""
 
@@ -155,7 +160,8 @@ class Planner:
         """A planner for one language of the site, adding its jobs to this one's."""
         return Planner(site, config, theme, views, self.cards, self.images, self.posters, self.by_output,
                        logo=self.logo, dependents=self.dependents, recipes=self.recipes, derived=self.derived,
-                       pages=self.pages, identity=self.identity, parents=self.parents)
+                       pages=self.pages, identity=self.identity, parents=self.parents,
+                       search_bundles=self.search_bundles)
 
     def __post_init__(self) -> None:
         self.site_view = self.views.site_view()
@@ -254,8 +260,8 @@ class Planner:
         return digest(*parts, _fingerprints(self.site, posts))
 
     def derived_digest(self, name: str, settings: str, inputs: Iterable[str]) -> str:
-        """The digest of a derived job: its settings and the digests of the outputs it reads."""
-        return digest(name, settings, *(self.by_output[output].digest for output in inputs))
+        """The digest of a derived job: its settings and the outputs it reads (whose bytes the writer compares)."""
+        return digest(name, settings, *inputs)
 
     def page(self, template: str, url: str, page: PageView, depends: str, *,
              posts: Iterable[Post] = (), lastmod: datetime | None = None, sitemap: bool = True,
@@ -335,6 +341,8 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
 
     main = config.main_language
     planner = Planner(editions[main], config, theme, views_of(main), cards, images=images, posters=posters)
+    parts = search_shards(config, site.posts) if config.search.enabled else []
+    planner.search_bundles = tuple(search_bundle_url(number) for number, _pages in parts)
     _plan_cards(planner)
     _plan_images(planner)
     _plan_posters(planner)
@@ -343,7 +351,7 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
             edition, config.edition(language), theme.in_language(language), views_of(language))
         _plan_edition(speaking)
     if config.search.enabled and not dev:
-        _plan_search_index(planner, site.posts)
+        _plan_search_index(planner, parts)
     if config.multilingual:
         from .languages import link_languages
 
@@ -530,25 +538,31 @@ def _plan_search(planner: Planner) -> None:
     translate = planner.theme.translate
     view = planner.page_view("search", translate("search_title"), planner.config.paths.search,
                              translate("search_intro"), csp=(("script-src", WASM),))
-    search = planner.views.search()
+    search = planner.views.search(planner.search_bundles)
     planner.page("search.html", view.url, view, repr(search), search=search, identity=("search",))
 
 
-def _plan_search_index(planner: Planner, posts: Sequence[Post]) -> None:
-    """The search index of every article, in every language (Pagefind keeps one index per language)."""
-    from .search import IndexedPage, indexer_fingerprint, make_index, require_pagefind
+def search_shards(config: SiteConfig, posts: Sequence[Post]) -> list[tuple[int, tuple[IndexedPage, ...]]]:
+    """The article pages of each part of the search index, every language together (Pagefind keeps an index per
+    language in each part)."""
+    urls = [config.post_url(post.meta.category, post.meta.slug, post.meta.lang) for post in posts]
+    return shards([IndexedPage(output_path(url), url) for url in urls])
+
+
+def _plan_search_index(planner: Planner, parts: Sequence[tuple[int, tuple[IndexedPage, ...]]]) -> None:
+    """Each part of the search index, made from its article pages once they are rendered."""
+    from .search import indexer_fingerprint, make_index, require_pagefind
     from .state import code_fingerprint
 
     executable = require_pagefind(planner.config)
-    config = planner.config
-    urls = [config.post_url(post.meta.category, post.meta.slug, post.meta.lang) for post in posts]
-    pages = tuple(IndexedPage(output_path(url), url) for url in urls)
-    inputs = tuple(page.output for page in pages)
     settings = f"{indexer_fingerprint(planner.config)}|{code_fingerprint('search.py')}"
-    planner.derived.append(DerivedJob(
-        name="index", folder=SEARCH_BUNDLE + "/", digest=planner.derived_digest("index", settings, inputs),
-        inputs=inputs, settings=settings, produce=partial(make_index, executable, pages),
-    ))
+    for number, pages in parts:
+        inputs = tuple(page.output for page in pages)
+        folder = search_bundle_url(number).lstrip("/")
+        planner.derived.append(DerivedJob(
+            name="index", folder=folder, digest=planner.derived_digest("index", f"{settings}|{folder}", inputs),
+            inputs=inputs, settings=f"{settings}|{folder}", produce=partial(make_index, executable, pages),
+        ))
 
 
 def _plan_feeds(planner: Planner) -> None:

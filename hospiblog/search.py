@@ -25,16 +25,18 @@ import gzip
 import hashlib
 import io
 import json
+import math
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
 from .config import SiteConfig
 from .errors import ConfigError, HospiblogError, SourceLocation
+from .urls import SEARCH_SHARDS_MAX
 
 UNUSED_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.",
                 "pagefind-worker.js")
@@ -54,6 +56,32 @@ class IndexedPage:
 
     output: str
     url: str
+
+
+SHARD_PAGES = 500
+"""About how many articles one part of the index holds: an edit makes again only the part of its article (Pagefind
+reads every page of a part again), and the search page merges the parts (a request per part and query)."""
+
+
+def shard_count(pages: int) -> int:
+    """Parts of the index for ``pages`` articles: a power of two (a page stays in its part while the site grows,
+    until the count doubles), at most :data:`hospiblog.urls.SEARCH_SHARDS_MAX`."""
+    wanted = min(math.ceil(pages / SHARD_PAGES), SEARCH_SHARDS_MAX)
+    count = 1
+    while count < wanted:
+        count *= 2
+    return count
+
+
+def shards(pages: Sequence[IndexedPage]) -> list[tuple[int, tuple[IndexedPage, ...]]]:
+    """The pages of each part of the index that has any, by part number, each page in the part its output path's
+    hash names (stable: an article stays in its part whatever else changes)."""
+    count = shard_count(len(pages))
+    parts: list[list[IndexedPage]] = [[] for _ in range(count)]
+    for page in pages:
+        parts[int.from_bytes(hashlib.blake2b(page.output.encode(), digest_size=4).digest(), "big") % count].append(page)
+    found = [(number, tuple(part)) for number, part in enumerate(parts) if part]
+    return found or [(0, ())]
 
 
 def pagefind_executable() -> Path | None:

@@ -45,7 +45,10 @@ SEGMENTS = {
     "en": Segments("topics", "authors", "archive", "subscribe", "campaigns", "agenda", "jobs", "search"),
 }
 """By language; a site's default language uses its own words at the root, the others under their prefix."""
+SEARCH_SHARDS_MAX = 16
+"""The most bundles the search index is cut into (``pagefind/``, ``pagefind-2/`` … ``pagefind-16/``)."""
 RESERVED_SEGMENTS = frozenset({"page", "static", "cards", SEARCH_BUNDLE, *SEGMENTS,
+                               *(f"{SEARCH_BUNDLE}-{number}" for number in range(2, SEARCH_SHARDS_MAX + 1)),
                                *(word for segments in SEGMENTS.values() for word in astuple(segments))})
 """What a category's slug may not be: a page of the site's own, a language's prefix or a published folder."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -184,9 +187,9 @@ class Paths:
         return self.home + "404.html"
 
 
-def search_bundle_url() -> str:
-    """URL of the folder holding the search index and ``pagefind.js``."""
-    return join_url(SEARCH_BUNDLE)
+def search_bundle_url(shard: int = 0) -> str:
+    """URL of the folder of one part of the search index: ``/pagefind/`` (with ``pagefind.js``), ``/pagefind-2/``…"""
+    return join_url(SEARCH_BUNDLE if shard == 0 else f"{SEARCH_BUNDLE}-{shard + 1}")
 
 
 def event_calendar_url(post_url: str, post_slug: str) -> str:

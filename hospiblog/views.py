@@ -383,9 +383,11 @@ class SearchView:
     """What the search page needs: where the index is, and whether there is one."""
 
     bundle_url: str
-    """The folder of ``pagefind.js`` and the index."""
+    """The folder of ``pagefind.js`` and the index's first part."""
     indexed: bool
     """False in ``hospiblog serve``, which makes no index."""
+    merged: tuple[str, ...] = ()
+    """The folders of the index's other parts, which the search page merges (``pagefind.mergeIndex``)."""
 
 
 @dataclass
@@ -643,9 +645,10 @@ class ViewFactory:
             image_sizes=dict((self.images.settings if self.images else ImageSettings()).sizes),
         )
 
-    def search(self) -> SearchView:
-        """The search page's view."""
-        return SearchView(search_bundle_url(), indexed=not self.dev)
+    def search(self, bundles: Sequence[str] = ()) -> SearchView:
+        """The search page's view: the index's parts (``bundles``, the first with ``pagefind.js``)."""
+        first, *others = bundles or (search_bundle_url(),)
+        return SearchView(first, indexed=not self.dev, merged=tuple(others))
 
     def pagination(self, url: str, page: int, pages: int) -> Pagination:
         """Previous/next and a window of page numbers: first, last, two around the current one, gaps as "…"."""

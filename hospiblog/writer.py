@@ -32,7 +32,8 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -142,8 +143,7 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     staging = _Staging(output_dir, manifest, planned, in_place=in_place)
     try:
         _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers, progress)
-        made = {output: job.digest for job in derived
-                for output in _derive(job, staging, manifest, report, progress)}
+        made = _derive_all(derived, staging, manifest, report, progress, workers)
         removed = _published_files(output_dir, manifest) - planned
         report.written = sorted(staging.written)
         if report.written or removed or not staging.live_exists:
@@ -549,17 +549,35 @@ def _render_and_stage(render_one: RenderFunction, staging: _Staging, job: Render
     return staging.stage(job.output, data)
 
 
-def _derive(job: DerivedJob, staging: _Staging, manifest: Manifest, report: WriteReport,
-            progress: Progress = SILENT) -> list[str]:
-    """Stages the files of a derived job (kept as published when their digest is current); returns their paths."""
-    kept = _current_derived(job, staging, manifest)
-    if kept is not None:
+def _derive_all(derived: Sequence[DerivedJob], staging: _Staging, manifest: Manifest, report: WriteReport,
+                progress: Progress, workers: int) -> dict[str, str]:
+    """Stages the files of the derived jobs: those whose digest is current kept as published, the others made
+    over the cores (each part of the search index is a Pagefind process of its own); their digests by output."""
+    made: dict[str, str] = {}
+    stale: list[DerivedJob] = []
+    changed = set(staging.written)  # the outputs whose bytes this publication changes
+    for job in derived:
+        kept = _current_derived(job, staging, manifest)
+        if kept is None or not changed.isdisjoint(job.inputs):
+            stale.append(job)
+            continue
         report.unchanged += len(kept)
-        return kept
-    progress.stage(job.name)  # a stage of the report too (Stages.carve)
-    start = time.perf_counter()
-    files = job.produce(staging.read)
-    report.timings[job.name] = time.perf_counter() - start
+        made.update((output, job.digest) for output in kept)
+    for name in dict.fromkeys(job.name for job in stale):
+        progress.stage(name)  # a stage of the report too (Stages.carve)
+        jobs = [job for job in stale if job.name == name]
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+            files = list(pool.map(lambda job: job.produce(staging.read), jobs))
+        report.timings[name] = time.perf_counter() - start
+        for job, produced in zip(jobs, files, strict=True):
+            made.update((output, job.digest) for output in _stage_derived(job, produced, staging, manifest, report))
+    return made
+
+
+def _stage_derived(job: DerivedJob, files: Mapping[str, bytes], staging: _Staging, manifest: Manifest,
+                   report: WriteReport) -> list[str]:
+    """Stages the files a derived job made; returns their paths."""
     staging.prepare()
     outputs: list[str] = []
     for name, data in sorted(files.items()):

@@ -292,7 +292,9 @@ def test_a_one_language_site_builds_byte_for_byte_as_before(tmp_path: Path) -> N
     """The digests of tests/golden/one-language-demo.json were taken of the demo built by the code before sites had
     several languages (commit a02a92c), then written again once, by HOSPIBLOG_UPDATE_GOLDEN=1, when builds stopped
     publishing the square and story cards (issue 16: 64 cards fewer, and the 32 article pages' JSON-LD without the
-    square card; nothing else). Write them again that way only for a change meant to change the output."""
+    square card; nothing else), and when search.js learnt to merge an index in parts and RSS channels got their page
+    as link (the 12 feeds, search.js and the search page naming it; nothing else). Write them again that way only
+    for a change meant to change the output, having checked which files it changes."""
     out = tmp_path / "out"
     build(one_language_copy(tmp_path / "site"), output=out, now=NOW, use_cache=False)
     digests = output_digests(out)

@@ -14,6 +14,7 @@ import re
 import stat
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,14 +43,14 @@ def site_of(make_site: SiteMaker, config: str = SITE_TOML) -> Path:
     return make_site(files, config=config)
 
 
-def indexed_pages(out: Path) -> dict[str, dict[str, object]]:
-    """Every page of the published index, by URL: its fragment (content, filters, meta)."""
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_bytes())
+def indexed_pages(out: Path, part: str = "pagefind") -> dict[str, dict[str, object]]:
+    """Every page of the published index (or of one of its parts), by URL: its fragment (content, filters, meta)."""
+    entry = json.loads((out / part / "pagefind-entry.json").read_bytes())
     pages: dict[str, dict[str, object]] = {}
     for language in entry["languages"].values():
-        meta = _decode_file((out / "pagefind" / f"pagefind.{language['hash']}.pf_meta").read_bytes())
+        meta = _decode_file((out / part / f"pagefind.{language['hash']}.pf_meta").read_bytes())
         for fragment, _words in meta[1]:
-            raw = gzip.decompress((out / "pagefind" / "fragment" / f"{fragment}.pf_fragment").read_bytes())
+            raw = gzip.decompress((out / part / "fragment" / f"{fragment}.pf_fragment").read_bytes())
             page = json.loads(raw[len(b"pagefind_dcd"):])
             pages[page["url"]] = page
     return pages
@@ -151,6 +152,48 @@ def test_the_indexed_part_of_a_page(html: str, kept: str) -> None:
 
 
 # --------------------------------------------------------------------------- when the index is made again
+
+
+def test_a_large_index_comes_in_parts_and_an_edit_makes_only_its_own(make_site: SiteMaker, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of at most 2 articles here (250 on a real site): 5 articles give 4 parts, each page in one; the search
+    page names the parts it merges; editing one article's text makes again its part alone, even though the pages
+    of its neighbours are rendered again (their digests hold it) to the same bytes."""
+    import hospiblog.search
+
+    monkeypatch.setattr(hospiblog.search, "SHARD_PAGES", 2)
+    indexed: list[list[str]] = []
+    make = hospiblog.search.make_index
+
+    def counting(executable: Path, pages: Any, read: Any) -> dict[str, bytes]:
+        indexed.append([page.url for page in pages])
+        return make(executable, pages, read)
+
+    monkeypatch.setattr(hospiblog.search, "make_index", counting)
+    site, out = site_of(make_site), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    parts = sorted(path.name for path in out.iterdir() if path.name.startswith("pagefind"))
+    assert parts[0] == "pagefind" and 2 <= len(parts) <= 4
+    assert sorted(url for urls in indexed for url in urls) == sorted(
+        f"/{path.parent.relative_to(out).as_posix()}/" for path in out.rglob("index.html")
+        if b" data-pagefind-body" in path.read_bytes())
+    merged = re.search(r'data-merge="([^"]*)"', (out / "recherche" / "index.html").read_text()).group(1).split()
+    assert merged == [f"/{name}/" for name in parts[1:]]
+    indexed.clear()
+    dormir = site / "posts" / "prevention" / "dormir.md"
+    dormir.write_text(dormir.read_text() + "\nUne phrase de plus.\n")
+    build(site, output=out, now=NOW)
+    assert len(indexed) == 1 and "/prevention/bien-dormir/" in indexed[0]
+    assert "plus" in json.dumps(next(page for url, page in all_indexed_pages(out).items()
+                                     if url == "/prevention/bien-dormir/"))
+
+
+def all_indexed_pages(out: Path) -> dict[str, dict[str, object]]:
+    """The pages of every part of the index."""
+    pages: dict[str, dict[str, object]] = {}
+    for part in out.glob("pagefind*"):
+        pages.update(indexed_pages(out, part.name))
+    return pages
 
 
 def test_a_no_op_build_does_not_index_and_an_edit_indexes_every_page(make_site: SiteMaker, tmp_path: Path) -> None:

@@ -98,7 +98,14 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
     """http://127.0.0.1:PORT, a free port, serving the built site from a daemon thread."""
-    handler = functools.partial(_SiteHandler, directory=str(site_dir))
+    with serve_folder(site_dir) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serves a built site (as a web host would) at http://127.0.0.1:PORT while the block runs."""
+    handler = functools.partial(_SiteHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)

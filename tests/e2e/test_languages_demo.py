@@ -399,12 +399,6 @@ def test_french_feeds_hold_no_german_entry(built: Built) -> None:
             assert "/de/" not in entry.link and built.page(entry.link).get("lang") == "fr", (name, entry.link)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Bug: an RSS feed's channel <link> is the feed's own address (https://…/de/rss.xml), not the HTML page it "
-    "belongs to (https://…/de/). feeds.render_feed calls generator.link(rel='alternate') then "
-    "generator.link(rel='self'), and feedgen 1.0.0 takes the LAST link() for RSS's <link>. RSS 2.0 defines the "
-    "channel link as 'the URL to the HTML website corresponding to the channel'. Every RSS feed of both languages "
-    "has it (the French ones too, so it predates issue #14); Atom's rel=alternate is right."))
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_rss_channel_links_to_its_editions_home(built: Built, language: str) -> None:
     feed = read_feed(built.out, f"{PREFIX[language]}/rss.xml".lstrip("/"))

@@ -45,6 +45,10 @@ async function start() {
     pagefind = await import(new URL("pagefind.js", new URL(form.dataset.bundle, location.href)).href);
     await pagefind.options({ noWorker: true, excerptLength: 30 });
     await pagefind.init();
+    // A large site's index comes in parts (an edit makes only its article's part again): merged here.
+    for (const part of (form.dataset.merge || "").split(" ").filter(Boolean)) {
+      await pagefind.mergeIndex(new URL(part, location.href).href);
+    }
   } catch (error) {
     unavailable(error);
     return;
