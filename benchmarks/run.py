@@ -442,21 +442,25 @@ def measure_serve_edit(
 # --- one tool, one size ----------------------------------------------------
 
 
+def hospiblog_setup(tree: Path) -> ToolSetup:
+    """How run.py (and profile.py) build a hospiblog tree of the corpus."""
+    return ToolSetup(
+        "hospiblog",
+        tree,
+        tree / "public",
+        (tree / "public", tree / ".hospiblog-cache"),
+        (str(VENV_BIN / "hospiblog"), "build", str(tree), "-o", str(tree / "public")),
+        "hospiblog",
+        # The standby twin of the published folder (hospiblog/writer.py, standby_folder()).
+        (tree / ".public-standby",),
+    )
+
+
 def tool_setups(corpus_root: Path) -> dict[str, ToolSetup]:
-    hospiblog_tree = corpus_root / "hospiblog"
     pelican_tree = corpus_root / "pelican"
     hugo_tree = corpus_root / "hugo"
     return {
-        "hospiblog": ToolSetup(
-            "hospiblog",
-            hospiblog_tree,
-            hospiblog_tree / "public",
-            (hospiblog_tree / "public", hospiblog_tree / ".hospiblog-cache"),
-            (str(VENV_BIN / "hospiblog"), "build", str(hospiblog_tree), "-o", str(hospiblog_tree / "public")),
-            "hospiblog",
-            # The standby twin of the published folder (hospiblog/writer.py, standby_folder()).
-            (hospiblog_tree / ".public-standby",),
-        ),
+        "hospiblog": hospiblog_setup(corpus_root / "hospiblog"),
         "pelican": ToolSetup(
             "pelican",
             pelican_tree,
