@@ -122,8 +122,8 @@ class Paths:
         return self.page()
 
     def post(self, category_slug: str, post_slug: str) -> str:
-        """URL of an article."""
-        return self.page(category_slug, post_slug)
+        """URL of an article (slugs hold no slash: made here without :func:`join_url`, the plan asks for many)."""
+        return f"/{self.prefix}/{category_slug}/{post_slug}/" if self.prefix else f"/{category_slug}/{post_slug}/"
 
     @property
     def tags(self) -> str:

@@ -106,9 +106,10 @@ class Manifest:
         """True when every file of the last build is still there, as it was written."""
         if not self.entries:
             return False
+        root = os.fspath(output_dir)  # os.path rather than pathlib: this is a no-op build's main cost
         for relative, (_digest, size, mtime) in self.entries.items():
             try:
-                stat = inside(output_dir, relative).stat()
+                stat = os.stat(os.path.join(root, safe_relative(relative)))
             except OSError:
                 return False
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
@@ -557,8 +558,9 @@ def _derive_all(derived: Sequence[DerivedJob], staging: _Staging, manifest: Mani
     stale: list[DerivedJob] = []
     changed = set(staging.written)  # the outputs whose bytes this publication changes
     for job in derived:
-        kept = _current_derived(job, staging, manifest)
-        if kept is None or not changed.isdisjoint(job.inputs):
+        # Only a job none of whose pages changes is looked up: a kept job's files join the planned ones.
+        kept = _current_derived(job, staging, manifest) if changed.isdisjoint(job.inputs) else None
+        if kept is None:
             stale.append(job)
             continue
         report.unchanged += len(kept)
@@ -605,9 +607,10 @@ def _current_derived(job: DerivedJob, staging: _Staging, manifest: Manifest) -> 
     if not staging.live_exists or not entries or any(entry[0] != job.digest for entry in entries.values()):
         return None
     stats: dict[str, os.stat_result] = {}
+    root = os.fspath(staging.live)
     for output, (_digest, size, mtime) in entries.items():
         try:
-            stats[output] = inside(staging.live, output).stat()
+            stats[output] = os.stat(os.path.join(root, safe_relative(output)))
         except OSError:
             return None
         if (stats[output].st_size, stats[output].st_mtime_ns) != (size, mtime):

@@ -184,6 +184,8 @@ def test_a_large_index_comes_in_parts_and_an_edit_makes_only_its_own(make_site: 
     dormir.write_text(dormir.read_text() + "\nUne phrase de plus.\n")
     build(site, output=out, now=NOW)
     assert len(indexed) == 1 and "/prevention/bien-dormir/" in indexed[0]
+    build(site, output=tmp_path / "clean", now=NOW, use_cache=False)  # the part's old files are gone
+    assert files_of(out) == files_of(tmp_path / "clean")
     assert "plus" in json.dumps(next(page for url, page in all_indexed_pages(out).items()
                                      if url == "/prevention/bien-dormir/"))
 
