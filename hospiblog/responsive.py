@@ -158,7 +158,7 @@ def settings_digest(settings: ImageSettings) -> str:
 
 def image_kind(path: str) -> str | None:
     """``jpeg``, ``png``, ``webp``, ``gif``, ``avif`` or ``heic`` for a raster file the build cleans, else None."""
-    return KINDS.get(PurePosixPath(path).suffix.lower())
+    return KINDS.get(posixpath.splitext(path)[1].lower())
 
 
 def published_path(path: str) -> str:

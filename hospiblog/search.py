@@ -29,6 +29,7 @@ import math
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,10 +122,8 @@ def make_index(executable: Path, pages: Iterable[IndexedPage], read: Reader) -> 
     """The search bundle for ``pages`` (read through ``read``): its files by path inside the bundle's folder."""
     with _service(executable) as service:
         index = service.request({"type": "NewIndex", "config": None})["index_id"]
-        for page in pages:
-            html = indexed_part(read(page.output).decode("utf-8"))
-            service.request({"type": "AddFile", "index_id": index, "url": page.url, "file_contents": html,
-                             "file_path": None})
+        service.request_all({"type": "AddFile", "index_id": index, "url": page.url, "file_path": None,
+                             "file_contents": indexed_part(read(page.output).decode("utf-8"))} for page in pages)
         files = service.request({"type": "GetFiles", "index_id": index})["files"]
     bundle = {file["path"]: base64.b64decode(file["content"]) for file in files
               if not file["path"].startswith(UNUSED_FILES)}
@@ -279,11 +278,43 @@ class _Service:
     def request(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Sends one message and returns the payload of its answer; SearchError when Pagefind reports one."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.last_id += 1
-        message = json.dumps({"message_id": self.last_id, "payload": payload}).encode()
         try:
-            self.process.stdin.write(base64.b64encode(message) + b",")
+            self.process.stdin.write(self._message(payload))
             self.process.stdin.flush()
+        except OSError as error:
+            raise self.failure(f"Pagefind stopped answering ({error})") from error
+        return self._answer()
+
+    def request_all(self, payloads: Iterable[dict[str, Any]]) -> None:
+        """Sends many messages without waiting for each answer (a thread writes while this one reads, so neither
+        pipe fills up): Pagefind reads the next page while the answer to the last one comes back."""
+        assert self.process.stdin is not None
+        stdin, messages = self.process.stdin, [self._message(payload) for payload in payloads]
+
+        def write() -> None:
+            with contextlib.suppress(OSError):  # Pagefind stopped: the reader below reports it
+                for message in messages:
+                    stdin.write(message)
+                stdin.flush()
+
+        writer = threading.Thread(target=write, name="pagefind-writer", daemon=True)
+        writer.start()
+        try:
+            for _ in messages:
+                self._answer()
+        except SearchError:
+            self.process.kill()  # else the writer may wait for ever on a Pagefind that waits for its answers read
+            raise
+        finally:
+            writer.join()
+
+    def _message(self, payload: dict[str, Any]) -> bytes:
+        self.last_id += 1
+        return base64.b64encode(json.dumps({"message_id": self.last_id, "payload": payload}).encode()) + b","
+
+    def _answer(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        try:
             answer = json.loads(base64.b64decode(_read_message(self.process.stdout)))
         except (OSError, ValueError) as error:
             raise self.failure(f"Pagefind stopped answering ({error})") from error

@@ -207,7 +207,7 @@ def output_path(url: str) -> str:
     path = url.split("#", 1)[0].split("?", 1)[0]
     relative = path.lstrip("/")
     if path.endswith("/") or not relative:
-        relative = posixpath.join(relative, "index.html")
+        relative += "index.html"  # relative is "" or ends with "/"
     return safe_relative(relative)
 
 
