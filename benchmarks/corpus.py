@@ -448,7 +448,7 @@ def hospiblog_site_toml() -> str:
         f"feed_size = {FEED_SIZE}",
         "feed_full_content = true",
         "",
-        "# Share cards (three JPEGs per post) are work the peers are not asked for: off, like for like.",
+        "# Share cards (a JPEG per post) are work the peers are not asked for: off, like for like.",
         "[sharing]",
         "cards = false",
         "",
