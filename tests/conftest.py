@@ -54,6 +54,36 @@ service = "Angiologie"
 bio = "Spécialiste des veines."
 """
 
+GERMAN_TOML = """
+[languages.de]
+title = "Testblog"
+description = "Ein Blog für Tests"
+
+[languages.de.tags]
+sommeil = "Schlaf"
+
+[categories.medicine.de]
+slug = "medizin"
+label = "Medizin"
+description = "Die Pflege erklärt."
+
+[categories.prevention.de]
+slug = "praevention"
+label = "Prävention"
+
+[categories.news.de]
+slug = "aktuelles"
+label = "Aktuelles"
+
+[categories.testimonials.de]
+slug = "erfahrungen"
+label = "Erfahrungen"
+
+[authors.cmartin.de]
+role = "Leitende Ärztin"
+"""
+"""German for SITE_TOML: a site in French and German (tests of languages, serve's rebuilds)."""
+
 
 def post(title: str, date: str = "2026-10-01", body: str = "Un texte.", **fields: str) -> str:
     """A post file's text with the given front matter."""

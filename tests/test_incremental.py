@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from hospiblog.build import BuildOptions, build
 from hospiblog.serve import ServeSession
-from tests.conftest import SITE_TOML, post, write_image
+from tests.conftest import GERMAN_TOML, SITE_TOML, post, write_image
 
 CATEGORIES = ["news", "prevention", "medicine"]
 TAGS = ["sommeil", "enfants", "sport", "coeur"]
@@ -25,29 +25,7 @@ VIDEOS = [
     "",  # removes the post's videos
 ]
 
-GERMAN = """
-[languages.de]
-title = "Testblog"
-description = "Ein Blog für Tests"
-
-[categories.medicine.de]
-slug = "medizin"
-label = "Medizin"
-description = "Die Pflege erklärt."
-
-[categories.prevention.de]
-slug = "praevention"
-label = "Prävention"
-
-[categories.news.de]
-slug = "aktuelles"
-label = "Aktuelles"
-
-[categories.testimonials.de]
-slug = "erfahrungen"
-label = "Erfahrungen"
-"""
-SITE = SITE_TOML + GERMAN
+SITE = SITE_TOML + GERMAN_TOML
 """A site in French and German: translations are added and removed among the edits."""
 
 edit = st.one_of(

@@ -22,39 +22,11 @@ from hospiblog.checks.command import check_site
 from hospiblog.cli import main
 from hospiblog.config import load_config
 from hospiblog.errors import BuildFailed, ConfigError, HospiblogError
-from tests.conftest import SITE_TOML, SiteMaker, post
+from tests.conftest import GERMAN_TOML, SITE_TOML, SiteMaker, post
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
-GERMAN = """
-[languages.de]
-title = "Testblog"
-description = "Ein Blog für Tests"
-
-[languages.de.tags]
-sommeil = "Schlaf"
-
-[categories.medicine.de]
-slug = "medizin"
-label = "Medizin"
-description = "Die Pflege erklärt."
-
-[categories.prevention.de]
-slug = "praevention"
-label = "Prävention"
-
-[categories.news.de]
-slug = "aktuelles"
-label = "Aktuelles"
-
-[categories.testimonials.de]
-slug = "erfahrungen"
-label = "Erfahrungen"
-
-[authors.cmartin.de]
-role = "Leitende Ärztin"
-"""
-BILINGUAL = SITE_TOML + GERMAN
+BILINGUAL = SITE_TOML + GERMAN_TOML
 FILES = {
     "posts/prevention/sommeil.md": post("Bien dormir", "2026-10-01", tags="[sommeil]", author="cmartin",
                                         translation_key="sommeil"),
@@ -104,8 +76,10 @@ def test_site_toml_gives_each_language_its_texts_and_urls(make_site: SiteMaker) 
 @pytest.mark.parametrize(("extra", "message", "line_text"), [
     ("\n[languages.de]\ntitle = \"T\"\ndescription = \"D\"\n", "category 'medicine' has no translation into de",
      "[categories.medicine]"),
-    (GERMAN.replace('slug = "medizin"', 'slug = "themen"'), 'category slug "themen" cannot be used', 'slug = "themen"'),
-    (GERMAN + "\n[languages.it]\ntitle = \"T\"\ndescription = \"D\"\n", 'unsupported language "it"', "[languages.it]"),
+    (GERMAN_TOML.replace('slug = "medizin"', 'slug = "themen"'), 'category slug "themen" cannot be used',
+     'slug = "themen"'),
+    (GERMAN_TOML + "\n[languages.it]\ntitle = \"T\"\ndescription = \"D\"\n", 'unsupported language "it"',
+     "[languages.it]"),
     ("\n[categories.news.en]\nslug = \"news\"\nlabel = \"News\"\n",
      "a translation into en, which the site does not list", "[categories.news.en]"),
 ])
