@@ -65,6 +65,10 @@ class Theme:
     """By logical path (``style.css``)."""
     digest: str = ""
     """Hash of every template, string and asset: a change re-renders every page."""
+    catalogues: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The interface strings of each language of the site; ``strings`` is one of them."""
+    language: str = ""
+    """The language of ``strings``."""
 
     def asset_url(self, logical: str) -> str:
         """URL of a static file, with its content hash where it has one."""
@@ -79,11 +83,6 @@ class Theme:
         """The file published at ``url_path`` (a local image, say), if any."""
         asset = self.assets.get(url_path.lstrip("/"))
         return asset.source if asset else None
-
-    catalogues: dict[str, dict[str, str]] = field(default_factory=dict)
-    """The interface strings of each language of the site; ``strings`` is one of them."""
-    language: str = ""
-    """The language of ``strings``."""
 
     def translate(self, key: str, **values: object) -> str:
         """A UI string from the catalogue, with ``{name}`` placeholders filled."""
@@ -128,8 +127,8 @@ def _catalogue(layers: list[ThemeLayer], language: str) -> dict[str, str]:
 
 
 def _check_catalogues(layers: list[ThemeLayer], catalogues: dict[str, dict[str, str]]) -> None:
-    every_key = {key for layer in layers for file in sorted((layer.path / "i18n").glob("*.toml"))
-                 for key in read_toml(file, "strings file")}
+    # The keys any of the site's languages has in any layer: each of them must have them all.
+    every_key = {key for layer in layers for language in catalogues for key in _strings(layer, language)}
     errors: list[HospiblogError] = []
     for language, strings in catalogues.items():
         file = layers[0].path / "i18n" / f"{language}.toml"
