@@ -122,8 +122,10 @@ def make_index(executable: Path, pages: Iterable[IndexedPage], read: Reader) -> 
     """The search bundle for ``pages`` (read through ``read``): its files by path inside the bundle's folder."""
     with _service(executable) as service:
         index = service.request({"type": "NewIndex", "config": None})["index_id"]
-        service.request_all({"type": "AddFile", "index_id": index, "url": page.url, "file_path": None,
-                             "file_contents": indexed_part(read(page.output).decode("utf-8"))} for page in pages)
+        pages = tuple(pages)
+        service.request_all(len(pages), ({"type": "AddFile", "index_id": index, "url": page.url, "file_path": None,
+                                          "file_contents": indexed_part(read(page.output).decode("utf-8"))}
+                                         for page in pages))
         files = service.request({"type": "GetFiles", "index_id": index})["files"]
     bundle = {file["path"]: base64.b64decode(file["content"]) for file in files
               if not file["path"].startswith(UNUSED_FILES)}
@@ -285,28 +287,41 @@ class _Service:
             raise self.failure(f"Pagefind stopped answering ({error})") from error
         return self._answer()
 
-    def request_all(self, payloads: Iterable[dict[str, Any]]) -> None:
-        """Sends many messages without waiting for each answer (a thread writes while this one reads, so neither
-        pipe fills up): Pagefind reads the next page while the answer to the last one comes back."""
+    def request_all(self, count: int, payloads: Iterator[dict[str, Any]]) -> None:
+        """Sends ``count`` messages without waiting for each answer (a thread makes and writes them while this one
+        reads, so neither pipe fills up and only a few pages are in memory): Pagefind reads the next page while the
+        answer to the last one comes back."""
         assert self.process.stdin is not None
-        stdin, messages = self.process.stdin, [self._message(payload) for payload in payloads]
+        stdin, failed = self.process.stdin, []
 
         def write() -> None:
-            with contextlib.suppress(OSError):  # Pagefind stopped: the reader below reports it
-                for message in messages:
-                    stdin.write(message)
-                stdin.flush()
+            while True:
+                try:
+                    payload = next(payloads, None)
+                except Exception as error:  # a page that cannot be read: stop Pagefind, so the reader stops waiting
+                    failed.append(error)
+                    self.process.kill()
+                    return
+                try:
+                    if payload is None:
+                        stdin.flush()
+                        return
+                    stdin.write(self._message(payload))
+                except OSError:
+                    return  # Pagefind stopped: the reader below reports it
 
         writer = threading.Thread(target=write, name="pagefind-writer", daemon=True)
         writer.start()
         try:
-            for _ in messages:
+            for _ in range(count):
                 self._answer()
         except SearchError:
             self.process.kill()  # else the writer may wait for ever on a Pagefind that waits for its answers read
-            raise
-        finally:
             writer.join()
+            if failed:
+                raise failed[0] from None
+            raise
+        writer.join()
 
     def _message(self, payload: dict[str, Any]) -> bytes:
         self.last_id += 1

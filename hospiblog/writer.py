@@ -33,7 +33,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -569,11 +569,14 @@ def _derive_all(derived: Sequence[DerivedJob], staging: _Staging, manifest: Mani
         progress.stage(name)  # a stage of the report too (Stages.carve)
         jobs = [job for job in stale if job.name == name]
         start = time.perf_counter()
+        # Each job's files are staged as soon as they are made: a large site's index parts are not all held at once.
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
-            files = list(pool.map(lambda job: job.produce(staging.read), jobs))
+            making = {pool.submit(job.produce, staging.read): job for job in jobs}
+            for made_files in as_completed(making):
+                job = making.pop(made_files)
+                staged = _stage_derived(job, made_files.result(), staging, manifest, report)
+                made.update((output, job.digest) for output in staged)
         report.timings[name] = time.perf_counter() - start
-        for job, produced in zip(jobs, files, strict=True):
-            made.update((output, job.digest) for output in _stage_derived(job, produced, staging, manifest, report))
     return made
 
 

@@ -136,6 +136,22 @@ def test_pagefind_is_given_only_the_indexed_part_and_makes_the_same_index(make_s
     assert make_index(executable, indexed, articles.__getitem__) == trimmed
 
 
+def test_a_page_that_cannot_be_read_stops_the_index_with_its_own_error() -> None:
+    """Pages are sent from a thread while the answers are read: an error there stops Pagefind and is the one
+    raised (the reader does not wait for ever for answers that will not come)."""
+    executable = pagefind_executable()
+    assert executable is not None
+    pages = {f"p{n}/index.html": page(f"Page {n}") for n in range(5)}
+
+    def read(output: str) -> bytes:
+        if output == "p3/index.html":
+            raise OSError("disk gone")
+        return pages[output]
+
+    with pytest.raises(OSError, match="disk gone"):
+        make_index(executable, [IndexedPage(name, "/" + name.removesuffix("index.html")) for name in pages], read)
+
+
 @pytest.mark.parametrize(("html", "kept"), [
     ('<html lang="de"><head><title>T</title></head><body><nav>N</nav><article class="post" data-pagefind-body>'
      '<h1>A</h1><article><h2>B</h2></article><p>C</p></article><footer>F</footer></body></html>',
