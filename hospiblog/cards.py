@@ -1008,7 +1008,7 @@ def plan_cards(posts: Iterable[Post], config: SiteConfig, settings: CardSettings
         spec = site_card_spec(edition, settings, static_lookup=static_lookup)
         planned.append(PlannedCard(site_card_output(edition.prefix), spec, card_key(spec, settings)))
     for post in posts:
-        edition = config.edition(config.edition_of(post.meta.lang))  # its category label in its language
+        edition = config.edition_for(post.meta.lang)  # its category label in its language
         slug = edition.categories[post.meta.category].slug
         for size, spec in post_card_specs(post, edition, static_lookup=static_lookup, sizes=sizes).items():
             planned.append(PlannedCard(card_output_path(slug, post.meta.slug, size, edition.prefix), spec,

@@ -335,9 +335,13 @@ class SiteConfig:
         return {language: (self if language == self.main_language else _project(self, language))
                 for language in self.site_languages}
 
+    def edition_for(self, lang: str | None) -> SiteConfig:
+        """The site as the readers of a post written in ``lang`` see it (:meth:`edition_of`, :meth:`edition`)."""
+        return self.edition(self.edition_of(lang))
+
     def post_url(self, category: str, slug: str, lang: str | None) -> str:
         """The URL of a post of ``category`` with ``slug``, written in ``lang``."""
-        edition = self.edition(self.edition_of(lang))
+        edition = self.edition_for(lang)
         return edition.paths.post(edition.categories[category].slug, slug)
 
     @property

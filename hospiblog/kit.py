@@ -12,7 +12,7 @@ from .checks import in_social_kit
 from .config import load_config
 from .errors import ConfigError, OutputError, SourceLocation
 from .model import Post
-from .social import post_edition, select_posts, write_kit
+from .social import select_posts, write_kit
 from .state import cache_root
 
 
@@ -53,7 +53,7 @@ def make_kit(site_dir: Path, *, names: tuple[str, ...] = (), since: date | None 
     cache_dir, lookup = cache_root(config) / "cards", loaded.theme.static_file
     # A build publishes only the og cards: the square and story ones are drawn here, the first time a kit holds
     # them, over the cores, into the cache the build uses; each in its post's language.
-    editions = {post.relative: post_edition(post, config) for post in posts}
+    editions = {post.relative: config.edition_for(post.meta.lang) for post in posts}
     warm_card_cache([spec for post in posts
                      for spec in post_card_specs(post, editions[post.relative], static_lookup=lookup).values()],
                     settings, cache_dir)

@@ -508,7 +508,7 @@ def schedule_rows(posts: Sequence[Post], config: SiteConfig, network: str) -> li
     followed by its reminders (:func:`reminder_rows`)."""
     rows: list[tuple[str, str, str]] = []
     for post in posts:
-        edition = post_edition(post, config)
+        edition = config.edition_for(post.meta.lang)
         rows.append((schedule_time(post.meta.date, edition), *_schedule_message(post, edition, network)))
         rows += reminder_rows(post, edition, network)
     return rows
@@ -583,11 +583,6 @@ def schedule_csv(rows: Iterable[tuple[str, str, str]]) -> str:
     return buffer.getvalue()
 
 
-def post_edition(post: Post, config: SiteConfig) -> SiteConfig:
-    """The site as the post's readers see it: its category, campaign and site texts in the post's language."""
-    return config.edition(config.edition_of(post.meta.lang))
-
-
 def write_kit(posts: Sequence[Post], site_config: SiteConfig, output_dir: Path,
               card_images: Mapping[str, Mapping[str, bytes]]) -> list[Path]:
     """Writes the kit of ``posts`` into ``output_dir``; returns the files written.
@@ -598,7 +593,7 @@ def write_kit(posts: Sequence[Post], site_config: SiteConfig, output_dir: Path,
     """
     planned: dict[Path, bytes] = {}
     for post in posts:
-        config = post_edition(post, site_config)
+        config = site_config.edition_for(post.meta.lang)  # the post's texts in its language
         folder = output_dir / kit_folder(post, config.prefix)
         images = _kit_images(card_images.get(post.relative, {}))
         entries = kit_entries(post, config, images)
