@@ -454,9 +454,10 @@ def _plan_listings(planner: Planner) -> None:
         planner.listing("category", view.url, view.label, category.posts, description=view.description,
                         feeds=view.feeds, accent=view.color, category=view, identity=("category", category.config.key))
     tags = [TagView(tag.name, tag.slug, paths.tag(tag.slug), len(tag.posts)) for tag in site.tags]
+    tag_identity = tag_identities(config)
     for tag, tag_view in zip(site.tags, tags, strict=False):
         planner.listing("tag", tag_view.url, tag.name, tag.posts, tag=tag_view,
-                        identity=("tag", tag_identity(config, tag.slug)), parent=("tags",))
+                        identity=("tag", tag_identity(tag.slug)), parent=("tags",))
     tag_index = planner.page_view("tags", translate("tags"), paths.tags)
     planner.page("tags.html", tag_index.url, tag_index,
                  "|".join(f"{tag.slug}:{tag.name}:{tag.count}" for tag in tags), tags=tags, identity=("tags",))
@@ -477,15 +478,14 @@ def _plan_listings(planner: Planner) -> None:
     planner.page("404.html", not_found.url, not_found, "", sitemap=False, identity=("404",))
 
 
-def tag_identity(config: SiteConfig, slug: str) -> str:
-    """What a tag's page is across languages: the default language's tag slug, which site.toml's
-    ``[languages.<code>.tags]`` pairs with this language's (``sommeil = "Schlaf"``); else the slug in its
-    language."""
+def tag_identities(config: SiteConfig) -> Callable[[str], str]:
+    """What a tag's page of this edition is across languages, from its slug: the default language's tag slug, which
+    site.toml's ``[languages.<code>.tags]`` pairs with this language's (``sommeil = "Schlaf"``); else the slug in
+    its language. The pairs are read once per edition, not once per tag."""
     if not config.prefix:
-        return slug
-    pairs = config.languages[config.language].tags
-    known = {tag_slug(theirs): tag_slug(ours) for ours, theirs in pairs.items()}
-    return known.get(slug, f"{config.language}:{slug}")
+        return lambda slug: slug
+    known = {tag_slug(theirs): tag_slug(ours) for ours, theirs in config.languages[config.language].tags.items()}
+    return lambda slug: known.get(slug, f"{config.language}:{slug}")
 
 
 def _plan_archive(planner: Planner) -> None:
