@@ -156,6 +156,23 @@ class PageVisit:
 
 
 @pytest.fixture
+def open_plain(browser: Any, base_url: str) -> Iterator[Any]:
+    """open_plain(path, viewport, javascript=True) -> page, in a fresh context (no axe, no CSP bypass)."""
+    contexts: list[Any] = []
+
+    def open_(path: str, viewport: dict[str, int], *, javascript: bool = True) -> Any:
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, service_workers="block")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(base_url + path, wait_until="load")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def open_page(browser: Any, base_url: str) -> Iterator[Any]:
     """open_page(path, width) -> PageVisit, in a fresh browser context; requests off the server are blocked."""
     contexts: list[Any] = []

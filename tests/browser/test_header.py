@@ -10,7 +10,6 @@ checks the opened menu.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,23 +33,6 @@ MENU_BUTTON = ".main-nav summary"
 MENU_LINKS = ".main-nav a"
 
 first_titles = pytest.mark.parametrize("name", list(FIRST_TITLES))
-
-
-@pytest.fixture
-def open_plain(browser: Any, base_url: str) -> Iterator[Any]:
-    """open_plain(path, viewport, javascript=True) -> page, in a fresh context (no axe, no CSP bypass)."""
-    contexts: list[Any] = []
-
-    def open_(path: str, viewport: dict[str, int], *, javascript: bool = True) -> Any:
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, service_workers="block")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(base_url + path, wait_until="load")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 @first_titles

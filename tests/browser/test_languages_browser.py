@@ -11,7 +11,6 @@ they are not asserted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,23 +30,6 @@ MIN_TARGET = 24
 
 widths = pytest.mark.parametrize("viewport", list(WIDTHS))
 scripting = pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
-
-
-@pytest.fixture
-def open_plain(browser: Any, base_url: str) -> Iterator[Any]:
-    """open_plain(path, viewport, javascript=True) -> page, in a fresh context (no axe, no CSP bypass)."""
-    contexts: list[Any] = []
-
-    def open_(path: str, viewport: dict[str, int], *, javascript: bool = True) -> Any:
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, service_workers="block")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(base_url + path, wait_until="load")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def _follow(page: Any, base_url: str, language: str) -> None:
