@@ -24,7 +24,7 @@ from .model import Post, Site, SourceFile
 from .progress import SILENT, Progress, counted
 from .report import BuildReport, Stages
 from .responsive import ImageSettings, load_image_settings
-from .state import BuildState, Snapshot, cache_root, inputs_key
+from .state import BuildState, RelatedPosts, Snapshot, cache_root, inputs_key
 from .theme import Theme, load_theme
 from .writer import Manifest
 
@@ -172,8 +172,12 @@ class Pipeline:
         # Parse and discovery errors come back as "front-matter" findings: everything is reported at once.
         if errors_of(findings):
             raise BuildFailed(list(errors_of(findings)))
+        memo = RelatedPosts(config) if options.use_cache else None
         site = stages.run("assemble", assemble_site, posts, config, now=moment, urls=checks.context.urls,
-                          image_sizes=checks.context.image_sizes, drafts=options.drafts, future=options.future)
+                          image_sizes=checks.context.image_sizes, drafts=options.drafts, future=options.future,
+                          memo=memo)
+        if memo is not None:
+            memo.save()
         return Loaded(config, theme, site, tuple(posts), checks)
 
     def check(self, config: SiteConfig, stages: Stages, *, today: date,

@@ -9,9 +9,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Protocol
 
 from .config import SiteConfig
-from .content.images import size_images
+from .content.images import size_images_utf8
 from .content.markdown import POST_LINK_PREFIX
 from .model import Author, Campaign, Category, Post, Site, Tag
 from .urls import tag_slug
@@ -20,6 +21,19 @@ RELATED_COUNT = 3
 _RELATED_WINDOW = 12
 """Candidates looked at on each side of a post in each of its tag and category lists (keeps it linear)."""
 _POST_LINK = re.compile(re.escape(POST_LINK_PREFIX) + r"([^\"#]+)")
+_POST_LINK_UTF8 = re.compile(_POST_LINK.pattern.encode())
+Related = dict[str, tuple[str, ...]]
+"""The related posts of each post, by relative path."""
+
+
+class RelatedMemo(Protocol):
+    """Where the related posts of a site are kept between builds, by :func:`related_key` (the build's
+    ``.hospiblog-cache/related.pack``): they depend only on the posts' order, categories and tags, which an edit of
+    a body leaves as they were, and scoring them is most of assembling a large site."""
+
+    def get(self, key: str) -> Related | None: ...
+
+    def put(self, key: str, value: Related) -> None: ...
 
 
 def is_published(post: Post, *, now: datetime, drafts: bool, future: bool) -> bool:
@@ -44,6 +58,7 @@ def assemble_site(
     image_sizes: Mapping[str, tuple[int, int]],
     drafts: bool = False,
     future: bool = False,
+    memo: RelatedMemo | None = None,
 ) -> Site:
     """Resolves links and images of the published posts, and indexes them.
 
@@ -51,7 +66,8 @@ def assemble_site(
     ``urls``, each post's URL by relative path, and ``image_sizes``, by URL path (``CheckContext.urls`` and
     ``.image_sizes``). What a rule turned off lets through is published as well as it can be: a link to an article
     that is not published leads to ``#``, an image without a size is published without width and height, an
-    author unknown to site.toml is not named, a campaign unknown to site.toml is not shown.
+    author unknown to site.toml is not named, a campaign unknown to site.toml is not shown. ``memo`` keeps the
+    related posts between builds (the same whether it is given or not).
     """
     every_post = sorted(posts, key=lambda post: post.relative)
     chosen = [post for post in every_post if is_published(post, now=now, drafts=drafts, future=future)]
@@ -61,7 +77,7 @@ def assemble_site(
     _assert_one_post_per_url(published)
     live = [resolve_post(post, published, image_sizes) for post in chosen if not is_withdrawn(post, today=today)]
     withdrawn = [post for post in chosen if is_withdrawn(post, today=today)]
-    site = _edition(live, withdrawn, config, published, dict(image_sizes), now)
+    site = _edition(live, withdrawn, config, published, dict(image_sizes), now, memo)
     if not config.multilingual:
         return site
     # Each language's pages list only its posts: an edition is a site of its own, sharing the store of posts (serve
@@ -71,17 +87,17 @@ def assemble_site(
         edition = config.edition(language)
         mine = [post for post in live if config.edition_of(post.meta.lang) == language]
         gone = [post for post in withdrawn if config.edition_of(post.meta.lang) == language]
-        editions[language] = replace(_edition(mine, gone, edition, published, site.image_sizes, now),
+        editions[language] = replace(_edition(mine, gone, edition, published, site.image_sizes, now, memo),
                                      current=site.current, closed_jobs=site.closed_jobs)
     return replace(site, editions=editions)
 
 
 def _edition(live: list[Post], withdrawn: list[Post], config: SiteConfig, urls: Mapping[str, str],
-             image_sizes: dict[str, tuple[int, int]], now: datetime) -> Site:
+             image_sizes: dict[str, tuple[int, int]], now: datetime, memo: RelatedMemo | None) -> Site:
     """The listings of ``live`` posts and the notices of ``withdrawn`` ones."""
     today = now.astimezone(config.zone).date()
     ordered = tuple(sorted(live, key=lambda post: (post.meta.date, post.relative), reverse=True))
-    return replace(_index(ordered, config, image_sizes, now),
+    return replace(_index(ordered, config, image_sizes, now, memo),
                    withdrawn=tuple(sorted(urls[post.relative] for post in withdrawn)),
                    open_jobs=tuple(post for post in ordered if post.meta.job and not post.meta.job.closed(today)),
                    closed_jobs=frozenset(post.relative for post in ordered
@@ -97,7 +113,7 @@ def _assert_one_post_per_url(urls: Mapping[str, str]) -> None:
 
 
 def _index(posts: tuple[Post, ...], config: SiteConfig,
-           image_sizes: dict[str, tuple[int, int]], now: datetime) -> Site:
+           image_sizes: dict[str, tuple[int, int]], now: datetime, memo: RelatedMemo | None) -> Site:
     by_category: dict[str, list[Post]] = defaultdict(list)
     by_author: dict[str, list[Post]] = defaultdict(list)
     by_tag: dict[str, list[Post]] = defaultdict(list)
@@ -123,7 +139,7 @@ def _index(posts: tuple[Post, ...], config: SiteConfig,
         years=tuple((year, tuple(by_year[year])) for year in sorted(by_year, reverse=True)),
         previous=previous,
         next=following,
-        related=_related(posts, by_category, by_tag),
+        related=_remembered_related(posts, by_category, by_tag, memo),
         image_sizes=image_sizes,
         built_at=now,
     )
@@ -136,6 +152,30 @@ def _campaigns(posts: tuple[Post, ...], config: SiteConfig) -> tuple[Campaign, .
         if post.meta.campaign:
             by_campaign[post.meta.campaign].append(post)
     return tuple(Campaign(campaign, tuple(by_campaign[key])) for key, campaign in config.campaigns.items())
+
+
+def related_key(posts: Iterable[Post]) -> str:
+    """What the related posts of ``posts`` (newest first) depend on besides this module's code: their order, each
+    one's category and tags."""
+    hasher = hashlib.blake2b(f"{RELATED_COUNT}|{_RELATED_WINDOW}".encode(), digest_size=16)
+    for post in posts:
+        hasher.update("\0".join((post.relative, post.meta.category, *post.meta.tags, "\1")).encode())
+    return hasher.hexdigest()
+
+
+def _remembered_related(posts: tuple[Post, ...], by_category: dict[str, list[Post]], by_tag: dict[str, list[Post]],
+                        memo: RelatedMemo | None) -> dict[str, tuple[Post, ...]]:
+    """The related posts of each post, from ``memo`` when it holds those of the same order, categories and tags."""
+    if memo is None:
+        return _related(posts, by_category, by_tag)
+    key = related_key(posts)
+    kept = memo.get(key)
+    by_relative = {post.relative: post for post in posts}
+    if kept is not None and kept.keys() == by_relative.keys():
+        return {relative: tuple(by_relative[other] for other in others) for relative, others in kept.items()}
+    related = _related(posts, by_category, by_tag)
+    memo.put(key, {relative: tuple(other.relative for other in others) for relative, others in related.items()})
+    return related
 
 
 def _related(posts: tuple[Post, ...], by_category: dict[str, list[Post]],
@@ -170,13 +210,17 @@ def resolve_post(post: Post, urls: Mapping[str, str], sizes: Mapping[str, tuple[
     unless it is off) and gives local images their size."""
     if not post.post_links and not post.local_images:
         return post
-    html = _resolve_links(post.content_html, urls)
+    # On the body's UTF-8 bytes: decoding and encoding 10,000 bodies was half of assembling a large site.
+    body = post.html_utf8
+    if post.post_links:
+        body = _POST_LINK_UTF8.sub(lambda match: urls.get(match.group(1).decode(), "#").encode(), body)
     if post.local_images:
-        html = size_images(html, sizes)
+        body = size_images_utf8(body, sizes)
     # A video's transcript may be a link to an article, resolved as the body's copy of it is.
     videos = tuple(replace(video, transcript=_resolve_links(video.transcript, urls)) for video in post.videos)
-    digest = hashlib.blake2b(f"{post.fingerprint}|{html}".encode(), digest_size=16).hexdigest()
-    return replace(post, html_utf8=html.encode(), fingerprint=digest, videos=videos)
+    hasher = hashlib.blake2b(f"{post.fingerprint}|".encode(), digest_size=16)
+    hasher.update(body)
+    return replace(post, html_utf8=body, fingerprint=hasher.hexdigest(), videos=videos)
 
 
 def _resolve_links(text: str, urls: Mapping[str, str]) -> str:

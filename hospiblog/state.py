@@ -5,6 +5,9 @@ what it holds, and what makes it stale.
 
 - ``posts.pack`` (site): parsed posts by parse key (:mod:`hospiblog.cache`). Stale when the key changes: the
   file's bytes, its path, the parse settings, :func:`code_fingerprint` of ``content/``.
+- ``related.pack`` (site, :class:`RelatedPosts`): the related posts of each post, by a digest of what they depend
+  on (:func:`hospiblog.site.related_key`: the posts' order, categories and tags) and the code of ``site.py``. An
+  edit of a body keeps the key; only the keys of the last build are kept.
 - ``sources.json`` (site, :class:`Signatures`): each post file's stat signature and the fingerprint of its
   bytes. Stale on any write (the ctime changes).
 - ``outputs/<o>.json`` (output folder): the writer's manifest, each published file's job digest and stat. A
@@ -36,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import CACHE_DIR_NAME, write_atomically
+from .cache import CACHE_DIR_NAME, FingerprintCache, write_atomically
 from .config import SiteConfig
 from .content.discover import FoundFile, Known
 from .errors import BuildWarning, HospiblogError, SourceLocation
@@ -161,6 +164,28 @@ class Signatures:
             with contextlib.suppress(OSError):
                 write_atomically(self.path, json.dumps({key: [list(signature), fingerprint]
                                                         for key, (signature, fingerprint) in known.items()}).encode())
+
+
+class RelatedPosts:
+    """The related posts of the last build's editions (``related.pack``), by their key and the code that scored
+    them (:class:`hospiblog.site.RelatedMemo`); :meth:`save` keeps those this build used."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self._pack = FingerprintCache(cache_root(config), "related")
+        self._code = code_fingerprint("site.py")
+        self._used: set[str] = set()
+
+    def get(self, key: str) -> dict[str, tuple[str, ...]] | None:
+        self._used.add(self._code + key)
+        found = self._pack.get(self._code + key)
+        return found if isinstance(found, dict) else None
+
+    def put(self, key: str, value: dict[str, tuple[str, ...]]) -> None:
+        self._used.add(self._code + key)
+        self._pack.put(self._code + key, value)
+
+    def save(self) -> None:
+        self._pack.save(self._used)
 
 
 @dataclass

@@ -12,12 +12,14 @@ from hospiblog.config import load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import BuildFailed
 from hospiblog.model import Site
-from hospiblog.site import assemble_site
+from hospiblog.site import RelatedMemo, assemble_site
+from hospiblog.state import RelatedPosts
 from hospiblog.theme import load_theme
 from tests.conftest import NOW, SITE_TOML, SiteMaker, post, write_image
 
 
-def assemble(site_dir: Path, now: datetime = NOW, *, drafts: bool = False, future: bool = False) -> Site:
+def assemble(site_dir: Path, now: datetime = NOW, *, drafts: bool = False, future: bool = False,
+             memo: RelatedMemo | None = None) -> Site:
     """The first half of a build: the content rules (their errors stop it), then the assembly with what the
     rules measured."""
     config = load_config(site_dir)
@@ -29,7 +31,7 @@ def assemble(site_dir: Path, now: datetime = NOW, *, drafts: bool = False, futur
     if errors_of(checks.findings):
         raise BuildFailed(list(errors_of(checks.findings)))
     return assemble_site(posts, config, now=now, urls=checks.context.urls, image_sizes=checks.context.image_sizes,
-                         drafts=drafts, future=future)
+                         drafts=drafts, future=future, memo=memo)
 
 
 def test_drafts_and_scheduled_posts_are_left_out(make_site: SiteMaker) -> None:
@@ -152,6 +154,38 @@ def test_related_posts_prefer_shared_tags(make_site: SiteMaker) -> None:
     assert "A" not in related["A"]
     assert [tag.slug for tag in site.tags] == ["enfants", "sommeil"]
     assert len(next(tag for tag in site.tags if tag.slug == "sommeil").posts) == 3
+
+
+def related_titles(site: Site) -> dict[str, list[str]]:
+    return {p.meta.title: [r.meta.title for r in site.related[p.relative]] for p in site.posts}
+
+
+def test_related_posts_are_kept_between_builds_while_orders_categories_and_tags_are(make_site: SiteMaker) -> None:
+    site_dir = make_site({f"posts/{'news' if n % 2 else 'medicine'}/p{n}.md":
+                          post(f"P{n}", f"2026-01-{n + 1:02}", tags=f"[t{n % 3}, t{n % 5}]") for n in range(12)})
+
+    class Counting(RelatedPosts):
+        def __init__(self) -> None:
+            super().__init__(load_config(site_dir))
+            self.made = 0
+
+        def put(self, key: str, value: dict[str, tuple[str, ...]]) -> None:
+            self.made += 1
+            super().put(key, value)
+
+    first = Counting()
+    expected = related_titles(assemble(site_dir))
+    assert related_titles(assemble(site_dir, memo=first)) == expected and first.made == 1
+    first.save()
+    again = Counting()
+    assert related_titles(assemble(site_dir, memo=again)) == expected and again.made == 0, "read, not scored"
+    # A body edit keeps them; a tag changed scores them again, as a build without the memo would.
+    (site_dir / "posts/news/p3.md").write_text(post("P3", "2026-01-04", tags="[t0, t3]", body="Autre texte."))
+    assert related_titles(assemble(site_dir, memo=again)) == related_titles(assemble(site_dir)) and again.made == 0
+    (site_dir / "posts/news/p3.md").write_text(post("P3", "2026-01-04", tags="[t2]"))
+    changed = Counting()
+    assert related_titles(assemble(site_dir, memo=changed)) == related_titles(assemble(site_dir)) != expected
+    assert changed.made == 1
 
 
 RULES_OFF = '\n[checks.rules]\nmissing-image = "off"\nbroken-link = "off"\nunknown-author = "off"\n'

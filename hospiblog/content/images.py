@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..responsive import ResponsiveImage
 
 _IMG = re.compile(r"<img\b[^>]*>")
+_IMG_UTF8 = re.compile(_IMG.pattern.encode())
 _ATTRIBUTE = re.compile(r'\s([^\s"\'>/=]+)(?:="([^"]*)")?')
 _LAZY = {"loading": "lazy", "decoding": "async"}
 
@@ -76,23 +77,29 @@ def size_images(body: str, sizes: Mapping[str, tuple[int, int]]) -> str:
     """Gives each ``<img>`` of a local image its width and height (read from the file at assemble), so the page
     does not jump as it loads; an image whose size the editor wrote keeps it. A HEIC photo's ``src`` becomes the
     JPEG the build publishes instead."""
-    def size(match: re.Match[str]) -> str:
-        tag = match.group(0)
-        attributes = _attributes(tag)
-        src = attributes.get("src")
-        path = local_path(html.unescape(src.group(2) or "")) if src is not None else None
-        if src is None or path is None:
-            return tag
-        if published_path(path) != path:
-            written = html.unescape(src.group(2) or "")
-            tag = tag[: src.start(2)] + html.escape(published_path(urlsplit(written).path)) + tag[src.end(2):]
-            src = _attributes(tag)["src"]
-        width, height = sizes.get(path, (0, 0))
-        if not width or "width" in attributes or "height" in attributes:
-            return tag
-        return f'{tag[: src.end()]} width="{width}" height="{height}"{tag[src.end():]}'
+    return _IMG.sub(lambda match: _sized(match.group(0), sizes), body)
 
-    return _IMG.sub(size, body)
+
+def size_images_utf8(body: bytes, sizes: Mapping[str, tuple[int, int]]) -> bytes:
+    """:func:`size_images` on a body kept as UTF-8 (``Post.html_utf8``), decoding only its ``<img>`` tags: a tag's
+    ``<`` and ``>`` are never part of a multi-byte character, so each tag decodes alone."""
+    return _IMG_UTF8.sub(lambda match: _sized(match.group(0).decode(), sizes).encode(), body)
+
+
+def _sized(tag: str, sizes: Mapping[str, tuple[int, int]]) -> str:
+    attributes = _attributes(tag)
+    src = attributes.get("src")
+    path = local_path(html.unescape(src.group(2) or "")) if src is not None else None
+    if src is None or path is None:
+        return tag
+    if published_path(path) != path:
+        written = html.unescape(src.group(2) or "")
+        tag = tag[: src.start(2)] + html.escape(published_path(urlsplit(written).path)) + tag[src.end(2):]
+        src = _attributes(tag)["src"]
+    width, height = sizes.get(path, (0, 0))
+    if not width or "width" in attributes or "height" in attributes:
+        return tag
+    return f'{tag[: src.end()]} width="{width}" height="{height}"{tag[src.end():]}'
 
 
 def responsive_images(body: str, lookup: Callable[[str], ResponsiveImage | None], sizes: str, *,
