@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from . import collector
 from .cache import CACHE_DIR_NAME, FingerprintCache
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.discover import FoundFile, Known, discover, scan
@@ -124,6 +125,10 @@ class Pipeline:
     def run_kept(self, *, now: datetime | None = None, in_place: bool = True,
                  keep: bool = True) -> tuple[BuildReport, Built | None]:
         """One build that also returns what it made when ``keep`` (serve), or None after a no-op build."""
+        with collector.paused():  # a build's large structures hold no cycles (hospiblog/collector.py)
+            return self._run(now=now, in_place=in_place, keep=keep)
+
+    def _run(self, *, now: datetime | None, in_place: bool, keep: bool) -> tuple[BuildReport, Built | None]:
         moment = now or datetime.now(UTC)
         config = load_config(self.site_dir)
         report = BuildReport(resolve_output(config, self.output))
@@ -458,7 +463,7 @@ def _parse_many(sources: list[SourceFile], settings: ParseSettings, workers: int
     from concurrent.futures import ProcessPoolExecutor  # imported where needed: a warm build parses a few posts
 
     chunk = max(1, len(sources) // (count * 8))
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    with ProcessPoolExecutor(max_workers=count, initializer=collector.worker_started) as pool:
         return list(counted(pool.map(_parse_one, sources, [settings] * len(sources), chunksize=chunk), progress))
 
 

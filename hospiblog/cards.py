@@ -42,7 +42,7 @@ from typing import Any
 import PIL
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
 
-from . import events, state
+from . import collector, events, state
 from .cache import BlobStore
 from .colors import AA_CONTRAST, contrast_ratio, parse_color, readable_background
 from .colors import mix as _mix
@@ -949,7 +949,7 @@ def _draw_many(specs: list[CardSpec], settings: CardSettings, workers: int | Non
         return
     from concurrent.futures import ProcessPoolExecutor  # imported where needed: most builds draw no card
 
-    with ProcessPoolExecutor(max_workers=min(count, len(specs))) as pool:
+    with ProcessPoolExecutor(max_workers=min(count, len(specs)), initializer=collector.worker_started) as pool:
         yield from pool.map(draw_card, specs, [settings] * len(specs), chunksize=max(1, len(specs) // (count * 4)))
 
 

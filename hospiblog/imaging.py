@@ -25,7 +25,7 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError, features
 
-from . import state
+from . import collector, state
 from .cache import BlobStore
 from .errors import ContentError, SourceLocation
 from .metadata import STRIPPERS
@@ -265,7 +265,7 @@ def warm_image_cache(plan: ImagePlan, cache_dir: Path, *, workers: int | None = 
         return sum(counted((_make_and_store(image, plan.settings, keys, cache_dir) for image, keys in todo), progress))
     from concurrent.futures import ProcessPoolExecutor  # imported where needed: most builds make no image
 
-    with ProcessPoolExecutor(max_workers=min(count, len(todo))) as pool:
+    with ProcessPoolExecutor(max_workers=min(count, len(todo)), initializer=collector.worker_started) as pool:
         return sum(counted(pool.map(_make_and_store, [image for image, _keys in todo], [plan.settings] * len(todo),
                                     [keys for _image, keys in todo], [cache_dir] * len(todo)), progress))
 

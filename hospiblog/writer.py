@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from . import collector
 from .cache import write_atomically
 from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
 from .progress import SILENT, Progress, counted
@@ -657,7 +658,7 @@ def _render_all(jobs: Sequence[RenderJob], work: Callable[[RenderJob], Result], 
     gc.collect()
     gc.freeze()
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=collector.worker_started) as pool:
             yield from cast(Iterator[Result], pool.imap(_render_forked, range(len(jobs)), chunksize=32))
     finally:
         gc.unfreeze()

@@ -128,6 +128,36 @@ def test_a_failed_build_leaves_the_previous_output(make_site: SiteMaker, tmp_pat
     assert not [name for name in os.listdir(tmp_path) if name.startswith(".out.")]
 
 
+def test_a_build_holds_the_garbage_collector_off_and_gives_it_back(make_site: SiteMaker, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from hospiblog import writer
+
+    seen: list[bool] = []
+    original = writer.publish
+
+    def publish(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer, "publish", publish)
+    site = small_site(make_site)
+    build(site, output=tmp_path / "out", now=NOW)
+    assert seen == [False] and gc.isenabled()
+    (site / "posts/news/article-2.md").write_text("---\ntitle: [\n---\n")
+    with pytest.raises(HospiblogError):
+        build(site, output=tmp_path / "out", now=NOW)
+    assert gc.isenabled(), "a failed build gives the collector back too"
+    (site / "posts/news/article-2.md").unlink()
+    gc.disable()
+    try:
+        build(site, output=tmp_path / "other", now=NOW, use_cache=False)
+        assert not gc.isenabled(), "a caller that held it off keeps it off"
+    finally:
+        gc.enable()
+
+
 def test_output_folder_that_holds_the_site_is_refused(make_site: SiteMaker) -> None:
     site = small_site(make_site)
     for output in (site, site.parent, site / "posts"):
