@@ -25,7 +25,6 @@ import ctypes
 import enum
 import errno
 import functools
-import gc
 import json
 import multiprocessing as mp
 import os
@@ -653,15 +652,12 @@ def _render_all(jobs: Sequence[RenderJob], work: Callable[[RenderJob], Result], 
         yield from (work(job) for job in jobs)
         return
     _FORKED = (jobs, work)
-    # What the children inherit is frozen out of the garbage collector's sight: its passes in a child
-    # would otherwise touch, and so copy, every page of the parent's memory (the site, the plan).
-    gc.collect()
-    gc.freeze()
     try:
+        # Each child freezes what it inherits out of its garbage collector's sight: its passes would otherwise
+        # touch, and so copy, every page of the parent's memory (the site, the plan).
         with mp.get_context("fork").Pool(workers, initializer=collector.worker_started) as pool:
             yield from cast(Iterator[Result], pool.imap(_render_forked, range(len(jobs)), chunksize=32))
     finally:
-        gc.unfreeze()
         _FORKED = None
 
 
