@@ -139,8 +139,6 @@ class Planner:
     """Every job, by output path, in the order planned."""
     site_view: Any = None
     logo: ShareImage | None = None
-    dependents: dict[str, list[str]] = field(default_factory=dict)
-    """The outputs whose digest holds a post's fingerprint, by the post's relative path."""
     recipes: dict[str, tuple[tuple[object, ...], tuple[str, ...]]] = field(default_factory=dict)
     """How each of those digests is made, by output: its fixed parts and the posts whose fingerprints follow."""
     derived: list[DerivedJob] = field(default_factory=list)
@@ -159,7 +157,7 @@ class Planner:
     def edition(self, site: Site, config: SiteConfig, theme: Theme, views: ViewFactory) -> Planner:
         """A planner for one language of the site, adding its jobs to this one's."""
         return Planner(site, config, theme, views, self.cards, self.images, self.posters, self.by_output,
-                       logo=self.logo, dependents=self.dependents, recipes=self.recipes, derived=self.derived,
+                       logo=self.logo, recipes=self.recipes, derived=self.derived,
                        pages=self.pages, identity=self.identity, parents=self.parents,
                        search_bundles=self.search_bundles)
 
@@ -233,10 +231,18 @@ class Planner:
         """The digest of the job for ``output``, made of ``parts`` and the fingerprints of ``posts``, remembered
         so that :meth:`refresh` can make it again when some of those posts change."""
         relatives = tuple(post.relative for post in posts)
-        for relative in relatives:
-            self.dependents.setdefault(relative, []).append(output)
         self.recipes[output] = (parts, relatives)
         return digest(*parts, _fingerprints(self.site, relatives))
+
+    @functools.cached_property
+    def dependents(self) -> dict[str, list[str]]:
+        """The outputs whose digest holds a post's fingerprint, by the post's relative path: made from the recipes
+        the first time serve's fast path asks (a build never does)."""
+        found: dict[str, list[str]] = {}
+        for output, (_parts, relatives) in self.recipes.items():
+            for relative in relatives:
+                found.setdefault(relative, []).append(output)
+        return found
 
     def refresh(self, relatives: Iterable[str]) -> list[RenderJob]:
         """Makes again the digests of the jobs that show the given posts, after serve's fast path replaced
