@@ -75,7 +75,8 @@ class DerivedJob:
     name: str
     """What it makes, as a stage of the build's report ("index")."""
     folder: str
-    """Output folder of every file it makes (``pagefind/``); nothing else is published there."""
+    """Output folder of every file it makes, at the top of the output (``pagefind/``); nothing else is published
+    there."""
     digest: str
     inputs: tuple[str, ...]
     """The outputs whose bytes it reads."""

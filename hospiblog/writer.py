@@ -557,9 +557,12 @@ def _derive_all(derived: Sequence[DerivedJob], staging: _Staging, manifest: Mani
     made: dict[str, str] = {}
     stale: list[DerivedJob] = []
     changed = set(staging.written)  # the outputs whose bytes this publication changes
+    by_folder: dict[str, dict[str, tuple[str, int, int]]] = {}  # the manifest's files of each top folder, once
+    for output, entry in manifest.entries.items():
+        by_folder.setdefault(output[: output.find("/") + 1], {})[output] = entry
     for job in derived:
         # Only a job none of whose pages changes is looked up: a kept job's files join the planned ones.
-        kept = _current_derived(job, staging, manifest) if changed.isdisjoint(job.inputs) else None
+        kept = _current_derived(job, by_folder, staging) if changed.isdisjoint(job.inputs) else None
         if kept is None:
             stale.append(job)
             continue
@@ -604,9 +607,11 @@ def _stage_derived(job: DerivedJob, files: Mapping[str, bytes], staging: _Stagin
     return outputs
 
 
-def _current_derived(job: DerivedJob, staging: _Staging, manifest: Manifest) -> list[str] | None:
-    """The published files of a derived job when they are all there, as made with its digest; else None."""
-    entries = {output: entry for output, entry in manifest.entries.items() if output.startswith(job.folder)}
+def _current_derived(job: DerivedJob, by_folder: Mapping[str, Mapping[str, tuple[str, int, int]]],
+                     staging: _Staging) -> list[str] | None:
+    """The published files of a derived job when they are all there, as made with its digest; else None.
+    ``by_folder`` holds the manifest's entries by top folder (a derived job's folder is one: ``pagefind-2/``)."""
+    entries = by_folder.get(job.folder, {})
     if not staging.live_exists or not entries or any(entry[0] != job.digest for entry in entries.values()):
         return None
     stats: dict[str, os.stat_result] = {}
