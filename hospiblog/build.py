@@ -367,7 +367,8 @@ def _plan(site: Site, config: SiteConfig, theme: Theme, cards: ShareCards | None
           posters: VideoPosters | None, options: BuildOptions) -> Planner:
     from .plan import make_planner
 
-    return make_planner(site, config, theme, dev=options.dev, cards=cards, images=images, posters=posters)
+    return make_planner(site, config, theme, dev=options.dev, cards=cards, images=images, posters=posters,
+                        index_cache=cache_root(config) / "search" if options.use_cache else None)
 
 
 def _finish(report: BuildReport, planner: Planner, site: Site, config: SiteConfig, next_change: str) -> None:

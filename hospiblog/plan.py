@@ -152,6 +152,9 @@ class Planner:
     """What each page is (the keys of ``pages``), by output."""
     search_bundles: tuple[str, ...] = ()
     """The folders of the search index's parts, the first with ``pagefind.js`` (the search page merges the others)."""
+    index_cache: Path | None = None
+    """Where each part of the search index is kept between builds (:class:`hospiblog.search.KeptIndex`); None: not
+    kept (a build without cache)."""
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The page the language switcher leads to when a page has no translation (a post's category), by output."""
 
@@ -159,7 +162,7 @@ class Planner:
         """A planner for one language of the site, adding its jobs to this one's."""
         return Planner(site, config, theme, views, self.cards, self.images, self.posters, self.by_output,
                        logo=self.logo, recipes=self.recipes, derived=self.derived,
-                       pages=self.pages, identity=self.identity, parents=self.parents,
+                       pages=self.pages, identity=self.identity, parents=self.parents, index_cache=self.index_cache,
                        search_bundles=self.search_bundles)
 
     def __post_init__(self) -> None:
@@ -331,7 +334,7 @@ def plan(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
 
 def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = False,
                  cards: ShareCards | None = None, images: ImageFiles | None = None,
-                 posters: VideoPosters | None = None) -> Planner:
+                 posters: VideoPosters | None = None, index_cache: Path | None = None) -> Planner:
     """The planner after planning every output; serve keeps it to refresh a few digests after a small edit.
 
     A site in several languages plans each language's pages, feeds and calendars with that language's site,
@@ -347,7 +350,8 @@ def make_planner(site: Site, config: SiteConfig, theme: Theme, *, dev: bool = Fa
                            images=images.plan if images else None)
 
     main = config.main_language
-    planner = Planner(editions[main], config, theme, views_of(main), cards, images=images, posters=posters)
+    planner = Planner(editions[main], config, theme, views_of(main), cards, images=images, posters=posters,
+                      index_cache=index_cache)
     parts = search_shards(config, site.posts) if config.search.enabled else []
     planner.search_bundles = tuple(search_bundle_url(number) for number, _pages in parts)
     _plan_cards(planner)
@@ -558,7 +562,7 @@ def search_shards(config: SiteConfig, posts: Sequence[Post]) -> list[tuple[int, 
 
 def _plan_search_index(planner: Planner, parts: Sequence[tuple[int, tuple[IndexedPage, ...]]]) -> None:
     """Each part of the search index, made from its article pages once they are rendered."""
-    from .search import indexer_fingerprint, make_index, require_pagefind
+    from .search import KeptIndex, indexer_fingerprint, make_index, require_pagefind
     from .state import code_fingerprint
 
     executable = require_pagefind(planner.config)
@@ -566,9 +570,11 @@ def _plan_search_index(planner: Planner, parts: Sequence[tuple[int, tuple[Indexe
     for number, pages in parts:
         inputs = tuple(page.output for page in pages)
         folder = search_bundle_url(number).lstrip("/")
+        cache = planner.index_cache
+        kept = KeptIndex(cache / f"{folder.rstrip('/')}.bundle", f"{settings}|{folder}") if cache else None
         planner.derived.append(DerivedJob(
             name="index", folder=folder, digest=planner.derived_digest("index", f"{settings}|{folder}", inputs),
-            inputs=inputs, settings=f"{settings}|{folder}", produce=partial(make_index, executable, pages),
+            inputs=inputs, settings=f"{settings}|{folder}", produce=partial(make_index, executable, pages, kept=kept),
         ))
 
 

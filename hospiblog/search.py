@@ -27,14 +27,16 @@ import io
 import json
 import math
 import os
+import pickle
 import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, ClassVar, cast
 
+from .cache import write_atomically
 from .config import SiteConfig
 from .errors import ConfigError, HospiblogError, SourceLocation
 from .urls import SEARCH_SHARDS_MAX
@@ -118,14 +120,73 @@ def require_pagefind(config: SiteConfig) -> Path:
     return executable
 
 
-def make_index(executable: Path, pages: Iterable[IndexedPage], read: Reader) -> dict[str, bytes]:
-    """The search bundle for ``pages`` (read through ``read``): its files by path inside the bundle's folder."""
+@dataclass(frozen=True)
+class KeptIndex:
+    """Where the last bundle of one part of the index is kept between builds (``.hospiblog-cache/search/``), with
+    the digest of what it was made from: the indexer's settings and each page's URL and indexed text. A build into
+    a new output folder (CI's fresh checkout, a second folder) whose pages have the text they had gets the bundle
+    back without running Pagefind. One file per part, replaced when the part is made again: a damaged or partial
+    file reads as absent (a checksum), and failing to store it is not an error."""
+
+    path: Path
+    settings: str
+
+    MAGIC: ClassVar[bytes] = b"hospiblog-index-1\n"
+
+    def key(self, pages: Sequence[tuple[str, str]]) -> str:
+        hasher = hashlib.blake2b(self.settings.encode(), digest_size=16)
+        for url, text in pages:
+            hasher.update(f"\0{url}\0{len(text)}\0".encode())
+            hasher.update(text.encode())
+        return hasher.hexdigest()
+
+    def read(self, key: str) -> dict[str, bytes] | None:
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return None
+        head = len(self.MAGIC)
+        if raw[:head] != self.MAGIC or raw[head:head + 32] != key.encode():
+            return None
+        payload = raw[head + 48:]
+        if hashlib.blake2b(payload, digest_size=16).digest() != raw[head + 32:head + 48]:
+            return None
+        try:
+            bundle = pickle.loads(payload)
+        except Exception:  # unreadable: absent, as any damaged cache entry
+            return None
+        return bundle if isinstance(bundle, dict) else None
+
+    def store(self, key: str, bundle: dict[str, bytes]) -> None:
+        payload = pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(OSError):
+            write_atomically(self.path, self.MAGIC + key.encode() + hashlib.blake2b(payload, digest_size=16).digest()
+                             + payload)
+
+
+def make_index(executable: Path, pages: Iterable[IndexedPage], read: Reader,
+               kept: KeptIndex | None = None) -> dict[str, bytes]:
+    """The search bundle for ``pages`` (read through ``read``): its files by path inside the bundle's folder; from
+    ``kept`` when it holds the bundle of the same pages' text."""
+    pages = tuple(pages)
+    if kept is None:  # each page read as Pagefind asks for it: only a few in memory at once
+        return _made_index(executable, len(pages),
+                           ((page.url, indexed_part(read(page.output).decode("utf-8"))) for page in pages))
+    texts = [(page.url, indexed_part(read(page.output).decode("utf-8"))) for page in pages]
+    key = kept.key(texts)
+    bundle = kept.read(key)
+    if bundle is None:
+        bundle = _made_index(executable, len(texts), iter(texts))
+        kept.store(key, bundle)
+    return bundle
+
+
+def _made_index(executable: Path, count: int, pages: Iterator[tuple[str, str]]) -> dict[str, bytes]:
+    """The bundle Pagefind makes of ``count`` pages, each given as its URL and its indexed text."""
     with _service(executable) as service:
         index = service.request({"type": "NewIndex", "config": None})["index_id"]
-        pages = tuple(pages)
-        service.request_all(len(pages), ({"type": "AddFile", "index_id": index, "url": page.url, "file_path": None,
-                                          "file_contents": indexed_part(read(page.output).decode("utf-8"))}
-                                         for page in pages))
+        service.request_all(count, ({"type": "AddFile", "index_id": index, "url": url, "file_path": None,
+                                     "file_contents": text} for url, text in pages))
         files = service.request({"type": "GetFiles", "index_id": index})["files"]
     bundle = {file["path"]: base64.b64decode(file["content"]) for file in files
               if not file["path"].startswith(UNUSED_FILES)}

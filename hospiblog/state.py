@@ -19,6 +19,10 @@ what it holds, and what makes it stale.
 - ``images/`` (site): published image files (cleaned originals, other widths and formats) by their key
   (:mod:`hospiblog.responsive`, :mod:`hospiblog.imaging`): the source's bytes, format, width, quality, the
   encoders' versions and the code of ``imaging.py`` and ``metadata.py``.
+- ``search/`` (site): the last bundle of each part of the search index (:class:`hospiblog.search.KeptIndex`), with
+  the digest of the indexer's settings, the code of ``search.py`` and each page's URL and indexed text: a build
+  into a new output folder (CI) whose pages say what they said gets it without Pagefind. Replaced when its part is
+  made again.
 - ``jinja/`` (site): Jinja's compiled templates, checked by Jinja against each template's source.
 
 Each file has its own lifetime and writer, which is why they are not one file: the pack is large and rewritten

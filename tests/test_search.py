@@ -181,9 +181,9 @@ def test_a_large_index_comes_in_parts_and_an_edit_makes_only_its_own(make_site: 
     indexed: list[list[str]] = []
     make = hospiblog.search.make_index
 
-    def counting(executable: Path, pages: Any, read: Any) -> dict[str, bytes]:
+    def counting(executable: Path, pages: Any, read: Any, kept: Any = None) -> dict[str, bytes]:
         indexed.append([page.url for page in pages])
-        return make(executable, pages, read)
+        return make(executable, pages, read, kept)
 
     monkeypatch.setattr(hospiblog.search, "make_index", counting)
     site, out = site_of(make_site), tmp_path / "out"
@@ -204,6 +204,39 @@ def test_a_large_index_comes_in_parts_and_an_edit_makes_only_its_own(make_site: 
     assert files_of(out) == files_of(tmp_path / "clean")
     assert "plus" in json.dumps(next(page for url, page in all_indexed_pages(out).items()
                                      if url == "/prevention/bien-dormir/"))
+
+
+def test_a_build_into_a_new_folder_gets_the_index_back_from_the_cache(make_site: SiteMaker, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI builds a fresh checkout with .hospiblog-cache/ kept and no output folder: pages of the same text give the
+    index parts kept in the cache, without Pagefind; a part kept damaged, or of other text, is made again."""
+    import hospiblog.search
+
+    monkeypatch.setattr(hospiblog.search, "SHARD_PAGES", 2)
+    made: list[int] = []
+    original = hospiblog.search._made_index
+
+    def counting(executable: Path, count: int, pages: Any) -> dict[str, bytes]:
+        made.append(count)
+        return original(executable, count, pages)
+
+    monkeypatch.setattr(hospiblog.search, "_made_index", counting)
+    site = site_of(make_site)
+    build(site, output=tmp_path / "first", now=NOW)
+    parts = len(made)
+    assert parts >= 2
+    made.clear()
+    build(site, output=tmp_path / "second", now=NOW)
+    assert made == [] and files_of(tmp_path / "second") == files_of(tmp_path / "first")
+    kept = sorted((site / ".hospiblog-cache" / "search").glob("*.bundle"))
+    assert len(kept) == parts
+    kept[0].write_bytes(kept[0].read_bytes()[:-7] + b"damaged")
+    dormir = site / "posts" / "prevention" / "dormir.md"
+    dormir.write_text(dormir.read_text() + "\nUne phrase de plus.\n")
+    build(site, output=tmp_path / "third", now=NOW)
+    assert 1 <= len(made) <= 2, "the damaged part and the edited article's part, no other"
+    build(site, output=tmp_path / "clean", now=NOW, use_cache=False)
+    assert files_of(tmp_path / "third") == files_of(tmp_path / "clean")
 
 
 def all_indexed_pages(out: Path) -> dict[str, dict[str, object]]:
