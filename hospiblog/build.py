@@ -198,7 +198,8 @@ class Pipeline:
         theme = theme or stages.run("theme", load_theme, config)
         checks = stages.run("check", run_checks, posts, config, static_lookup=theme.static_file, today=today,
                             unparsed=[*errors, *parse_errors], preview=self.options.drafts or self.options.future,
-                            drafts=self.options.drafts, image_settings=image_settings_of(theme))
+                            drafts=self.options.drafts, image_settings=image_settings_of(theme),
+                            cache_dir=cache_root(config) if self.options.use_cache else None)
         return posts, theme, checks
 
     def environment(self, config: SiteConfig, theme: Theme) -> Environment:

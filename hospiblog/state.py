@@ -8,6 +8,10 @@ what it holds, and what makes it stale.
 - ``related.pack`` (site, :class:`RelatedPosts`): the related posts of each post, by a digest of what they depend
   on (:func:`hospiblog.site.related_key`: the posts' order, categories and tags) and the code of ``site.py``. An
   edit of a body keeps the key; only the keys of the last build are kept.
+- ``checks.pack`` (site, :mod:`hospiblog.checks.kept`): each post's findings of the content rules, with the digest
+  of what the rules saw of the rest of the site. A post's are stale when its parse key changes; every post's when
+  the digest does: the code, site.toml, the day, the build's options, the rules' levels, the image settings, an
+  image file's size, pixels or GPS, a post added, removed or whose front matter changed, a file that does not parse.
 - ``sources.json`` (site, :class:`Signatures`): each post file's stat signature and the fingerprint of its
   bytes. Stale on any write (the ctime changes).
 - ``outputs/<o>.json`` (output folder): the writer's manifest, each published file's job digest and stat. A
@@ -26,8 +30,8 @@ what it holds, and what makes it stale.
 - ``jinja/`` (site): Jinja's compiled templates, checked by Jinja against each template's source.
 
 Each file has its own lifetime and writer, which is why they are not one file: the pack is large and rewritten
-only when a post was parsed; the signatures change on a mere ``touch``; the manifest is written by the
-publication itself; the snapshot only after a whole build succeeded.
+only when a post was parsed; the findings whenever a post was checked again; the signatures change on a mere
+``touch``; the manifest is written by the publication itself; the snapshot only after a whole build succeeded.
 """
 
 from __future__ import annotations

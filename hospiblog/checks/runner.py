@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import get_args
 
 from ..config import SiteConfig
@@ -15,6 +16,7 @@ from ..model import Post
 from ..responsive import ImageSettings
 from .context import CheckContext, Issue, StaticLookup, make_context
 from .finding import ERROR, WARNING, Finding, Level
+from .kept import CHECKS_FILE, Entry, KeptFindings, as_rows, context_digest, from_rows
 from .rules import CHECKS_CONFIG, CONSENT_ENDED, FRONT_MATTER, RULES, RULES_BY_ID, Rule
 
 OFF = "off"
@@ -33,6 +35,8 @@ class CheckRun:
     """Sorted by file and line."""
     context: CheckContext
     levels: Levels
+    checked: tuple[str, ...] = ()
+    """The posts the rules looked at in this run, by path; the others' findings were kept from the last run."""
 
 
 def run_checks(
@@ -45,6 +49,7 @@ def run_checks(
     preview: bool = False,
     drafts: bool = False,
     image_settings: ImageSettings | None = None,
+    cache_dir: Path | None = None,
 ) -> CheckRun:
     """Every finding of the content rules, with the context and the rules' levels that made them.
 
@@ -57,6 +62,9 @@ def run_checks(
     The context of the run holds what the build needs of the checks: the posts' URLs and the
     images' sizes (:func:`assemble_site` takes them; each image file is opened once). ``image_settings``
     are the theme's responsive images, whose widths ``image-too-wide`` compares with.
+    With ``cache_dir`` (``.hospiblog-cache/``), each post's findings are kept there and a post is checked again only
+    when it, or what the rules see of the rest of the site, changed (:mod:`hospiblog.checks.kept`); without, every
+    rule runs over every post and nothing is read or written.
     """
     levels, findings = rule_levels(config)
     parse_errors = flatten(list(unparsed))
@@ -64,9 +72,39 @@ def run_checks(
     context = make_context(posts, config, static_lookup=static_lookup, today=today, unparsed=parse_errors,
                            preview=preview, drafts=drafts, image_settings=image_settings)
     findings += check_config(context, levels)
-    for post in posts:
-        findings += check_post(post, context, levels)
-    return CheckRun(sorted(findings, key=lambda finding: finding.sort_key), context, levels)
+    if cache_dir is None:
+        for post in posts:
+            findings += check_post(post, context, levels)
+        checked = tuple(post.relative for post in posts)
+    else:
+        post_findings, checked = _check_changed_posts(posts, context, levels, cache_dir / CHECKS_FILE)
+        findings += post_findings
+    return CheckRun(sorted(findings, key=lambda finding: finding.sort_key), context, levels, checked)
+
+
+def _check_changed_posts(posts: Sequence[Post], context: CheckContext, levels: Levels,
+                         path: Path) -> tuple[list[Finding], tuple[str, ...]]:
+    """The findings of every post, in the order a run over all of them gives, the rules running over the posts that
+    changed only; and the paths of those."""
+    kept = KeptFindings(path)
+    shared = kept.shared_fingerprints(posts)
+    digest = context_digest(context, levels, posts, shared)
+    findings: list[Finding] = []
+    checked: list[str] = []
+    entries: dict[str, Entry] = {}
+    for post, fingerprint in zip(posts, shared, strict=True):
+        rows = kept.rows(post, digest)
+        if rows is None:
+            found = check_post(post, context, levels)
+            checked.append(post.relative)
+            rows = as_rows(post, found)
+        else:
+            found = from_rows(post, rows)
+        if rows is not None and post.fingerprint:
+            entries[post.relative] = (post.fingerprint, fingerprint, rows)
+        findings += found
+    kept.save(digest, entries)
+    return findings, tuple(checked)
 
 
 def check_config(context: CheckContext, levels: Levels) -> list[Finding]:
