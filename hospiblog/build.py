@@ -11,7 +11,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -429,6 +429,11 @@ def parse_all(
     settings = ParseSettings.of(config)
     keys = [parse_key(source, settings) for source in sources]
     found = [cache.get(key) if cache else None for key in keys]
+    # The pack knows a post by its path in the site: a site moved or cloned elsewhere (a CI checkout with the cache
+    # kept) reuses it, with the file where it is now (findings name it, and their lines are read from it).
+    for index, post in enumerate(found):
+        if post is not None and post.source_path != sources[index].path:
+            found[index] = replace(post, source_path=sources[index].path)
     missing = [index for index, post in enumerate(found) if post is None]
     if missing:
         progress.expect(len(missing))

@@ -117,6 +117,27 @@ def test_cached_and_uncached_builds_are_identical(make_site: SiteMaker, tmp_path
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b") == files_of(tmp_path / "c")
 
 
+def test_a_site_moved_with_its_cache_names_its_files_where_they_are_now(make_site: SiteMaker,
+                                                                        tmp_path: Path) -> None:
+    """A CI checkout in another folder, with .hospiblog-cache/ kept: parsed posts and findings come from the cache,
+    the messages name the files of this checkout."""
+    import shutil
+
+    from hospiblog.cli import main as cli_main
+
+    site = make_site({"posts/news/a.md": post("Lien", body="Voir [l'autre](absent.md).")},
+                     SITE_TOML + '\n[checks.rules]\nbroken-link = "warning"\n')
+    build(site, output=tmp_path / "out", now=NOW)
+    moved = tmp_path / "ailleurs" / "site"
+    shutil.copytree(site, moved)
+    shutil.rmtree(site)
+    report = build(moved, output=tmp_path / "out2", now=NOW)
+    assert report.parsed == 0, "the posts come from the cache"
+    paths = {str(warning.location.path) for warning in report.warnings if warning.location}
+    assert paths == {str(moved / "posts/news/a.md")}
+    assert cli_main(["check", str(moved)]) == 0
+
+
 def test_a_failed_build_leaves_the_previous_output(make_site: SiteMaker, tmp_path: Path) -> None:
     site, out = small_site(make_site), tmp_path / "out"
     build(site, output=out, now=NOW)
