@@ -3,8 +3,10 @@
 Everything lives under ``.hospiblog-cache/`` in the site folder (:func:`cache_root`). Each entry: its scope,
 what it holds, and what makes it stale.
 
-- ``posts.pack`` (site): parsed posts by parse key (:mod:`hospiblog.cache`). Stale when the key changes: the
-  file's bytes, its path, the parse settings, :func:`code_fingerprint` of ``content/``.
+- ``posts.pack`` and ``posts.log`` (site): parsed posts by parse key (:mod:`hospiblog.cache`), the pack
+  holding them as of its last rewrite and the log, appended to, the posts parsed since. Stale when the key
+  changes: the file's bytes, its path, the parse settings, :func:`code_fingerprint` of ``content/``; the pack
+  is rewritten with the live posts only when the log's and the dead entries pass an eighth of the live ones.
 - ``sources.json`` (site, :class:`Signatures`): each post file's stat signature and the fingerprint of its
   bytes. Stale on any write (the ctime changes).
 - ``outputs/<o>.json`` (output folder): the writer's manifest, each published file's job digest and stat. A
@@ -19,8 +21,8 @@ what it holds, and what makes it stale.
 - ``jinja/`` (site): Jinja's compiled templates, checked by Jinja against each template's source.
 
 Each file has its own lifetime and writer, which is why they are not one file: the pack is large and rewritten
-only when a post was parsed; the signatures change on a mere ``touch``; the manifest is written by the
-publication itself; the snapshot only after a whole build succeeded.
+only when dead entries pile up (a post parsed again goes to the log); the signatures change on a mere ``touch``;
+the manifest is written by the publication itself; the snapshot only after a whole build succeeded.
 """
 
 from __future__ import annotations
