@@ -21,20 +21,22 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def paused() -> Iterator[None]:
-    """The collector held off in this process for the duration, then as it was, with what was made meanwhile frozen
-    out of its sight.
+def paused(*, freeze: bool = True) -> Iterator[None]:
+    """The collector held off in this process for the duration, then as it was; with ``freeze``, what was made
+    meanwhile is frozen out of its sight.
 
     Frozen, because the first pass after a long pause would walk every object made during it: 0.7 s at 10,000 posts,
     for no cycle found. A command ends with the build; serve, which lives on, collects once after each full rebuild
-    (:func:`hospiblog.serve.settle_memory`), when the page has reloaded.
+    (:func:`hospiblog.serve.settle_memory`), when the page has reloaded. A short pause (reading the posts' pack)
+    need not freeze.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 

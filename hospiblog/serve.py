@@ -238,18 +238,19 @@ class MemoryCache:
     def save(self, keep: set[str]) -> None:
         """Forgets entries no current source needs, so memory does not grow with every edit.
 
-        The disk pack is written by :meth:`flush` only (at serve's start and stop): rewriting a large
-        site's pack after every keystroke would cost more than the rebuild itself.
+        The disk cache is written by :meth:`flush` only (at serve's start and stop): saved after every
+        keystroke, each version of the post being written would go to its log, which would then soon be
+        compacted (a large site's whole pack read and written again).
         """
         self.entries = {key: value for key, value in self.entries.items() if key in keep}
         self.keep = keep
 
     def flush(self) -> None:
-        """Writes what is in memory to the disk cache."""
+        """Writes what is in memory to the disk cache: the disk cache skips the keys it holds already, and appends
+        the others without reading its files again (at serve's stop, the posts edited during the session)."""
         if self.disk is not None:
             for key, value in list(self.entries.items()):  # a rebuild may be running
-                if self.disk.get(key) is not value:
-                    self.disk.put(key, value)
+                self.disk.put(key, value)
             self.disk.save(self.keep)
             self.disk_read = True
 

@@ -3,8 +3,10 @@
 Everything lives under ``.hospiblog-cache/`` in the site folder (:func:`cache_root`). Each entry: its scope,
 what it holds, and what makes it stale.
 
-- ``posts.pack`` (site): parsed posts by parse key (:mod:`hospiblog.cache`). Stale when the key changes: the
-  file's bytes, its path, the parse settings, :func:`code_fingerprint` of ``content/``.
+- ``posts.pack`` and ``posts.log`` (site): parsed posts by parse key (:mod:`hospiblog.cache`), the pack
+  holding them as of its last rewrite and the log, appended to, the posts parsed since. Stale when the key
+  changes: the file's bytes, its path, the parse settings, :func:`code_fingerprint` of ``content/``; the pack
+  is rewritten with the live posts only when the log's and the dead entries pass an eighth of the live ones.
 - ``related.pack`` (site, :class:`RelatedPosts`): the related posts of each post, by a digest of what they depend
   on (:func:`hospiblog.site.related_key`: the posts' order, categories and tags) and the code of ``site.py``. An
   edit of a body keeps the key; only the keys of the last build are kept.
@@ -30,8 +32,9 @@ what it holds, and what makes it stale.
 - ``jinja/`` (site): Jinja's compiled templates, checked by Jinja against each template's source.
 
 Each file has its own lifetime and writer, which is why they are not one file: the pack is large and rewritten
-only when a post was parsed; the findings whenever a post was checked again; the signatures change on a mere
-``touch``; the manifest is written by the publication itself; the snapshot only after a whole build succeeded.
+only when dead entries pile up (a post parsed again goes to the log); the findings whenever a post was checked
+again; the signatures change on a mere ``touch``; the manifest is written by the publication itself; the snapshot
+only after a whole build succeeded.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import pytest
 
 from hospiblog import writer
 from hospiblog.build import build
+from hospiblog.cache import PACK_MAGIC
 from tests.conftest import NOW, SiteMaker, post
 from tests.test_build import files_of
 
@@ -41,7 +42,7 @@ def test_a_corrupt_cache_file_is_ignored(make_site: SiteMaker, tmp_path: Path, d
     pack = site / ".hospiblog-cache" / "posts.pack"
     data = pack.read_bytes()
     pack.write_bytes({"garbage": b"\x80\x04garbage", "partial": data[: len(data) // 2],
-                      "not a dict": pickle.dumps(["a", "list"])}[damage])
+                      "not a dict": PACK_MAGIC + pickle.dumps(["a", "list"])}[damage])
     for manifest in (site / ".hospiblog-cache" / "outputs").glob("*.json"):
         manifest.write_text("{not json")
     report = build(site, output=tmp_path / "second", now=NOW)
@@ -58,7 +59,9 @@ def test_the_cache_keeps_only_the_current_posts(make_site: SiteMaker, tmp_path: 
         post.write_text(post.read_text("utf-8") + f"\nParagraphe {number}.\n", "utf-8")
         report = build(site, output=tmp_path / "out", now=NOW)
         assert report.parsed == 1
-    entries = pickle.loads((site / ".hospiblog-cache" / "posts.pack").read_bytes())
+    # Four posts: each save compacts (tests/test_cache.py has the larger site whose saves append to the log).
+    assert not (site / ".hospiblog-cache" / "posts.log").exists()
+    entries = pickle.loads((site / ".hospiblog-cache" / "posts.pack").read_bytes()[len(PACK_MAGIC):])
     assert len(entries) == 4
 
 
