@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hospiblog.build import BuildOptions, build
+from hospiblog.errors import HospiblogError
 from hospiblog.serve import ServeSession
-from tests.conftest import GERMAN_TOML, SITE_TOML, post, write_image
+from tests.conftest import GERMAN_TOML, NOW, SITE_TOML, post, write_image
 
 CATEGORIES = ["news", "prevention", "medicine"]
 TAGS = ["sommeil", "enfants", "sport", "coeur"]
@@ -34,6 +35,8 @@ edit = st.one_of(
     st.tuples(st.just("body"), st.integers(0, 50), st.text(alphabet="abcdeé !?:", min_size=1, max_size=20)),
     st.tuples(st.just("body"), st.integers(0, 50), st.sampled_from(["mots " * 250, "## Un titre", ""])),
     st.tuples(st.just("retitle"), st.integers(0, 50), st.sampled_from(TITLES)),
+    # Tags set (or removed): related posts and tag pages change, the order does not.
+    st.tuples(st.just("retag"), st.integers(0, 50), st.lists(st.sampled_from(TAGS), max_size=2, unique=True)),
     st.tuples(st.just("link"), st.integers(0, 50), st.integers(0, 50)),
     st.tuples(st.just("video"), st.integers(0, 50), st.sampled_from(VIDEOS)),
     st.tuples(st.just("delete"), st.integers(0, 50)),
@@ -87,6 +90,12 @@ def _apply(site: Path, change: tuple[object, ...], counter: list[int], files: li
             other = files[int(change[2]) % len(files)]  # type: ignore[call-overload]
             text += f"\nVoir [l'article](../{other.parent.name}/{other.name}).\n"
         path.write_text(text)
+        return [path]
+    if kind == "retag" and files:
+        path = files[int(change[1]) % len(files)]  # type: ignore[call-overload]
+        text = re.sub(r"^tags: .*\n", "", path.read_text(), flags=re.MULTILINE)
+        tags = f"tags: [{', '.join(change[2])}]\n" if change[2] else ""  # type: ignore[arg-type]
+        path.write_text(text.replace("\n---\n", "\n" + tags + "---\n", 1))
         return [path]
     if kind == "event" and files:
         path = files[int(change[1]) % len(files)]  # type: ignore[call-overload]
@@ -146,6 +155,17 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
+def first_site(root: Path) -> Path:
+    """A site of one post in French and German, with a logo, under ``root``."""
+    site = root / "site"
+    for category in CATEGORIES:
+        (site / "posts" / category).mkdir(parents=True)
+    (site / "site.toml").write_text(SITE)
+    write_image(site / "static" / "images" / "logo.png", (64, 64))
+    (site / "posts" / "news" / "depart.md").write_text(post("Départ", "2026-01-05", tags="[sommeil]"))
+    return site
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(edit, min_size=1, max_size=4), min_size=1, max_size=4))
 @example([[("video", 0, VIDEOS[1])], [("video", 0, "")], [("video", 0, VIDEOS[0])], [("body", 0, "Un mot.")]])
@@ -153,12 +173,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 def test_incremental_rebuilds_equal_a_full_build(batches: list[list[tuple[object, ...]]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="hospiblog-incremental-"))
     try:
-        site = root / "site"
-        for category in CATEGORIES:
-            (site / "posts" / category).mkdir(parents=True)
-        (site / "site.toml").write_text(SITE)
-        write_image(site / "static" / "images" / "logo.png", (64, 64))
-        (site / "posts" / "news" / "depart.md").write_text(post("Départ", "2026-01-05", tags="[sommeil]"))
+        site = first_site(root)
         options = BuildOptions(drafts=True, dev=True)
         session = ServeSession(site, options, root / "served", log=lambda message: None)
         session.rebuild()
@@ -173,5 +188,40 @@ def test_incremental_rebuilds_equal_a_full_build(batches: list[list[tuple[object
         build(site, output=root / "full", drafts=True, dev=True, use_cache=False,
               now=datetime.now().astimezone())
         assert files_of(root / "served") == files_of(root / "full")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def outcome(site: Path, output: Path, *, use_cache: bool) -> tuple[str, ...] | dict[str, bytes]:
+    """A build's files, or the messages of the errors that stopped it; its warnings as the last file."""
+    try:
+        report = build(site, output=output, now=NOW, use_cache=use_cache)
+    except HospiblogError as error:
+        return tuple(line for line in error.format(site).splitlines())
+    return {**files_of(output), "(warnings)": "\n".join(warning.format(site) for warning in report.warnings).encode()}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(edit, min_size=1, max_size=3), min_size=1, max_size=3))
+@example([[("body", 0, "Un mot.")], [("retitle", 0, "Le sport")], [("add", "news", "La fièvre", 3, [], False)]])
+@example([[("add", "news", "Le sport", 3, [], False), ("add", "medicine", "La fièvre", 4, ["sport"], False),
+           ("add", "prevention", "Les enfants", 5, [], False)],
+          [("add", "news", "Bien dormir", 6, [], False), ("add", "medicine", "Un cœur solide", 7, ["coeur"], False)],
+          [("retag", 1, ["sommeil"])]])  # related posts change, the posts' order does not
+def test_builds_with_their_kept_state_equal_a_build_without(batches: list[list[tuple[object, ...]]]) -> None:
+    """``hospiblog build`` after any edits, each build reading what the one before kept (parsed posts and their log,
+    the rules' findings, related posts, the search index's parts, share cards, the manifest), gives the files and
+    the warnings (or the errors) of a build that keeps nothing; search and share cards on, as a site has them."""
+    root = Path(tempfile.mkdtemp(prefix="hospiblog-kept-"))
+    try:
+        site = first_site(root)
+        build(site, output=root / "out", now=NOW)
+        counter = [0]
+        for batch in batches:
+            for change in batch:
+                apply(site, change, counter)
+            kept = outcome(site, root / "out", use_cache=True)  # a failed build leaves what it kept: the next reads it
+        shutil.rmtree(root / "clean", ignore_errors=True)
+        assert kept == outcome(site, root / "clean", use_cache=False)
     finally:
         shutil.rmtree(root, ignore_errors=True)
