@@ -150,6 +150,7 @@ class Pipeline:
         upcoming = stages.run("schedule", _upcoming, loaded, moment, self.options)
         site, kept = loaded.site, (loaded if keep else None)
         del loaded  # the parsed posts before links were resolved: site.posts holds what pages need
+        collector.trim()  # and the pages they held go back to the system, not only to this process's heap
         images = stages.run("images", self._images, config, theme, image_settings, site)
         cards = stages.run("cards", self._cards, config, theme, card_settings, site)
         posters = stages.run("posters", self._posters, config, theme, card_settings, site)
