@@ -11,6 +11,8 @@ Worker processes forked during a build inherit a paused collector: each pool sta
 :func:`worker_started`, which turns it back on there (rendering and parsing make short-lived cycles, and a worker
 lives as long as its pool), with what it inherited frozen out of its sight (a pass would touch, and so copy, every
 page of the parent's memory it shares).
+
+:func:`trim` gives the C heap's free pages back to the system once a build has dropped what it no longer needs.
 """
 
 from __future__ import annotations
