@@ -252,6 +252,27 @@ def _read_log(path: Path) -> tuple[dict[str, Any], int, int]:
     return entries, end, count
 
 
+def read_checked(path: Path, magic: bytes) -> bytes | None:
+    """The data of a file :func:`write_checked` wrote with the same ``magic`` (which may end with a key); None when
+    the file is missing, of another kind or version, partial or damaged (its checksum is verified)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header = len(magic) + 16
+    if not raw.startswith(magic) or len(raw) <= header:
+        return None
+    data = raw[header:]
+    return data if hashlib.blake2b(data, digest_size=16).digest() == raw[len(magic):header] else None
+
+
+def write_checked(path: Path, magic: bytes, data: bytes) -> None:
+    """Writes ``magic``, a checksum of ``data`` and ``data``, atomically; failing to store is not an error (a cache
+    can always be made again)."""
+    with contextlib.suppress(OSError):
+        write_atomically(path, magic + hashlib.blake2b(data, digest_size=16).digest() + data)
+
+
 class BlobStore:
     """Made files (share cards, image variants) by key, each in its own file under ``folder`` with a checksum, so
     that a partial or damaged file reads as absent; failing to store is not an error (the cache can always be
@@ -268,21 +289,11 @@ class BlobStore:
 
     def read(self, key: str) -> bytes | None:
         """The stored bytes, or None when absent, partial or damaged (the checksum is verified)."""
-        try:
-            raw = self.path(key).read_bytes()
-        except OSError:
-            return None
-        header = len(self.magic) + 16
-        if not raw.startswith(self.magic) or len(raw) <= header:
-            return None
-        data = raw[header:]
-        return data if hashlib.blake2b(data, digest_size=16).digest() == raw[len(self.magic):header] else None
+        return read_checked(self.path(key), self.magic)
 
     def store(self, key: str, data: bytes) -> None:
         """Stores the bytes atomically."""
-        with contextlib.suppress(OSError):
-            checksum = hashlib.blake2b(data, digest_size=16).digest()
-            write_atomically(self.path(key), self.magic + checksum + data)
+        write_checked(self.path(key), self.magic, data)
 
     def get_or_make(self, key: str, make: Callable[[], bytes]) -> bytes:
         """The stored bytes when valid, else ``make()``'s, stored for next time."""

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
 
-from .cache import write_atomically
+from .cache import read_checked, write_checked
 from .config import SiteConfig
 from .errors import ConfigError, HospiblogError, SourceLocation
 from .urls import SEARCH_SHARDS_MAX
@@ -143,15 +143,8 @@ class KeptIndex:
         return hasher.hexdigest()
 
     def read(self, key: str) -> dict[str, bytes] | None:
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return None
-        head = len(self.MAGIC)
-        if raw[:head] != self.MAGIC or raw[head:head + 32] != key.encode():
-            return None
-        payload = raw[head + 48:]
-        if hashlib.blake2b(payload, digest_size=16).digest() != raw[head + 32:head + 48]:
+        payload = read_checked(self.path, self.MAGIC + key.encode())
+        if payload is None:
             return None
         try:
             bundle = pickle.loads(payload)
@@ -160,10 +153,7 @@ class KeptIndex:
         return bundle if isinstance(bundle, dict) else None
 
     def store(self, key: str, bundle: dict[str, bytes]) -> None:
-        payload = pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL)
-        with contextlib.suppress(OSError):
-            write_atomically(self.path, self.MAGIC + key.encode() + hashlib.blake2b(payload, digest_size=16).digest()
-                             + payload)
+        write_checked(self.path, self.MAGIC + key.encode(), pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def make_index(executable: Path, pages: Iterable[IndexedPage], read: Reader,

@@ -24,7 +24,6 @@ missing, damaged or other version's file is an empty store, and failing to write
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import pickle
 import sys
@@ -32,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..cache import write_atomically
+from ..cache import read_checked, write_checked
 from ..errors import SourceLocation
 from ..model import Post
 from ..state import code_fingerprint
@@ -111,8 +110,7 @@ class KeptFindings:
         if digest == self.digest and entries == self.entries:
             return
         data = pickle.dumps({"code": self._code, "digest": digest, "posts": entries}, protocol=pickle.HIGHEST_PROTOCOL)
-        with contextlib.suppress(OSError):
-            write_atomically(self.path, _MAGIC + hashlib.blake2b(data, digest_size=16).digest() + data)
+        write_checked(self.path, _MAGIC, data)
         self.digest, self.entries = digest, entries
 
 
@@ -137,13 +135,8 @@ def from_rows(post: Post, rows: tuple[Row, ...]) -> list[Finding]:
 
 def _read(path: Path) -> dict[str, Any]:
     """The stored dictionary; empty when the file is missing, of another format, or fails its checksum."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return {}
-    header = len(_MAGIC) + 16
-    data = raw[header:]
-    if not raw.startswith(_MAGIC) or hashlib.blake2b(data, digest_size=16).digest() != raw[len(_MAGIC):header]:
+    data = read_checked(path, _MAGIC)
+    if data is None:
         return {}
     try:
         stored = pickle.loads(data)
