@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from .config import SiteConfig
-from .content.images import size_images_utf8
+from .content.images import size_images
 from .content.markdown import POST_LINK_PREFIX
 from .model import Author, Campaign, Category, Post, Site, Tag
 from .urls import tag_slug
@@ -215,7 +215,7 @@ def resolve_post(post: Post, urls: Mapping[str, str], sizes: Mapping[str, tuple[
     if post.post_links:
         body = _POST_LINK_UTF8.sub(lambda match: urls.get(match.group(1).decode(), "#").encode(), body)
     if post.local_images:
-        body = size_images_utf8(body, sizes)
+        body = size_images(body, sizes)
     # A video's transcript may be a link to an article, resolved as the body's copy of it is.
     videos = tuple(replace(video, transcript=_resolve_links(video.transcript, urls)) for video in post.videos)
     hasher = hashlib.blake2b(f"{post.fingerprint}|".encode(), digest_size=16)

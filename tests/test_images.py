@@ -34,7 +34,7 @@ SIZES = {"/images/f.jpg": (1, 2), "/images/icons.svg": (7, 8), "/images/v.png": 
 def test_local_images_are_adopted_and_sized(tag: str, found: str, published: str) -> None:
     body, images = adopt_raw_images(f"<p>{tag}</p>")
     assert images == [found]
-    assert size_images(body, SIZES) == f"<p>{published}</p>"
+    assert size_images(body.encode(), SIZES).decode() == f"<p>{published}</p>"
 
 
 @pytest.mark.parametrize("body", [
@@ -45,7 +45,7 @@ def test_local_images_are_adopted_and_sized(tag: str, found: str, published: str
 ])
 def test_images_elsewhere_and_text_are_left_alone(body: str) -> None:
     assert adopt_raw_images(body) == (body, [])
-    assert size_images(body, SIZES) == body
+    assert size_images(body.encode(), SIZES).decode() == body
 
 
 def test_local_path() -> None:
@@ -59,6 +59,6 @@ def test_an_image_without_a_size_is_published_without_one() -> None:
     # A missing or unreadable image has no size (its missing-image finding says so, unless the rule is off);
     # an SVG's size is (0, 0): the page then leaves width and height to the file.
     body, _images = adopt_raw_images('<p><img src="images/absente.jpg" alt="a"><img src="/images/x.svg" alt="x"></p>')
-    assert size_images(body, {"/images/x.svg": (0, 0)}) == (
+    assert size_images(body.encode(), {"/images/x.svg": (0, 0)}).decode() == (
         '<p><img src="/images/absente.jpg" alt="a" loading="lazy" decoding="async">'
         '<img src="/images/x.svg" alt="x" loading="lazy" decoding="async"></p>')

@@ -73,16 +73,13 @@ def adopt_raw_images(body: str) -> tuple[str, list[str]]:
     return _IMG.sub(adopt, body), found
 
 
-def size_images(body: str, sizes: Mapping[str, tuple[int, int]]) -> str:
+def size_images(body: bytes, sizes: Mapping[str, tuple[int, int]]) -> bytes:
     """Gives each ``<img>`` of a local image its width and height (read from the file at assemble), so the page
     does not jump as it loads; an image whose size the editor wrote keeps it. A HEIC photo's ``src`` becomes the
-    JPEG the build publishes instead."""
-    return _IMG.sub(lambda match: _sized(match.group(0), sizes), body)
+    JPEG the build publishes instead.
 
-
-def size_images_utf8(body: bytes, sizes: Mapping[str, tuple[int, int]]) -> bytes:
-    """:func:`size_images` on a body kept as UTF-8 (``Post.html_utf8``), decoding only its ``<img>`` tags: a tag's
-    ``<`` and ``>`` are never part of a multi-byte character, so each tag decodes alone."""
+    On a body kept as UTF-8 (``Post.html_utf8``), decoding only its ``<img>`` tags: a tag's ``<`` and ``>`` are never
+    part of a multi-byte character, so each tag decodes alone."""
     return _IMG_UTF8.sub(lambda match: _sized(match.group(0).decode(), sizes).encode(), body)
 
 
