@@ -35,13 +35,18 @@ def settings() -> CardSettings:
     return cards.load_card_settings([builtin_theme_dir()])
 
 
+def write_logo(path: Path) -> Path:
+    """A 64×64 PNG logo: a blue square on transparency, the same pixels with any zlib."""
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    image.paste((11, 92, 173, 255), (8, 8, 56, 56))
+    image.save(path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("card-files")
-    logo = folder / "logo.png"
-    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
-    image.paste((11, 92, 173, 255), (8, 8, 56, 56))
-    image.save(logo)
+    logo = write_logo(folder / "logo.png")
     photo = folder / "photo.jpg"
     write_image(photo, (900, 600))
     white = folder / "white.png"
@@ -333,10 +338,7 @@ def drawing_environment() -> str:
 def reference_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A logo and two photos made of Pillow's gradients, saved losslessly: the same pixels with any zlib."""
     folder = tmp_path_factory.mktemp("reference-files")
-    logo = folder / "logo.png"
-    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
-    image.paste((11, 92, 173, 255), (8, 8, 56, 56))
-    image.save(logo)
+    logo = write_logo(folder / "logo.png")
     bands = [Image.linear_gradient("L").resize((900, 600)), Image.radial_gradient("L").resize((900, 600)),
              Image.linear_gradient("L").rotate(90).resize((900, 600))]
     photo = folder / "photo.png"
