@@ -579,6 +579,10 @@ def _derive_all(derived: Sequence[DerivedJob], staging: _Staging, manifest: Mani
                 job = making.pop(made_files)
                 staged = _stage_derived(job, made_files.result(), staging, manifest, report)
                 made.update((output, job.digest) for output in staged)
+                # What making it held (an index part's pages and Pagefind's answer: several copies of its files,
+                # as JSON, base64 and bytes) goes back to the system: left to the heap, it added up part after
+                # part, 49 MiB over the 16 parts of a 10,000-post site (measured; 22 MiB when trimmed).
+                collector.trim()
         report.timings[name] = time.perf_counter() - start
     return made
 
