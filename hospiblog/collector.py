@@ -12,7 +12,8 @@ Worker processes forked during a build inherit a paused collector: each pool sta
 lives as long as its pool), with what it inherited frozen out of its sight (a pass would touch, and so copy, every
 page of the parent's memory it shares).
 
-:func:`trim` gives the C heap's free pages back to the system once a build has dropped what it no longer needs.
+:func:`trim` gives the C heap's free pages back to the system once a build has dropped what it no longer needs, and
+after each derived job the writer stages.
 """
 
 from __future__ import annotations
