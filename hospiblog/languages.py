@@ -65,9 +65,9 @@ def _page(job: RenderJob) -> PageView:
 def _update(planner: Planner, output: str, page: PageView) -> None:
     """The job with its page's languages, which join its digest (and serve's refresh of it)."""
     job = planner.by_output[output]
-    parts, relatives = planner.recipes[output]
+    parts, relatives, listed = planner.recipes[output]
     parts = (*parts, repr(page.alternates), repr(page.languages))
-    planner.recipes[output] = (parts, relatives)
+    planner.recipes[output] = (parts, relatives, listed)
     seo = job.lazy["seo"]
     assert isinstance(seo, partial)
     planner.by_output[output] = replace(

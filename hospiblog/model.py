@@ -254,6 +254,9 @@ class Post:
     word_count: int
     fingerprint: str
     """Hash of the source and of everything that affects the parse."""
+    listing_fingerprint: str = ""
+    """Hash of what a page listing the post shows of it (its path, front matter and reading time): listings and
+    the pages naming it as a neighbour depend on this, not on its body. Empty: they use ``fingerprint``."""
     body_line: int = 1
     """Line of the file where the Markdown body starts."""
     post_links: tuple[tuple[str, int], ...] = ()
@@ -273,7 +276,12 @@ class Post:
     @property
     def reading_minutes(self) -> int:
         """Reading time at 200 words a minute, at least one."""
-        return max(1, round(self.word_count / 200))
+        return reading_minutes(self.word_count)
+
+
+def reading_minutes(words: int) -> int:
+    """Reading time of ``words`` words at 200 words a minute, at least one."""
+    return max(1, round(words / 200))
 
 
 @dataclass(frozen=True)

@@ -95,12 +95,16 @@ def digest(*parts: object) -> str:
     return hasher.hexdigest()
 
 
-def _fingerprints(site: Site, relatives: Iterable[str]) -> str:
-    # The current versions' (serve's fast path replaces edited posts in the store). The draft flag is part of the
-    # view ("Brouillon" label) and of the fingerprint already. A job offer closes with no file changing: every
-    # page and feed showing it must be made again then ("Candidatures closes", no JobPosting).
-    return ",".join(site.current[relative].fingerprint + (":closed" if relative in site.closed_jobs else "")
-                    for relative in relatives)
+def _fingerprints(site: Site, relatives: Iterable[str], listed: Iterable[str] = ()) -> str:
+    # The current versions' (serve's fast path replaces edited posts in the store): the whole post's fingerprint for
+    # the posts whose content a job shows, the listing fingerprint for those it lists or names as neighbours. The
+    # draft flag is part of the view ("Brouillon" label) and of both. A job offer closes with no file changing:
+    # every page and feed showing it must be made again then ("Candidatures closes", no JobPosting).
+    current, closed = site.current, site.closed_jobs
+    whole = [current[relative].fingerprint + (":closed" if relative in closed else "") for relative in relatives]
+    shown = [(current[relative].listing_fingerprint or current[relative].fingerprint)
+             + (":closed" if relative in closed else "") for relative in listed]
+    return ",".join(whole) + ("|" + ",".join(shown) if shown else "")
 
 
 def _newest(posts: Sequence[Post]) -> datetime | None:
@@ -140,8 +144,9 @@ class Planner:
     """Every job, by output path, in the order planned."""
     site_view: Any = None
     logo: ShareImage | None = None
-    recipes: dict[str, tuple[tuple[object, ...], tuple[str, ...]]] = field(default_factory=dict)
-    """How each of those digests is made, by output: its fixed parts and the posts whose fingerprints follow."""
+    recipes: dict[str, tuple[tuple[object, ...], tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    """How each of those digests is made, by output: its fixed parts, the posts whose fingerprints follow, and the
+    posts whose listing fingerprints follow."""
     derived: list[DerivedJob] = field(default_factory=list)
     """Files made from rendered outputs (the search index), published with them."""
     pages: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict)
@@ -231,20 +236,23 @@ class Planner:
                       self.site.built_at.date() if self.views.dev else "", self.site_view.agenda_url,
                       *(("jobs",) if self.site.has_jobs else ()))
 
-    def tracked_digest(self, output: str, parts: tuple[object, ...], posts: Iterable[Post]) -> str:
-        """The digest of the job for ``output``, made of ``parts`` and the fingerprints of ``posts``, remembered
-        so that :meth:`refresh` can make it again when some of those posts change."""
+    def tracked_digest(self, output: str, parts: tuple[object, ...], posts: Iterable[Post],
+                       listed: Iterable[Post] = ()) -> str:
+        """The digest of the job for ``output``, made of ``parts``, the fingerprints of ``posts`` (whose content it
+        shows) and the listing fingerprints of ``listed`` (which it lists, or names as neighbours), remembered so
+        that :meth:`refresh` can make it again when some of those posts change."""
         relatives = tuple(post.relative for post in posts)
-        self.recipes[output] = (parts, relatives)
-        return digest(*parts, _fingerprints(self.site, relatives))
+        shown = tuple(post.relative for post in listed)
+        self.recipes[output] = (parts, relatives, shown)
+        return digest(*parts, _fingerprints(self.site, relatives, shown))
 
     @functools.cached_property
     def dependents(self) -> dict[str, list[str]]:
         """The outputs whose digest holds a post's fingerprint, by the post's relative path: made from the recipes
         the first time serve's fast path asks (a build never does)."""
         found: dict[str, list[str]] = {}
-        for output, (_parts, relatives) in self.recipes.items():
-            for relative in relatives:
+        for output, (_parts, relatives, listed) in self.recipes.items():
+            for relative in dict.fromkeys((*relatives, *listed)):
                 found.setdefault(relative, []).append(output)
         return found
 
@@ -266,19 +274,21 @@ class Planner:
 
     def recipe_digest(self, output: str) -> str:
         """The digest of the job for ``output`` from its recipe and the current fingerprints of its posts."""
-        parts, posts = self.recipes[output]
-        return digest(*parts, _fingerprints(self.site, posts))
+        parts, posts, listed = self.recipes[output]
+        return digest(*parts, _fingerprints(self.site, posts, listed))
 
     def derived_digest(self, name: str, settings: str, inputs: Iterable[str]) -> str:
         """The digest of a derived job: its settings and the outputs it reads (whose bytes the writer compares)."""
         return digest(name, settings, *inputs)
 
     def page(self, template: str, url: str, page: PageView, depends: str, *,
-             posts: Iterable[Post] = (), lastmod: datetime | None = None, sitemap: bool = True,
+             posts: Iterable[Post] = (), listed: Iterable[Post] = (), lastmod: datetime | None = None,
+             sitemap: bool = True,
              lazy: Mapping[str, Callable[[], Any]] | None = None, post: Post | None = None,
              identity: tuple[str, ...] | None = None, parent: tuple[str, ...] = ("home",),
              **context: Any) -> None:
-        """A page job; ``posts`` are the posts whose content it shows (their fingerprints join its digest);
+        """A page job; ``posts`` are the posts whose content it shows (their fingerprints join its digest), ``listed``
+        those it only lists or names (title, summary, image, date: their listing fingerprints join it);
         ``identity`` says what the page is, for its versions in the site's other languages, and ``parent`` which
         page stands for it in a language it is not written in."""
         lazy = {"seo": partial(self.seo, page, post), **(lazy or {})}
@@ -289,7 +299,7 @@ class Planner:
             self.pages.setdefault(identity, {})[self.config.language] = output
         self.add(RenderJob(
             output=output,
-            digest=self.tracked_digest(output, (self.base_digest, template, url, depends), posts),
+            digest=self.tracked_digest(output, (self.base_digest, template, url, depends), posts, listed),
             template=template,
             context={"site": self.site_view, "page": page, "t": self.theme.translate, **context},
             lazy=lazy,
@@ -314,7 +324,7 @@ class Planner:
             chunk = posts[(number - 1) * per_page: number * per_page]
             page_url = paginated(url, number)
             view = self.page_view(kind, title, page_url, description, feeds, accent)
-            self.page(template, page_url, view, f"{number}/{pages}", posts=chunk,
+            self.page(template, page_url, view, f"{number}/{pages}", listed=chunk,
                       # A further page has no translation (no alternates) but the switcher leads to what stands
                       # for it in each language: the listing's first page there, else its parent.
                       lastmod=_newest(chunk), identity=identity if number == 1 else ("page:", page_url),
@@ -398,7 +408,7 @@ def _plan_posts(planner: Planner) -> None:
         # An event's box says when it is over: time alone changes the page then.
         phase = f"|{events.phase(post.meta.event, site.built_at)}" if post.meta.event else ""
         planner.page("post.html", url, view,
-                     f"post{phase}", posts=[post, *(other for other in neighbours if other)],
+                     f"post{phase}", posts=[post], listed=[other for other in neighbours if other],
                      lastmod=post.meta.updated or post.meta.date, lazy={"post": partial(views.post, post)}, post=post,
                      identity=post_identity(post), parent=("category", post.meta.category))
 
@@ -431,7 +441,7 @@ def _plan_events(planner: Planner) -> None:
     translate, paths = planner.theme.translate, config.paths
     page = planner.page_view("agenda", translate("agenda"), paths.agenda, translate("agenda_intro"))
     calendar = absolute(config.base_url, paths.agenda_calendar)
-    planner.page("agenda.html", page.url, page, split, posts=upcoming + past,
+    planner.page("agenda.html", page.url, page, split, listed=upcoming + past,
                  lazy={"upcoming": partial(planner.views.agenda, upcoming),
                        "past": partial(planner.views.agenda, past)},
                  calendar_url=paths.agenda_calendar, calendar_address=calendar,
@@ -506,7 +516,7 @@ def _plan_archive(planner: Planner) -> None:
     planner.page("archive.html", index.url, index, str(counts), years=counts, identity=("archive",))
     for year, posts in site.years:
         view = planner.page_view("year", str(year), paths.year(year))
-        planner.page("year.html", view.url, view, str(year), posts=posts, lastmod=_newest(posts),
+        planner.page("year.html", view.url, view, str(year), listed=posts, lastmod=_newest(posts),
                      year=year, lazy={"posts": partial(views.summaries, posts)}, years=counts,
                      identity=("year", str(year)), parent=("archive",))
 

@@ -6,6 +6,7 @@ import importlib
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,3 +157,45 @@ def test_a_no_op_build_reports_the_warnings_of_the_build_it_repeats(make_site: S
     assert "parse" not in again.stages
     assert [warning.format() for warning in again.warnings] == [warning.format() for warning in first.warnings]
     assert any("allow_raw_html" in warning.message for warning in again.warnings)
+
+
+def test_a_body_edit_renders_the_post_and_its_feeds_not_the_pages_listing_it(make_site: SiteMaker, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listings and neighbours show a post's front matter and reading time: a body edit that keeps its reading time
+    leaves their digests alone (Post.listing_fingerprint), and a title edit does not; both give a clean build's
+    bytes."""
+    from hospiblog import render as render_module
+
+    site, out = site_of(make_site), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    rendered: list[tuple[str, str]] = []
+    real_render = render_module.render
+
+    def spy(job: Any, environment: Any) -> Any:
+        rendered.append((job.output, job.kind))
+        return real_render(job, environment)
+
+    monkeypatch.setattr(render_module, "render", spy)
+    source = site / "posts" / "prevention" / "article-4.md"
+    source.write_text(source.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    build(site, output=out, now=NOW)
+    page = "prevention/article-numero-4/index.html"
+    assert page in dict(rendered)
+    # The home page, the category's and tags' pages, the archive and the neighbours' pages list it: not made again.
+    assert {output for output, kind in rendered if output != page} == {
+        output for output, kind in rendered if kind == "feed"}
+    assert files_of(out) == files_of(build_clean(site, tmp_path / "clean-1"))
+
+    rendered.clear()
+    source.write_text(source.read_text("utf-8").replace("Article numéro 4", "Article numéro quatre"), "utf-8")
+    build(site, output=out, now=NOW)
+    pages = {output for output, kind in rendered if kind == "page"}
+    # The slug follows the title: the page moves, and every page listing it or naming it is made again.
+    assert {"prevention/index.html", "prevention/article-numero-quatre/index.html"} <= pages
+    assert any("/article-numero-" in output for output in pages)  # a neighbour names it by its title
+    assert files_of(out) == files_of(build_clean(site, tmp_path / "clean-2"))
+
+
+def build_clean(site: Path, output: Path) -> Path:
+    build(site, output=output, now=NOW, use_cache=False)
+    return output

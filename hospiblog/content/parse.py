@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from .. import state
 from ..config import SiteConfig
 from ..errors import BuildFailed, ContentError, HospiblogError, SourceLocation
-from ..model import Consent, JobOffer, Post, PostMeta, Source, SourceFile
+from ..model import Consent, JobOffer, Post, PostMeta, Source, SourceFile, reading_minutes
 from ..urls import MAX_SLUG, short_slug, slugify, split_url
 from .discover import source_bytes
 from .event import read_event
@@ -65,8 +65,17 @@ class ParseSettings:
 
 
 def code_fingerprint() -> str:
-    """Hash of the parsing code itself, so a new hospiblog never reuses an old parse."""
-    return state.code_fingerprint("content")
+    """Hash of the parsing code itself and of the model it makes (a kept Post is a pickle of model.py's classes),
+    so a new hospiblog never reuses an old parse."""
+    return state.code_fingerprint("content", "model.py")
+
+
+def listing_fingerprint(relative: str, meta: PostMeta, words: int) -> str:
+    """What a listing shows of a post (:attr:`Post.listing_fingerprint`): its path, its front matter (a tree of
+    frozen dataclasses, tuples, strings, numbers and dates, whose ``repr`` is the same in every process) and its
+    reading time, not its body: an edit of the body alone leaves the pages listing the post as they were."""
+    text = f"{relative}\0{meta!r}\0{reading_minutes(words)}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def parse_key(source: SourceFile, settings: ParseSettings) -> str:
@@ -106,6 +115,7 @@ def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
         toc_html=rendered.toc_html,
         word_count=words,
         fingerprint=parse_key(source, settings),
+        listing_fingerprint=listing_fingerprint(source.relative, meta, words),
         body_line=parts.body_line,
         post_links=tuple((target, _line_of(parts, target.rsplit("/", 1)[-1])) for target in rendered.post_links),
         local_images=tuple((image, _line_of(parts, image.lstrip("/"))) for image in [*local_images, *posters]),
