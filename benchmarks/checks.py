@@ -5,8 +5,8 @@
 Parses SITE_DIR's posts (through its parse cache) once, then times ``run_checks`` in this process, best of
 ``--repeat`` (wall and CPU seconds): over every post without the store (``.hospiblog-cache/checks.pack``), with the
 store and nothing changed, after one post's body is edited (the first post gets a new parse key and one more
-paragraph, in memory), and on the next day (the store's digest no longer matches: every post again). It writes the
-store of SITE_DIR's cache, nothing else.
+paragraph, in memory), after its summary is edited (a field no other post's rules read), and on the next day
+(the store's digest no longer matches: every post again). It writes the store of SITE_DIR's cache, nothing else.
 """
 
 from __future__ import annotations
@@ -60,6 +60,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("one body edited:  ", best(arguments.repeat,
                                      lambda: run_checks(posts, config, today=today, cache_dir=kept, **common),
                                      edit_first_post))
+
+    def edit_first_summary() -> None:
+        number = next(edits)
+        meta = dataclasses.replace(first.meta, summary=f"{first.meta.summary} Résumé édité {number}.")
+        posts[0] = dataclasses.replace(first, fingerprint=f"{first.fingerprint}-s{number}", meta=meta)
+
+    print("one summary edited:", best(arguments.repeat,
+                                      lambda: run_checks(posts, config, today=today, cache_dir=kept, **common),
+                                      edit_first_summary))
     days = iter(range(1, 1_000_000))
     print("the next day:     ", best(arguments.repeat, lambda: run_checks(
         posts, config, today=today + timedelta(days=next(days)), cache_dir=kept, **common)))

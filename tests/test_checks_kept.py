@@ -22,7 +22,7 @@ from hospiblog.build import build, image_settings_of, parse_all
 from hospiblog.checks import CheckRun, Finding, check_post, run_checks
 from hospiblog.checks import runner as checks_runner
 from hospiblog.checks.command import check_site
-from hospiblog.checks.kept import CHECKS_FILE, KeptFindings, context_digest
+from hospiblog.checks.kept import CHECKS_FILE, SHARED_FIELDS, KeptFindings, context_digest
 from hospiblog.checks.runner import rule_levels
 from hospiblog.config import load_config
 from hospiblog.content.discover import discover
@@ -133,6 +133,26 @@ def test_an_unchanged_site_checks_no_post_again(make_site: SiteMaker) -> None:
     assert (cache_root(load_config(site)) / CHECKS_FILE).is_file()
 
 
+@pytest.mark.parametrize("relative, old, new, rule", [
+    ("posts/news/e.md", 'title: "Un titre bien trop long', 'title: "Un titre encore bien plus long',
+     "title-length"),  # a title whose slug is written: its URL stays
+    ("posts/news/e.md", "date: 2026-10-01", "date: 2026-10-01\nsummary: Un résumé.", "summary-missing"),
+    ("posts/news/f.md", "author: cmarti", "author: cmartin\ntags: [santé]", "unknown-author"),
+])
+def test_a_front_matter_edit_no_other_post_reads_checks_that_post_alone(make_site: SiteMaker, relative: str,
+                                                                        old: str, new: str, rule: str) -> None:
+    """Another post's rules read only its SHARED_FIELDS: a title (slug written), a summary, tags or an author edited
+    leave the digest, and the other posts' findings, as they were."""
+    site = make(make_site, {**FILES, "posts/news/e.md": post(
+        "Un titre bien trop long pour une carte de partage, qui coupe tout ce qui dépasse", slug="long")})
+    before = run(site)
+    edit(site, relative, old, new)
+    after = same_as_a_full_run(site)
+    assert after.checked == (relative,)
+    assert [finding.message for finding in after.findings if finding.rule == rule] != [
+        finding.message for finding in before.findings if finding.rule == rule]
+
+
 def test_a_body_edit_checks_that_post_alone(make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make(make_site)
     run(site)
@@ -168,6 +188,10 @@ def _retitle_a_duplicate(site: Path) -> None:
     edit(site, "posts/news/d.md", "Même titre !", "Un autre titre")
 
 
+def _duplicate_in_german(site: Path) -> None:
+    edit(site, "posts/news/d.md", "Même titre !", "Même titre !\"\nlang: \"de")  # now at /de/…: c.md alone at its URL
+
+
 def _translate(site: Path) -> None:
     edit(site, "posts/news/de.md", "translation_key: x", "translation_key: a")
 
@@ -201,6 +225,7 @@ CHANGES: dict[str, tuple[Change, str]] = {
     "a link target published": (_publish_the_link_target, "broken-link"),
     "a link target scheduled after the article": (_schedule_the_link_target, "broken-link"),
     "another post's title (its URL)": (_retitle_a_duplicate, "duplicate-url"),
+    "another post's language (its URL)": (_duplicate_in_german, "duplicate-url"),
     "a translation's key": (_translate, "translation-missing"),
     "a new post": (_new_post, "duplicate-url"),
     "an image file's size": (_heavier_image, "image-too-large"),
@@ -223,6 +248,21 @@ def test_a_change_to_what_rules_see_of_the_site_checks_every_post_again(make_sit
                        if finding.rule == rule}  # the change is one a post's findings see
     assert set(after.checked) >= set(ALL) - {"posts/news/b.md"}
     assert same_as_a_full_run(site).checked == ()  # and it is kept in turn
+
+
+def test_another_post_s_category_written_in_its_front_matter_checks_every_post_again(make_site: SiteMaker) -> None:
+    """A post outside the category folders names its category (``category:``), part of its URL: the digest holds it."""
+    site = make(make_site, {**FILES, "posts/meme.md": article("Même titre", category="news")})
+    before = run(site)
+    edit(site, "posts/meme.md", "category: news", "category: prevention")
+    after = same_as_a_full_run(site)
+    assert "posts/news/c.md" in after.checked
+
+    def on_c(checks: CheckRun) -> list[str]:
+        return [finding.message for finding in checks.findings if finding.rule == "duplicate-url"
+                and finding.location is not None and finding.location.path == site / "posts/news/c.md"]
+
+    assert on_c(after) != on_c(before)
 
 
 def test_the_next_day_checks_every_post_again(make_site: SiteMaker) -> None:
@@ -328,6 +368,15 @@ def test_a_rule_reads_of_another_post_only_its_front_matter(make_site: SiteMaker
                         image_settings=image_settings_of(theme))
     assert {"broken-link", "duplicate-url", "translation-duplicate"} <= rules_of(checks)
     read: set[str] = set()
+    read_of_meta: set[str] = set()
+
+    class WatchedMeta:
+        def __init__(self, meta: Any) -> None:
+            self._meta = meta
+
+        def __getattr__(self, name: str) -> Any:
+            read_of_meta.add(name)
+            return getattr(self._meta, name)
 
     class Watched:
         def __init__(self, post: Post) -> None:
@@ -335,7 +384,8 @@ def test_a_rule_reads_of_another_post_only_its_front_matter(make_site: SiteMaker
 
         def __getattr__(self, name: str) -> Any:
             read.add(name)
-            return getattr(self._post, name)
+            value = getattr(self._post, name)
+            return WatchedMeta(value) if name == "meta" else value
 
     context = replace(checks.context, posts={relative: Watched(post)  # type: ignore[misc]
                                              for relative, post in checks.context.posts.items()})
@@ -343,6 +393,8 @@ def test_a_rule_reads_of_another_post_only_its_front_matter(make_site: SiteMaker
     assert described(sorted(watched, key=lambda finding: finding.sort_key)) == described(
         [finding for finding in checks.findings if str(finding.location.path).endswith(".md")])  # type: ignore[union-attr]
     assert read == {"meta"}
+    assert {"draft", "date"} <= read_of_meta <= set(SHARED_FIELDS)
+
 
 
 def test_the_hostile_corpus_gives_the_same_findings_with_the_store(make_site: SiteMaker) -> None:

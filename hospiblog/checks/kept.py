@@ -7,16 +7,18 @@ A post's findings are a function of the post and of the :class:`CheckContext`. T
 options, the rules' levels, the theme's image settings, every image file looked up (size, pixels, readable, GPS), the
 files that did not parse and, for every post in order, its path and :func:`shared_fingerprint`: what a rule may read
 of it while it looks at another post. While the digest is the stored one, a post whose fingerprint is the stored one
-gets its stored findings and any other post is checked again; when it changes (a post added or removed, a front
-matter edited, an image replaced, the next day, another level), every post is checked again. Simple, and safe: the
-common edit, an article's text, keeps the digest.
+gets its stored findings and any other post is checked again; when it changes (a post added or removed, a field
+another post's rules read edited, an image replaced, the next day, another level), every post is checked again.
+Simple, and safe: the common edits, an article's text, its title (when its slug is written), summary, tags or
+author, keep the digest.
 
 What the rules read of another post (``rules.py``): ``broken-link`` the target's ``draft``, ``consent`` and
 ``date``, and the paths of every post (for "did you mean"); ``duplicate-url`` the other posts' URLs (their
 ``category``, ``slug``, ``lang``) and ``draft``; the translation rules the posts' ``translation_key`` and ``lang``,
-in the posts' order. All front matter, never a body, its outline, links or images: so the shared fingerprint is the
-front matter's (``Post.meta``) and a body edit leaves it, and the digest, unchanged. A rule that comes to read more
-of another post than its front matter must add it to :func:`shared_fingerprint`.
+in the posts' order. Front matter only, never a body, its outline, links or images, and of the front matter only
+:data:`SHARED_FIELDS`: the shared fingerprint hashes those (tests/test_checks_kept.py records every attribute a
+rule reads of another post and of its front matter). A rule that comes to read more of another post must add it
+to :data:`SHARED_FIELDS`.
 
 The file is one pickle with a checksum, read and written whole (a site's findings are small: 1.5 MB for 10,000 posts); a
 missing, damaged or other version's file is an empty store, and failing to write it is not an error.
@@ -47,13 +49,20 @@ Entry = tuple[str, str, tuple[Row, ...]]
 """What is kept of a post: its fingerprint, its shared fingerprint, its findings."""
 
 
-def shared_fingerprint(post: Post) -> str:
-    """Hash of what a rule may read of ``post`` while it looks at another post: its front matter (module docstring).
+SHARED_FIELDS = ("draft", "consent", "date", "category", "slug", "lang", "translation_key")
+"""The front matter a rule reads of a post while it looks at another one (module docstring): whether a linked
+article is online in time (draft, consent, date), the posts' URLs (category, slug, lang) and translations (lang,
+translation_key)."""
 
-    ``repr`` of the frozen dataclasses is exact and the same in every process (they hold no set nor dict); it costs
-    about 10 µs a post, which :class:`KeptFindings` pays for new or edited posts only.
+
+def shared_fingerprint(post: Post) -> str:
+    """Hash of what a rule may read of ``post`` while it looks at another post: its :data:`SHARED_FIELDS`.
+
+    ``repr`` of these values (strings, dates, a frozen dataclass) is exact and the same in every process; it costs a
+    few µs a post, which :class:`KeptFindings` pays for new or edited posts only.
     """
-    return hashlib.blake2b(repr(post.meta).encode(), digest_size=16).hexdigest()
+    shared = tuple(getattr(post.meta, name) for name in SHARED_FIELDS)
+    return hashlib.blake2b(repr(shared).encode(), digest_size=16).hexdigest()
 
 
 def context_digest(context: CheckContext, levels: dict[str, Level | None], posts: Sequence[Post],
