@@ -25,7 +25,7 @@ from .model import Post, Site, SourceFile
 from .progress import SILENT, Progress, counted
 from .report import BuildReport, Stages
 from .responsive import ImageSettings, load_image_settings
-from .state import BuildState, RelatedPosts, Snapshot, cache_root, inputs_key
+from .state import BuildState, RelatedPosts, Snapshot, cache_root, code_fingerprint, inputs_key
 from .theme import Theme, load_theme
 from .writer import Manifest
 
@@ -295,7 +295,7 @@ class Pipeline:
     def _manifest(self, path: Path) -> Manifest:
         """The writer's record of the output folder, kept in memory between the runs of one pipeline."""
         if self.manifest is None or self.manifest.path != path:
-            self.manifest = Manifest.load(path) if path != Path(os.devnull) else Manifest(path)
+            self.manifest = Manifest.load(path, code_fingerprint()) if path != Path(os.devnull) else Manifest(path)
         return self.manifest
 
 

@@ -78,22 +78,27 @@ class Manifest:
     generation: str = ""
     """Drawn at random at each publication: the standby's record names the one it mirrors. (A counter could
     repeat: two sites, or a cached and an uncached build, publishing into one folder each keep their own.)"""
+    code: str = ""
+    """The fingerprint of the code that made the files (:func:`hospiblog.state.code_fingerprint`)."""
 
     @classmethod
-    def load(cls, path: Path) -> Manifest:
+    def load(cls, path: Path, code: str = "") -> Manifest:
+        """The manifest at ``path``, or an empty one when it cannot be read, is of another format, or was written
+        by other code than ``code``: a job's digest holds its inputs, not the code that renders them, so every
+        file is made again after hospiblog changes (and rewritten only where its bytes differ)."""
         try:
             data = json.loads(path.read_text("utf-8"))
-            if data.get("version") != MANIFEST_VERSION:
-                return cls(path)
+            if data.get("version") != MANIFEST_VERSION or data.get("code", "") != code:
+                return cls(path, code=code)
             entries = {key: (value[0], value[1], value[2]) for key, value in data["files"].items()}
-            return cls(path, entries, str(data.get("generation", "")))
+            return cls(path, entries, str(data.get("generation", "")), code)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
-            return cls(path)
+            return cls(path, code=code)
 
     def save(self) -> None:
         if not self.kept:
             return  # written to os.devnull, an atomic replace would put a regular file in place of /dev/null (root)
-        data = {"version": MANIFEST_VERSION, "generation": self.generation, "files": self.entries}
+        data = {"version": MANIFEST_VERSION, "generation": self.generation, "code": self.code, "files": self.entries}
         with contextlib.suppress(OSError):
             write_atomically(self.path, json.dumps(data).encode())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +200,28 @@ def test_a_body_edit_renders_the_post_and_its_feeds_not_the_pages_listing_it(mak
 def build_clean(site: Path, output: Path) -> Path:
     build(site, output=output, now=NOW, use_cache=False)
     return output
+
+
+def test_new_code_makes_every_file_again_and_rewrites_those_it_changes(make_site: SiteMaker, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job's digest holds its inputs, not the code that renders them: the manifest names the code that made the
+    files, and other code (an upgrade, a fix of the JSON-LD) makes every file again; only changed bytes are written."""
+    from hospiblog import render as render_module
+
+    build_module = importlib.import_module("hospiblog.build")  # the package exports build() under the same name
+    site, out = site_of(make_site, 4), tmp_path / "out"
+    first = build(site, output=out, now=NOW)
+    real_render = render_module.render
+
+    def new_code(job: Any, environment: Any) -> Any:
+        made = real_render(job, environment)
+        return replace(made, data=made.data + b"<!-- new -->") if job.template == "post.html" else made
+
+    monkeypatch.setattr(render_module, "render", new_code)
+    assert build(site, output=out, now=NOW).write.written == []  # the same code fingerprint: nothing is made again
+    monkeypatch.setattr(build_module, "code_fingerprint", lambda: "the next version")
+    second = build(site, output=out, now=NOW)
+    posts = sorted(path for path in out.rglob("index.html") if b"<!-- new -->" in path.read_bytes())
+    assert len(posts) == 4 and sorted(second.write.written) == sorted(
+        path.relative_to(out).as_posix() for path in posts)
+    assert second.write.rendered >= first.pages + first.feeds  # every page and feed made again
