@@ -118,8 +118,7 @@ def try_update(served: Served, changed: Collection[Path], *, now: datetime,
         served.fingerprints[str(source.path)] = source.fingerprint
         served.parsed[post.relative] = post
     served.built.loaded.site.current.update(resolved)  # every page, listing and feed planned with them reads them here
-    for relative in resolved:
-        served.built.planner.views.forget(relative)
+    served.built.planner.forget(resolved)  # the views of every language
     jobs = served.built.planner.refresh(resolved)
     paths_done = {str(source.path) for source in sources}
     findings = [finding for finding in served.checks.findings

@@ -162,15 +162,19 @@ class Planner:
     kept (a build without cache)."""
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The page the language switcher leads to when a page has no translation (a post's category), by output."""
+    view_factories: list[ViewFactory] = field(default_factory=list)
+    """The views of every language's planner, this one's first: serve's fast path makes an edited post's views
+    again in each (:meth:`forget`)."""
 
     def edition(self, site: Site, config: SiteConfig, theme: Theme, views: ViewFactory) -> Planner:
         """A planner for one language of the site, adding its jobs to this one's."""
         return Planner(site, config, theme, views, self.cards, self.images, self.posters, self.by_output,
                        logo=self.logo, recipes=self.recipes, derived=self.derived,
                        pages=self.pages, identity=self.identity, parents=self.parents, index_cache=self.index_cache,
-                       search_bundles=self.search_bundles)
+                       search_bundles=self.search_bundles, view_factories=self.view_factories)
 
     def __post_init__(self) -> None:
+        self.view_factories.append(self.views)
         self.site_view = self.views.site_view()
         logo = self.site_view.organization.logo
         if logo is not None and self.logo is None:
@@ -256,6 +260,13 @@ class Planner:
                 found.setdefault(relative, []).append(output)
         return found
 
+    def forget(self, relatives: Iterable[str]) -> None:
+        """Drops what every language's views keep of these posts (their summaries), which serve's fast path
+        replaced in the site's store."""
+        for relative in relatives:
+            for views in self.view_factories:
+                views.forget(relative)
+
     def refresh(self, relatives: Iterable[str]) -> list[RenderJob]:
         """Makes again the digests of the jobs that show the given posts, after serve's fast path replaced
         them in the site's store; returns the jobs whose digest changed, in the order planned."""
@@ -324,7 +335,8 @@ class Planner:
             chunk = posts[(number - 1) * per_page: number * per_page]
             page_url = paginated(url, number)
             view = self.page_view(kind, title, page_url, description, feeds, accent)
-            self.page(template, page_url, view, f"{number}/{pages}", listed=chunk,
+            # The listing's size joins each page's digest: a tag's page says how many articles it has in all.
+            self.page(template, page_url, view, f"{number}/{pages}/{len(posts)}", listed=chunk,
                       # A further page has no translation (no alternates) but the switcher leads to what stands
                       # for it in each language: the listing's first page there, else its parent.
                       lastmod=_newest(chunk), identity=identity if number == 1 else ("page:", page_url),

@@ -83,14 +83,18 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path, code: str = "") -> Manifest:
-        """The manifest at ``path``, or an empty one when it cannot be read, is of another format, or was written
-        by other code than ``code``: a job's digest holds its inputs, not the code that renders them, so every
-        file is made again after hospiblog changes (and rewritten only where its bytes differ)."""
+        """The manifest at ``path``; an empty one when it cannot be read or is of another format.
+
+        Written by other code than ``code``, its files and generation are kept but not their digests: a job's digest
+        holds its inputs, not the code that renders them, so every file is made again after hospiblog changes
+        (and rewritten only where its bytes differ), while the files the new code no longer makes are still known
+        (removed) and the standby still matches the published folder."""
         try:
             data = json.loads(path.read_text("utf-8"))
-            if data.get("version") != MANIFEST_VERSION or data.get("code", "") != code:
+            if data.get("version") != MANIFEST_VERSION:
                 return cls(path, code=code)
-            entries = {key: (value[0], value[1], value[2]) for key, value in data["files"].items()}
+            same_code = data.get("code", "") == code
+            entries = {key: (value[0] if same_code else "", value[1], value[2]) for key, value in data["files"].items()}
             return cls(path, entries, str(data.get("generation", "")), code)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return cls(path, code=code)

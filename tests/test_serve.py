@@ -177,3 +177,27 @@ def test_a_serve_session_keeps_its_output_state_in_memory(make_site: SiteMaker, 
     assert again is not None and "update" not in again.stages and "plan" in again.stages
     assert 0 < len(again.write.written) < len(first.write.written) // 2
     assert not (site / ".hospiblog-cache" / "outputs").exists()
+
+
+def test_a_german_post_edited_in_serve_shows_its_new_reading_time_everywhere(make_site: SiteMaker,
+                                                                              tmp_path: Path) -> None:
+    """Serve's fast path drops an edited post's summary in every language's views, not only the default one's:
+    the German listings and the post's page show the reading time a full build gives."""
+    from datetime import datetime
+
+    from hospiblog.build import BuildOptions, build
+    from hospiblog.serve import ServeSession
+    from tests.conftest import GERMAN_TOML, SITE_TOML
+    from tests.test_build import files_of
+
+    site = make_site({"posts/news/a.md": post("Un article", tags="[sommeil]"),
+                      "posts/news/b.md": post("Ein Artikel", "2026-10-02", "Ein Text.", lang="de", tags="[Schlaf]")},
+                     SITE_TOML + GERMAN_TOML)
+    session = ServeSession(site, BuildOptions(dev=True), tmp_path / "served", log=lambda message: None)
+    session.rebuild()
+    edited = site / "posts/news/b.md"
+    edited.write_text(edited.read_text("utf-8") + "\n" + " ".join(["Wort"] * 600) + "\n", "utf-8")
+    report = session.rebuild({edited})
+    assert report is not None and "update" in report.stages  # the fast path took it
+    build(site, output=tmp_path / "full", dev=True, use_cache=False, now=datetime.now().astimezone())
+    assert files_of(tmp_path / "served") == files_of(tmp_path / "full")

@@ -197,6 +197,19 @@ def test_a_body_edit_renders_the_post_and_its_feeds_not_the_pages_listing_it(mak
     assert files_of(out) == files_of(build_clean(site, tmp_path / "clean-2"))
 
 
+def next_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """hospiblog's code as another version's: its fingerprint, which the snapshot and the manifest hold, changes."""
+    from hospiblog import state
+
+    real = state.code_fingerprint
+
+    def fingerprint(*parts: str) -> str:
+        return real(*parts) if parts else "the next version"
+
+    monkeypatch.setattr(state, "code_fingerprint", fingerprint)
+    monkeypatch.setattr(importlib.import_module("hospiblog.build"), "code_fingerprint", fingerprint)
+
+
 def build_clean(site: Path, output: Path) -> Path:
     build(site, output=output, now=NOW, use_cache=False)
     return output
@@ -208,7 +221,6 @@ def test_new_code_makes_every_file_again_and_rewrites_those_it_changes(make_site
     files, and other code (an upgrade, a fix of the JSON-LD) makes every file again; only changed bytes are written."""
     from hospiblog import render as render_module
 
-    build_module = importlib.import_module("hospiblog.build")  # the package exports build() under the same name
     site, out = site_of(make_site, 4), tmp_path / "out"
     first = build(site, output=out, now=NOW)
     real_render = render_module.render
@@ -219,9 +231,39 @@ def test_new_code_makes_every_file_again_and_rewrites_those_it_changes(make_site
 
     monkeypatch.setattr(render_module, "render", new_code)
     assert build(site, output=out, now=NOW).write.written == []  # the same code fingerprint: nothing is made again
-    monkeypatch.setattr(build_module, "code_fingerprint", lambda: "the next version")
+    next_version(monkeypatch)
     second = build(site, output=out, now=NOW)
     posts = sorted(path for path in out.rglob("index.html") if b"<!-- new -->" in path.read_bytes())
     assert len(posts) == 4 and sorted(second.write.written) == sorted(
         path.relative_to(out).as_posix() for path in posts)
     assert second.write.rendered >= first.pages + first.feeds  # every page and feed made again
+    assert build(site, output=out, now=NOW).write.written == []  # and the next build, with this code, is a no-op
+
+
+def test_a_file_new_code_no_longer_makes_is_removed(make_site: SiteMaker, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other code keeps the manifest's files (not their digests): a file the new code does not make is removed
+    even when no other file changes, and the standby stays the published folder's twin."""
+    from hospiblog import plan
+
+    site, out = site_of(make_site, 4), tmp_path / "out"
+    build(site, output=out, now=NOW)
+    real_add = plan.Planner.add
+    monkeypatch.setattr(plan.Planner, "add",
+                        lambda self, job: None if job.output == "robots.txt" else real_add(self, job))
+    next_version(monkeypatch)
+    report = build(site, output=out, now=NOW)
+    assert report.write.removed == ["robots.txt"] and not (out / "robots.txt").exists()
+    assert files_of(out) == files_of(build_clean(site, tmp_path / "clean"))
+    assert build(site, output=out, now=NOW).write.written == []
+
+
+def test_a_tag_page_counts_an_article_added_to_its_last_page(make_site: SiteMaker, tmp_path: Path) -> None:
+    """A tag's first page says how many articles it has in all: an old article, listed on the second page only,
+    changes the first page too."""
+    site, out = site_of(make_site, 11), tmp_path / "out"  # eleven articles tagged "commun": six pages of two
+    build(site, output=out, now=NOW)
+    (site / "posts/news/ancien.md").write_text(post("Un ancien article", "2020-01-05", tags="[commun]"), "utf-8")
+    build(site, output=out, now=NOW)  # twelve: still six pages, the first one unchanged but for the count
+    assert files_of(out) == files_of(build_clean(site, tmp_path / "clean"))
+    assert "12" in (out / "sujets/commun/index.html").read_text("utf-8").split('class="lede">')[1][:40]
