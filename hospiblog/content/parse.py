@@ -72,9 +72,10 @@ def code_fingerprint() -> str:
 
 def listing_fingerprint(relative: str, meta: PostMeta, words: int) -> str:
     """What a listing shows of a post (:attr:`Post.listing_fingerprint`): its path, its front matter (a tree of
-    frozen dataclasses, tuples, strings, numbers and dates, whose ``repr`` is the same in every process) and its
-    reading time, not its body: an edit of the body alone leaves the pages listing the post as they were."""
-    text = f"{relative}\0{meta!r}\0{reading_minutes(words)}"
+    frozen dataclasses, tuples, strings, numbers and dates, whose ``repr`` is the same in every process) but for the
+    line of each key (which only messages show), and its reading time, not its body: an edit of the body alone
+    leaves the pages listing the post as they were."""
+    text = f"{relative}\0{replace(meta, lines=())!r}\0{reading_minutes(words)}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
