@@ -254,9 +254,9 @@ class Post:
     word_count: int
     fingerprint: str
     """Hash of the source and of everything that affects the parse."""
-    listing_fingerprint: str = ""
+    listing_fingerprint: str
     """Hash of what a page listing the post shows of it (its path, front matter and reading time): listings and
-    the pages naming it as a neighbour depend on this, not on its body. Empty: they use ``fingerprint``."""
+    the pages naming it as a neighbour depend on this, not on its body."""
     body_line: int = 1
     """Line of the file where the Markdown body starts."""
     post_links: tuple[tuple[str, int], ...] = ()

@@ -102,8 +102,7 @@ def _fingerprints(site: Site, relatives: Iterable[str], listed: Iterable[str] = 
     # every page and feed showing it must be made again then ("Candidatures closes", no JobPosting).
     current, closed = site.current, site.closed_jobs
     whole = [current[relative].fingerprint + (":closed" if relative in closed else "") for relative in relatives]
-    shown = [(current[relative].listing_fingerprint or current[relative].fingerprint)
-             + (":closed" if relative in closed else "") for relative in listed]
+    shown = [current[relative].listing_fingerprint + (":closed" if relative in closed else "") for relative in listed]
     return ",".join(whole) + ("|" + ",".join(shown) if shown else "")
 
 

@@ -5,8 +5,9 @@ what it holds, and what makes it stale.
 
 - ``posts.pack`` and ``posts.log`` (site): parsed posts by parse key (:mod:`hospiblog.cache`), the pack
   holding them as of its last rewrite and the log, appended to, the posts parsed since. Stale when the key
-  changes: the file's bytes, its path, the parse settings, :func:`code_fingerprint` of ``content/``; the pack
-  is rewritten with the live posts only when the log's and the dead entries pass an eighth of the live ones.
+  changes: the file's bytes, its path, the parse settings, :func:`code_fingerprint` of ``content/`` and
+  ``model.py``; the pack is rewritten with the live posts only when the log's and the dead entries pass an eighth
+  of the live ones.
 - ``related.pack`` (site, :class:`RelatedPosts`): the related posts of each post, by a digest of what they depend
   on (:func:`hospiblog.site.related_key`: the posts' order, categories and tags) and the code of ``site.py``. An
   edit of a body keeps the key; only the keys of the last build are kept.
