@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, collector
 from .errors import BuildFailed, HospiblogError
 
 if TYPE_CHECKING:
@@ -192,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``hospiblog`` and ``python -m hospiblog``."""
     parser = make_parser()
     arguments = parser.parse_args(argv)
+    collector.one_heap()
     try:
         return COMMANDS[arguments.command](arguments)
     except BuildFailed as failure:

@@ -20,6 +20,7 @@ import lxml.html
 
 from .config import SiteConfig
 from .model import Post
+from .site import body_html
 from .urls import absolute
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def _add_texts(entry: FeedEntry, post: Post, config: SiteConfig, link: str, kind
             entry.content(summary, type="text")  # for readers that show only an entry's content
     if config.feed_full_content:
         opening = f"<p>{html_text(lead)}</p>" if lead else ""
-        entry.content(opening + absolute_links(post.content_html, link), type="html")
+        entry.content(opening + absolute_links(body_html(post), link), type="html")
 
 
 def feed_specs(config: SiteConfig, posts: Sequence[Post], by_category: dict[str, tuple[Post, ...]]) -> list[FeedSpec]:

@@ -241,6 +241,19 @@ class Video:
 
 
 @dataclass(frozen=True)
+class BodyLinks:
+    """What a body's links to other posts and its local images resolve to on the site being built: found at
+    assemble (:func:`hospiblog.site.resolve_post`) and applied as a page or a feed shows the body
+    (:func:`hospiblog.site.body_html`), so that a site holds each body once (assembling a copy of every body with
+    links was the peak of a large build's memory)."""
+
+    urls: tuple[tuple[str, str], ...] = ()
+    """The URL of each linked post that is published, by its path relative to the site (any other leads to ``#``)."""
+    sizes: tuple[tuple[str, tuple[int, int]], ...] = ()
+    """The width and height of each local image the body shows that has one, by URL path."""
+
+
+@dataclass(frozen=True)
 class Post:
     """A parsed article: front matter and rendered Markdown."""
 
@@ -248,8 +261,10 @@ class Post:
     relative: str
     meta: PostMeta
     html_utf8: bytes = field(repr=False)
-    """The rendered body, kept as UTF-8: French typography's narrow no-break spaces would make a Python
-    string of the same HTML take two bytes a character (measured: 120 MB instead of 63 MB at 10,000 posts)."""
+    """The rendered body as parsed, kept as UTF-8: French typography's narrow no-break spaces would make a Python
+    string of the same HTML take two bytes a character (measured: 120 MB instead of 63 MB at 10,000 posts). Its
+    links to other posts and its images' sizes are resolved only as a page shows it
+    (:func:`hospiblog.site.body_html`, with :attr:`resolved`)."""
     toc_html: str
     word_count: int
     fingerprint: str
@@ -264,13 +279,15 @@ class Post:
     local_images: tuple[tuple[str, int], ...] = ()
     """Local images in the body: (URL path, line)."""
     outline: Outline | None = None
-    """Headings and images of ``content_html``, made with the parse (cached and over the cores with it)."""
+    """Headings and images of the body, made with the parse (cached and over the cores with it)."""
     videos: tuple[Video, ...] = ()
     """The videos of the body, in order (``:::video`` blocks)."""
+    resolved: BodyLinks | None = None
+    """What the body's links and images resolve to on the site being built (set at assemble); None as parsed."""
 
     @property
-    def content_html(self) -> str:
-        """The rendered body."""
+    def parsed_html(self) -> str:
+        """The rendered body as parsed: links to other posts still name their file (what the content rules read)."""
         return self.html_utf8.decode()
 
     @property

@@ -30,6 +30,7 @@ from .responsive import settings_digest as image_settings_digest
 from .search import IndexedPage, shards
 from .security import WASM, PolicyAdditions, render_headers_file
 from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
+from .site import body_html
 from .sitemap import SitemapEntry, render_robots, render_sitemap
 from .theme import Theme
 from .urls import absolute, event_calendar_url, output_path, paginated, search_bundle_url, tag_slug
@@ -220,7 +221,7 @@ class Planner:
         if offer is None or post.relative in self.site.closed_jobs:
             return None
         summary = f"<p>{html.escape(post.meta.summary)}</p>" if post.meta.summary else ""
-        return JobInfo(offer, summary + self.site.current[post.relative].content_html)
+        return JobInfo(offer, summary + body_html(self.site.current[post.relative]))
 
     def video_infos(self, post: Post) -> tuple[VideoInfo, ...]:
         """The videos of a post that JSON-LD describes: those whose upload date the editor gave."""

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Protocol
 
 from .config import SiteConfig
-from .content.images import size_images
+from .content.images import image_paths, size_images
 from .content.markdown import POST_LINK_PREFIX
-from .model import Author, Campaign, Category, Post, Site, Tag
+from .model import Author, BodyLinks, Campaign, Category, Post, Site, Tag
 from .urls import tag_slug
 
 RELATED_COUNT = 3
@@ -206,21 +206,34 @@ def _related(posts: tuple[Post, ...], by_category: dict[str, list[Post]],
 
 
 def resolve_post(post: Post, urls: Mapping[str, str], sizes: Mapping[str, tuple[int, int]]) -> Post:
-    """Replaces links to other posts by their URLs (``#`` for one not in ``urls``: the broken-link rule said so,
-    unless it is off) and gives local images their size."""
+    """Finds what links to other posts lead to (``#`` for one not in ``urls``: the broken-link rule said so, unless
+    it is off) and the size of each local image; :func:`body_html` applies them as a page shows the body, so the
+    site holds each body once. The post's fingerprint then covers them: the page changes when they do."""
     if not post.post_links and not post.local_images:
         return post
-    # On the body's UTF-8 bytes: decoding and encoding 10,000 bodies was half of assembling a large site.
     body = post.html_utf8
-    if post.post_links:
-        body = _POST_LINK_UTF8.sub(lambda match: urls.get(match.group(1).decode(), "#").encode(), body)
-    if post.local_images:
-        body = size_images(body, sizes)
-    # A video's transcript may be a link to an article, resolved as the body's copy of it is.
+    linked = sorted({match.group(1).decode() for match in _POST_LINK_UTF8.finditer(body)}) if post.post_links else []
+    shown = sorted(set(image_paths(body))) if post.local_images else []
+    found = BodyLinks(urls=tuple((target, urls[target]) for target in linked if target in urls),
+                      sizes=tuple((path, sizes[path]) for path in shown if path in sizes))
+    # A video's transcript may be a link to an article, resolved as the body's links are.
     videos = tuple(replace(video, transcript=_resolve_links(video.transcript, urls)) for video in post.videos)
-    hasher = hashlib.blake2b(f"{post.fingerprint}|".encode(), digest_size=16)
-    hasher.update(body)
-    return replace(post, html_utf8=body, fingerprint=hasher.hexdigest(), videos=videos)
+    fingerprint = hashlib.blake2b(f"{post.fingerprint}|{found!r}".encode(), digest_size=16).hexdigest()
+    return replace(post, resolved=found, fingerprint=fingerprint, videos=videos)
+
+
+def body_html(post: Post) -> str:
+    """The body as published: links to other posts lead to their URLs, local images have their size (what
+    :func:`resolve_post` found; the body as parsed for a post that was not resolved)."""
+    body, found = post.html_utf8, post.resolved
+    if found is not None:
+        # On the body's UTF-8 bytes: decoding and encoding every body would cost more than the rest.
+        if post.post_links:
+            urls = dict(found.urls)
+            body = _POST_LINK_UTF8.sub(lambda match: urls.get(match.group(1).decode(), "#").encode(), body)
+        if post.local_images:
+            body = size_images(body, dict(found.sizes))
+    return body.decode()
 
 
 def _resolve_links(text: str, urls: Mapping[str, str]) -> str:

@@ -17,6 +17,7 @@ from .model import JobOffer, Post, Site, Video
 from .posters import POSTER_SIZE, poster_url
 from .responsive import ImagePlan, ImageSettings, ImageSource, published_path
 from .security import PolicyAdditions, content_security_policy
+from .site import body_html
 from .social import ShareLink, hashtag, share_links
 from .urls import Paths, absolute, event_calendar_url, paginated, search_bundle_url, tag_slug
 from .videos import HOSTS, split_at_videos
@@ -612,9 +613,10 @@ class ViewFactory:
     def body(self, post: Post, *, hero: bool) -> str:
         """The post's body with its images offered in every published width and format; the first is loaded at
         once when the page has no hero image above it."""
+        published = body_html(post)
         if self.images is None or not post.local_images:
-            return post.content_html
-        return responsive_images(post.content_html, self.images.get, self.images.settings.sizes_of("body"),
+            return published
+        return responsive_images(published, self.images.get, self.images.settings.sizes_of("body"),
                                  eager_first=not hero)
 
     def date_text(self, value: date | datetime) -> str:

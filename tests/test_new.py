@@ -67,7 +67,7 @@ def test_a_new_post_is_a_draft_dated_now_in_the_sites_zone(make_site: SiteMaker)
 def test_the_body_is_a_french_skeleton_with_sections_and_a_callout(make_site: SiteMaker) -> None:
     config, path = create(make_site)
     post = parsed(config, path)
-    assert post.content_html.count("<h2") == 2 and 'class="callout callout-retenir"' in post.content_html
+    assert post.parsed_html.count("<h2") == 2 and 'class="callout callout-retenir"' in post.parsed_html
     assert "## Premier point" in path.read_text("utf-8")
 
 

@@ -57,8 +57,8 @@ def test_front_matter_and_body(make_site: SiteMaker) -> None:
     assert parsed.meta.slug == "varices-quand-consulter"
     assert parsed.meta.category == "news"
     assert parsed.meta.tags == ("veines", "Sport")
-    assert '<h2 id="les-signes">Les signes</h2>' in parsed.content_html
-    assert "lourdes\u202f!" in parsed.content_html
+    assert '<h2 id="les-signes">Les signes</h2>' in parsed.parsed_html
+    assert "lourdes\u202f!" in parsed.parsed_html
     assert parsed.meta.line_of("author") == 5
 
 
@@ -109,12 +109,12 @@ def test_non_utf8_file(make_site: SiteMaker) -> None:
 def test_bom_and_crlf_are_accepted(make_site: SiteMaker) -> None:
     text = "\ufeff" + post("Titre", body="Ligne un.\n\nLigne deux.").replace("\n", "\r\n")
     parsed = parse(make_site, text.encode("utf-8"))
-    assert parsed.meta.title == "Titre" and "<p>Ligne deux.</p>" in parsed.content_html
+    assert parsed.meta.title == "Titre" and "<p>Ligne deux.</p>" in parsed.parsed_html
 
 
 def test_callouts_of_every_kind(make_site: SiteMaker) -> None:
     body = ":::retenir\nBougez.\n:::\n\n:::consulter\nFièvre.\n:::\n\n:::important Urgences : le 144\nAppelez.\n:::\n"
-    html = parse(make_site, post("Titre", body=body)).content_html
+    html = parse(make_site, post("Titre", body=body)).parsed_html
     assert '<div class="callout callout-retenir" role="note">' in html
     assert '<p class="callout-title">Quand consulter\u202f?</p>' in html
     assert '<p class="callout-title">Urgences\u202f: le 144</p>' in html
@@ -127,7 +127,7 @@ def test_unknown_callout_kind(make_site: SiteMaker) -> None:
 
 def test_typography_leaves_code_urls_and_times_alone(make_site: SiteMaker) -> None:
     body = "Rendez-vous à 14:30 ; voir <https://example.org/a?b=c> et `x : y` !\n\n« Bonjour »"
-    html = parse(make_site, post("Titre", body=body)).content_html
+    html = parse(make_site, post("Titre", body=body)).parsed_html
     assert "14:30\u202f;" in html
     assert ">https://example.org/a?b=c</a>" in html
     assert "<code>x : y</code>\u202f!" in html
@@ -139,12 +139,12 @@ def test_links_to_posts_and_local_images_are_recorded(make_site: SiteMaker) -> N
     parsed = parse(make_site, post("Titre", body=body))
     assert parsed.post_links == (("posts/prevention/sommeil.md", 5),)
     assert parsed.local_images == (("/images/lune.jpg", 7),)
-    assert 'loading="lazy"' in parsed.content_html
+    assert 'loading="lazy"' in parsed.parsed_html
 
 
 def test_table_of_contents_and_footnotes(make_site: SiteMaker) -> None:
     body = "[TOC]\n\n## Un\n\nTexte[^1].\n\n## Deux\n\n[^1]: Une source."
-    html = parse(make_site, post("Titre", body=body)).content_html
+    html = parse(make_site, post("Titre", body=body)).parsed_html
     assert '<div class="toc">' in html and 'href="#deux"' in html
     assert 'class="footnote"' in html
 

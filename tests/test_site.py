@@ -12,7 +12,7 @@ from hospiblog.config import load_config
 from hospiblog.content.discover import discover
 from hospiblog.errors import BuildFailed
 from hospiblog.model import Site
-from hospiblog.site import RelatedMemo, assemble_site
+from hospiblog.site import RelatedMemo, assemble_site, body_html
 from hospiblog.state import RelatedPosts
 from hospiblog.theme import load_theme
 from tests.conftest import NOW, SITE_TOML, SiteMaker, post, write_image
@@ -80,7 +80,29 @@ def test_links_between_posts_become_urls(make_site: SiteMaker) -> None:
         "posts/prevention/b.md": post("Le second"),
     }))
     first = next(p for p in site.posts if p.meta.title == "Premier")
-    assert 'href="/prevention/le-second/#x"' in first.content_html
+    assert 'href="/prevention/le-second/#x"' in body_html(first)
+
+
+def test_a_site_holds_each_body_once_and_its_links_in_the_fingerprint(make_site: SiteMaker) -> None:
+    """Links are resolved as the body is shown: the assembled post keeps the parsed body itself (no copy of every
+    body with links), and its fingerprint changes with what a link leads to, so the page is made again."""
+    site_dir = make_site({
+        "posts/news/a.md": post("Premier", body="Voir [le second](../prevention/b.md)."),
+        "posts/prevention/b.md": post("Le second"),
+    })
+    config = load_config(site_dir)
+    posts, _errors = parse_all(discover(config), config, cache=None, workers=1)
+    checks = run_checks(posts, config, static_lookup=load_theme(config).static_file, today=NOW.date())
+    parsed = next(p for p in posts if p.meta.title == "Premier")
+    site = assemble_site(posts, config, now=NOW, urls=checks.context.urls, image_sizes=checks.context.image_sizes)
+    first = site.current[parsed.relative]
+    assert first.html_utf8 is parsed.html_utf8 and "b.md" in first.parsed_html
+    assert 'href="/prevention/le-second/"' in body_html(first)
+    moved = {**checks.context.urls, "posts/prevention/b.md": "/prevention/ailleurs/"}
+    again = assemble_site(posts, config, now=NOW, urls=moved, image_sizes=checks.context.image_sizes)
+    assert 'href="/prevention/ailleurs/"' in body_html(again.current[parsed.relative])
+    assert again.current[parsed.relative].fingerprint != first.fingerprint
+    assert again.current["posts/prevention/b.md"].fingerprint == site.current["posts/prevention/b.md"].fingerprint
 
 
 def test_broken_links_and_links_to_drafts_are_errors(make_site: SiteMaker) -> None:
@@ -106,7 +128,7 @@ def test_missing_image_and_image_sizes(make_site: SiteMaker) -> None:
     write_image(site_dir / "static/images/schema.png", (50, 40))
     site = assemble(site_dir)
     assert site.image_sizes["/images/photo.jpg"] == (300, 200)
-    assert 'src="/images/schema.png" width="50" height="40"' in site.posts[0].content_html
+    assert 'src="/images/schema.png" width="50" height="40"' in body_html(site.posts[0])
 
 
 def test_images_written_as_html_are_checked_sized_and_lazy(make_site: SiteMaker) -> None:
@@ -132,7 +154,7 @@ def test_images_written_as_html_are_checked_sized_and_lazy(make_site: SiteMaker)
     write_image(site_dir / "static/images/schema.png", (50, 40))
     write_image(site_dir / "static/images/photo.jpg", (300, 200))
     (site_dir / "posts/news/a.md").write_text(post("Titre", body=body.rsplit("\n\n", 1)[0]), "utf-8")
-    html = assemble(site_dir).posts[0].content_html
+    html = body_html(assemble(site_dir).posts[0])
     assert '<img src="/images/schema.png" width="50" height="40" alt="Un schéma des veines" loading="lazy" ' \
            'decoding="async">' in html
     assert '<img src="/images/photo.jpg" alt="Une photo" width="30" height="20" loading="lazy" ' \
@@ -249,7 +271,7 @@ def test_a_draft_with_a_problem_no_build_survives(make_site: SiteMaker) -> None:
         ("duplicate-url", "a.md"), ("duplicate-url", "b.md")]
     (site_dir / "posts/news/a.md").unlink()
     (draft,) = assemble(site_dir, drafts=True).posts
-    assert 'href="#"' in draft.content_html
+    assert 'href="#"' in body_html(draft)
 
 
 def test_testimonials_left_out_still_take_their_url(make_site: SiteMaker) -> None:

@@ -86,7 +86,7 @@ def test_the_body_is_curled_in_text_only(make_site: SiteMaker) -> None:
         print('du code')
         ```
         """
-    html = parse(make_site, post("Un titre", body=body)).content_html
+    html = parse(make_site, post("Un titre", body=body)).parsed_html
     assert f'<h2 id="qu-en-dire">Qu{APOSTROPHE}en dire{NARROW_NBSP}?</h2>' in html
     assert f"L{APOSTROPHE}accueil d{APOSTROPHE}aujourd{APOSTROPHE}hui" in html
     assert f">l{APOSTROPHE}entrée</a>" in html
@@ -107,12 +107,12 @@ def test_only_french_text_is_curled(make_site: SiteMaker) -> None:
     english = parse(make_site, post("A patient's guide", lang="en", summary="\"What's next\"",
                                     body="It's here."))
     assert (english.meta.title, english.meta.summary) == ("A patient's guide", "What's next")
-    assert "It's here." in english.content_html
+    assert "It's here." in english.parsed_html
     german_site = 'language = "de"\n' + SITE_TOML
     assert parse(make_site, post("Geht's gut", body="Wie geht's?"), german_site).meta.title == "Geht's gut"
     french_post = parse(make_site, post("L'hôpital", lang="fr", body="L'accueil."), german_site)
     assert french_post.meta.title == f"L{APOSTROPHE}hôpital"
-    assert f"L{APOSTROPHE}accueil." in french_post.content_html
+    assert f"L{APOSTROPHE}accueil." in french_post.parsed_html
 
 
 def test_site_texts_of_a_french_site_are_curled(make_site: SiteMaker) -> None:

@@ -143,7 +143,7 @@ def test_the_block_records_each_video_on_the_post(make_site: SiteMaker) -> None:
     # In the body: a plain link to each video on its host, which feeds show as it is.
     assert '<p class="video-link" id="video-youtube-AbCdEfGhIjK"><a href="https://www.youtube.com/watch?v=' \
            'AbCdEfGhIjK">AVC\u202f: chaque minute compte</a> (YouTube) – <a href="#transcription">transcription</a>' \
-           '</p>' in article.content_html
+           '</p>' in article.parsed_html
 
 
 @pytest.mark.parametrize(("block", "line", "message", "hint"), [

@@ -243,7 +243,7 @@ def find_body_line(post: Post, matches: Callable[[str], bool]) -> int | None:
 def body_outline(post: Post) -> Outline:
     """The headings and images of the post's rendered body: made by the parse, or here for a post made
     without it."""
-    return post.outline if post.outline is not None else outline_of(post.content_html)
+    return post.outline if post.outline is not None else outline_of(post.parsed_html)
 
 
 def source_headings(post: Post) -> list[tuple[int, str]]:

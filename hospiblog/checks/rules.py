@@ -411,7 +411,7 @@ def check_video_transcript(post: Post, context: CheckContext) -> Iterator[Issue]
                         "add `transcription:` to its block: readers who cannot hear the video, or who do not want "
                         "to load it from its host, read it there (a section of the article, `transcription: "
                         "#transcription`, or another article's file)", video.line)
-        elif video.transcript.startswith("#") and f' id="{video.transcript[1:]}"' not in post.content_html:
+        elif video.transcript.startswith("#") and f' id="{video.transcript[1:]}"' not in post.parsed_html:
             yield Issue(f"the transcription {video.transcript} of the video \"{video.title}\" names no heading "
                         "of this article",
                         "write the anchor of the transcript's heading: `## Transcription de la vidéo` is "

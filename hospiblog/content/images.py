@@ -73,6 +73,17 @@ def adopt_raw_images(body: str) -> tuple[str, list[str]]:
     return _IMG.sub(adopt, body), found
 
 
+def image_paths(body: bytes) -> list[str]:
+    """The URL path of each local image a body (as UTF-8) shows in an ``<img>``: what :func:`size_images` looks up."""
+    paths = []
+    for match in _IMG_UTF8.finditer(body):
+        src = _attributes(match.group(0).decode()).get("src")
+        path = local_path(html.unescape(src.group(2) or "")) if src is not None else None
+        if path is not None:
+            paths.append(path)
+    return paths
+
+
 def size_images(body: bytes, sizes: Mapping[str, tuple[int, int]]) -> bytes:
     """Gives each ``<img>`` of a local image its width and height (read from the file at assemble), so the page
     does not jump as it loads; an image whose size the editor wrote keeps it. A HEIC photo's ``src`` becomes the
