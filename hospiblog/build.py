@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .cards import CardSettings
     from .checks import CheckRun
     from .content.parse import ParseSettings
-    from .plan import ImageFiles, Planner, ShareCards
+    from .plan import DerivedJob, ImageFiles, Planner, RenderJob, ShareCards
     from .posters import VideoPosters
     from .schedule import Upcoming
     from .writer import WriteReport
@@ -155,12 +155,19 @@ class Pipeline:
         cards = stages.run("cards", self._cards, config, theme, card_settings, site)
         posters = stages.run("posters", self._posters, config, theme, card_settings, site)
         planner = stages.run("plan", _plan, site, config, theme, cards, images, posters, self.options)
-        report.write = stages.run("write", self._publish, planner, config, theme, manifest, report.output_dir,
-                                  in_place)
-        stages.carve("write", report.write.timings)  # the search index: a stage of its own
-        _finish(report, planner, site, config, upcoming.describe(config))
-        state.record(key, upcoming.valid_until, report)
+        _count(report, planner, site)
         built = Built(kept, planner, fingerprints, upcoming.valid_until, manifest) if kept is not None else None
+        jobs, derived = (planner.jobs if built else planner.hand_over()), planner.derived
+        # A build nobody keeps hands its plan to the writer, which lets it go once the pages are rendered: the site
+        # (every post's body) is not held while the search index is made.
+        del site, planner, cards, posters
+        report.write = stages.run("write", self._publish, jobs, derived, config, theme, manifest, report.output_dir,
+                                  in_place, built is None)
+        del jobs
+        stages.carve("write", report.write.timings)  # the search index: a stage of its own
+        report.next_change = upcoming.describe(config)
+        report.warnings += raw_html_warnings(config)
+        state.record(key, upcoming.valid_until, report)
         return report, built
 
     def load(self, config: SiteConfig, stages: Stages, *, now: datetime | None = None,
@@ -258,16 +265,16 @@ class Pipeline:
         warm_image_cache(plan, cache_dir, workers=self.options.workers, progress=self.progress)
         return ImageFiles(plan, cache_dir)
 
-    def _publish(self, planner: Planner, config: SiteConfig, theme: Theme, manifest: Manifest, output_dir: Path,
-                 in_place: bool) -> WriteReport:
+    def _publish(self, jobs: list[RenderJob], derived: Sequence[DerivedJob], config: SiteConfig, theme: Theme,
+                 manifest: Manifest, output_dir: Path, in_place: bool, release: bool) -> WriteReport:
         from .render import render
         from .writer import publish
 
         environment = self.environment(config, theme)
         # Pages render over the cores in a build; serve (threads, small changes) renders in its own process.
         workers = 1 if in_place else (self.options.workers or os.cpu_count() or 1)
-        return publish(planner.jobs, lambda job: render(job, environment), output_dir, manifest,
-                       in_place=in_place, workers=workers, derived=planner.derived, progress=self.progress)
+        return publish(jobs, lambda job: render(job, environment), output_dir, manifest, in_place=in_place,
+                       workers=workers, derived=derived, progress=self.progress, release=release)
 
     def _posters(self, config: SiteConfig, theme: Theme, settings: CardSettings | None,
                  site: Site) -> VideoPosters | None:
@@ -373,14 +380,12 @@ def _plan(site: Site, config: SiteConfig, theme: Theme, cards: ShareCards | None
                         index_cache=cache_root(config) / "search" if options.use_cache else None)
 
 
-def _finish(report: BuildReport, planner: Planner, site: Site, config: SiteConfig, next_change: str) -> None:
-    """The report's counts and closing words, before the snapshot records them for a no-op build to repeat."""
+def _count(report: BuildReport, planner: Planner, site: Site) -> None:
+    """The report's counts of what the build publishes."""
     jobs = planner.jobs
     report.posts = len(site.posts)
     report.pages = sum(1 for job in jobs if job.template is not None)
     report.feeds = sum(1 for job in jobs if job.kind == "feed")
-    report.next_change = next_change
-    report.warnings += raw_html_warnings(config)
 
 
 def raw_html_warnings(config: SiteConfig) -> list[HospiblogError]:

@@ -185,6 +185,16 @@ class Planner:
         """Every job, in the order planned."""
         return list(self.by_output.values())
 
+    def hand_over(self) -> list[RenderJob]:
+        """Every job, in the order planned, no longer held here: the writer lets them go once rendered
+        (``publish(release=True)``). The jobs refer back to this planner (its methods make their context), a
+        cycle a build's paused collector would not free; emptied, the planner no longer closes it, and the site
+        goes with the last job."""
+        jobs = self.jobs
+        self.by_output.clear()
+        self.recipes.clear()
+        return jobs
+
     def add(self, job: RenderJob) -> None:
         """Plans one output; two jobs for one output would be a bug (URLs collide only through a check)."""
         assert job.output not in self.by_output, f"two jobs for {job.output}"

@@ -147,13 +147,15 @@ class Manifest:
 def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
             *, in_place: bool = False, workers: int = 1,
             candidates: Sequence[RenderJob] | None = None, derived: Sequence[DerivedJob] = (),
-            progress: Progress = SILENT) -> WriteReport:
+            progress: Progress = SILENT, release: bool = False) -> WriteReport:
     """Renders what changed and publishes the output folder; raises BuildFailed on render errors.
 
     ``candidates`` (serve's fast path, in place only): the only jobs that may have changed since the last
     publication of the same plan; the others are known current and are not even looked at. ``derived``: files
     made from the rendered outputs (the search index), published with them; serve's fast path has none.
     ``progress`` counts the rendered jobs as their results come back, and is told when a derived job is made.
+    ``release``: the caller hands ``jobs`` (a list) over, and it is emptied once they are rendered: what only the
+    jobs held (a site's posts and their bodies) is freed before the search index is made.
     """
     if candidates is not None:
         assert in_place, "candidates are for in-place publication"
@@ -164,13 +166,18 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     staging = _Staging(output_dir, manifest, planned, in_place=in_place)
     try:
         _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers, progress)
-        made = _derive_all(derived, staging, manifest, report, progress, workers)
+        digests = {job.output: job.digest for job in jobs}
+        if release:
+            assert isinstance(jobs, list), "a released plan is a list"
+            jobs.clear()
+            collector.trim()
+        digests.update(_derive_all(derived, staging, manifest, report, progress, workers))
         removed = _published_files(output_dir, manifest) - planned
         report.written = sorted(staging.written)
         if report.written or removed or not staging.live_exists:
             report.removed = staging.commit(removed)
             manifest.generation = secrets.token_hex(8)
-            _record(jobs, made, set(report.written), output_dir, manifest)
+            _record(digests, set(report.written), output_dir, manifest)
         else:
             if report.rendered:
                 manifest.save()  # files re-rendered to the same bytes: remember, so the next build skips them
@@ -716,19 +723,13 @@ def _remember(manifest: Manifest, job: RenderJob, stat: os.stat_result) -> None:
     manifest.entries[job.output] = (job.digest, stat.st_size, stat.st_mtime_ns)
 
 
-def _record(jobs: Sequence[RenderJob], derived: dict[str, str], changed: set[str], output_dir: Path,
-            manifest: Manifest) -> None:
-    """The manifest after a publication: every planned file (``derived``: made from others, with their job's
-    digest) with its digest and stat."""
-    planned = {job.output for job in jobs} | derived.keys()
+def _record(digests: dict[str, str], changed: set[str], output_dir: Path, manifest: Manifest) -> None:
+    """The manifest after a publication: every planned file (``digests``: each one's job digest, a derived file's
+    that of the job that made it) with its digest and stat."""
     for key in list(manifest.entries):
-        if key not in planned:
+        if key not in digests:
             del manifest.entries[key]
-    for job in jobs:
-        if job.output in changed or job.output not in manifest.entries:
-            with contextlib.suppress(OSError):
-                _remember(manifest, job, inside(output_dir, job.output).stat())
-    for output, digest in derived.items():
+    for output, digest in digests.items():
         if output in changed or output not in manifest.entries:
             with contextlib.suppress(OSError):
                 stat = inside(output_dir, output).stat()

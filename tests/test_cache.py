@@ -18,7 +18,7 @@ import pytest
 
 from hospiblog import cache
 from hospiblog.build import build
-from hospiblog.cache import COMPACT_FRACTION, LOG_MAGIC, PACK_MAGIC, FingerprintCache
+from hospiblog.cache import COMPACT_FRACTION, LOG_MAGIC, PACK_MAGIC, PACK_SLICE, FingerprintCache
 from tests.conftest import NOW, SiteMaker, post
 from tests.test_build import files_of
 
@@ -88,6 +88,28 @@ def test_values_round_trip_equal(tmp_path: Path) -> None:
     again = read_all(tmp_path)
     assert again == entries
     assert all(type(stored.path) is type(Path()) for stored in again.values())
+
+
+def test_a_pack_is_written_a_slice_at_a_time_and_a_cut_one_never_gives_a_wrong_entry(tmp_path: Path) -> None:
+    """Each slice of entries is a pickle of its own (a pickle's record of the objects it wrote is freed between
+    slices): the pack reads back whole; cut inside a slice, it reads as empty; cut between two, as the slices
+    before the cut (a cache may miss entries, never give a wrong one)."""
+    entries = filled(tmp_path, PACK_SLICE * 2 + 7)
+    assert read_all(tmp_path) == entries
+    pack = tmp_path / "posts.pack"
+    data = pack.read_bytes()
+    ends = []
+    with open(pack, "rb") as file:
+        file.read(len(PACK_MAGIC))
+        while file.peek(1):
+            assert len(pickle.load(file)) == min(PACK_SLICE, len(entries) - PACK_SLICE * len(ends))
+            ends.append(file.tell())
+    assert len(ends) == 3 and ends[-1] == len(data)
+    pack.write_bytes(data[: ends[0] + 10])
+    assert read_all(tmp_path) == {}
+    pack.write_bytes(data[: ends[1]])
+    read = read_all(tmp_path)
+    assert len(read) == PACK_SLICE * 2 and all(entries[key] == stored for key, stored in read.items())
 
 
 @pytest.mark.parametrize("text", ["/site/posts/news/a.md", "posts/a.md", "a.md", ".", "/", "//net/a", "/a b/é.md"])

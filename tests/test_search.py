@@ -206,6 +206,31 @@ def test_a_large_index_comes_in_parts_and_an_edit_makes_only_its_own(make_site: 
                                      if url == "/prevention/bien-dormir/"))
 
 
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_build_lets_its_posts_go_before_the_index_is_made(make_site: SiteMaker, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, kept: bool) -> None:
+    """A build nobody keeps (the command's) hands its plan to the writer, which lets the jobs go once the pages are
+    rendered: no post (nor its body) is alive while Pagefind runs. Serve keeps its build, and its posts."""
+    import gc
+
+    import hospiblog.search
+    from hospiblog.build import Pipeline
+    from hospiblog.model import Post
+
+    alive: list[int] = []
+    make = hospiblog.search.make_index
+
+    def counting(executable: Path, pages: Any, read: Any, kept: Any = None) -> dict[str, bytes]:
+        alive.append(sum(1 for thing in gc.get_objects() if isinstance(thing, Post)))
+        return make(executable, pages, read, kept)
+
+    monkeypatch.setattr(hospiblog.search, "make_index", counting)
+    report, built = Pipeline(site_of(make_site), output=tmp_path / "out").run_kept(now=NOW, in_place=False,
+                                                                                   keep=kept)
+    assert alive and (all(count > 0 for count in alive) if kept else alive == [0] * len(alive))
+    assert report.posts == 5 and report.pages > 5 and (built is not None) is kept
+
+
 def test_a_build_into_a_new_folder_gets_the_index_back_from_the_cache(make_site: SiteMaker, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """CI builds a fresh checkout with .hospiblog-cache/ kept and no output folder: pages of the same text give the
