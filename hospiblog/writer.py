@@ -168,7 +168,8 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
         _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers, progress)
         digests = {job.output: job.digest for job in jobs}
         if release:
-            assert isinstance(jobs, list), "a released plan is a list"
+            if not isinstance(jobs, list):
+                raise TypeError("publish(release=True) empties its jobs: give them as a list")
             jobs.clear()
             collector.trim()
         digests.update(_derive_all(derived, staging, manifest, report, progress, workers))
