@@ -109,9 +109,10 @@ class Manifest:
             # The JSON of ``head`` with the files added, written a slice of entries at a time: at 10,000 posts the
             # whole text and its bytes held at once were 12 MiB at the top of the build's memory (measured).
             file.write(head[:-1].encode() + b', "files": {')
-            entries = iter(self.entries.items())
-            for first, chunk in enumerate(iter(lambda: dict(itertools.islice(entries, 4096)), {})):
-                file.write((", " if first else "").encode() + json.dumps(chunk)[1:-1].encode())
+            entries, separator = iter(self.entries.items()), b""
+            while chunk := dict(itertools.islice(entries, 4096)):
+                file.write(separator + json.dumps(chunk)[1:-1].encode())
+                separator = b", "
             file.write(b"}}")
 
         with contextlib.suppress(OSError):

@@ -545,3 +545,16 @@ def test_a_build_without_cache_leaves_dev_null_alone(make_site: SiteMaker, tmp_p
     build(site, output=tmp_path / "out", now=NOW, use_cache=False)
     after = os.stat(os.devnull)
     assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+@pytest.mark.parametrize("count", [0, 1, 4096, 4097, 9000])
+def test_the_manifest_written_a_slice_at_a_time_is_the_json_of_the_whole(tmp_path: Path, count: int) -> None:
+    """Saved in slices of entries (the whole text is never held): the file is the JSON of the whole manifest,
+    and reads back the same."""
+    entries = {f"sujets/é\"{number}\u2028/index.html": (f"{number:032x}", number, number * 10**12)
+               for number in range(count)}
+    manifest = Manifest(tmp_path / "manifest.json", dict(entries), "a1b2", "code\\1")
+    manifest.save()
+    assert (tmp_path / "manifest.json").read_text("utf-8") == json.dumps(
+        {"version": 1, "generation": "a1b2", "code": "code\\1", "files": entries})
+    assert Manifest.load(tmp_path / "manifest.json", "code\\1").entries == entries
