@@ -23,6 +23,7 @@ import ctypes
 import ctypes.util
 import functools
 import gc
+import os
 from collections.abc import Callable, Iterator
 
 
@@ -80,9 +81,10 @@ def one_heap() -> None:
     part's answer, a page's bytes) that other threads free: at 10,000 posts, the main process of a cold build
     peaked at 292 MiB with the default arenas and 278 MiB with one (measured, the same 41.8 s of wall time).
     Python's small objects come from its own allocator, under the GIL, so one arena costs no contention there.
+    A ``MALLOC_ARENA_MAX`` set in the environment is the user's choice, and glibc's to apply: it is left alone.
     """
     function = _libc("mallopt")
-    if function is not None:
+    if function is not None and "MALLOC_ARENA_MAX" not in os.environ:
         function(_M_ARENA_MAX, 1)
 
 

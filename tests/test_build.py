@@ -149,6 +149,23 @@ def test_a_failed_build_leaves_the_previous_output(make_site: SiteMaker, tmp_pat
     assert not [name for name in os.listdir(tmp_path) if name.startswith(".out.")]
 
 
+def test_a_command_keeps_the_c_heap_in_one_arena_unless_the_environment_says(make_site: SiteMaker, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """glibc's mallopt(M_ARENA_MAX, 1) as the command starts; a MALLOC_ARENA_MAX the user set is left to glibc."""
+    from hospiblog import collector
+
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(collector, "_libc", lambda name: (lambda *args: calls.append(args) or 1)
+                        if name == "mallopt" else None)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    site = small_site(make_site)
+    assert main(["build", str(site), "-o", str(tmp_path / "out"), "-q"]) == 0
+    assert calls == [(-8, 1)]
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert main(["build", str(site), "-o", str(tmp_path / "out"), "-q"]) == 0
+    assert calls == [(-8, 1)]
+
+
 def test_a_build_holds_the_garbage_collector_off_and_gives_it_back(make_site: SiteMaker, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
