@@ -160,10 +160,9 @@ class Pipeline:
         jobs, derived = (planner.jobs if built else planner.hand_over()), planner.derived
         # A build nobody keeps hands its plan to the writer, which lets it go once the pages are rendered: the site
         # (every post's body) is not held while the search index is made.
-        del site, planner, cards, posters
+        del site, planner
         report.write = stages.run("write", self._publish, jobs, derived, config, theme, manifest, report.output_dir,
                                   in_place, built is None)
-        del jobs
         stages.carve("write", report.write.timings)  # the search index: a stage of its own
         report.next_change = upcoming.describe(config)
         report.warnings += raw_html_warnings(config)

@@ -17,12 +17,14 @@ import pickle
 import struct
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from . import collector
+
+V = TypeVar("V")
 
 CACHE_DIR_NAME = ".hospiblog-cache"
 
@@ -212,12 +214,19 @@ def _dumps(entries: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+def slices(entries: Mapping[str, V], size: int) -> Iterator[dict[str, V]]:
+    """``entries`` in order, as dicts of at most ``size`` of them: what a large file written a part at a time (the
+    pack, the writer's manifest) holds at once."""
+    items = iter(entries.items())
+    while chunk := dict(itertools.islice(items, size)):
+        yield chunk
+
+
 def _dump_pack(file: IO[bytes], entries: dict[str, Any]) -> None:
     """The magic, then the entries as pickles of :data:`PACK_SLICE` each, streamed: the pack is never held in
     memory whole."""
     file.write(PACK_MAGIC)
-    items = iter(entries.items())
-    while chunk := dict(itertools.islice(items, PACK_SLICE)):
+    for chunk in slices(entries, PACK_SLICE):
         _pickler(file).dump(chunk)
 
 

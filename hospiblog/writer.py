@@ -25,7 +25,6 @@ import ctypes
 import enum
 import errno
 import functools
-import itertools
 import json
 import multiprocessing as mp
 import os
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeVar, cast
 
 from . import collector
-from .cache import write_atomically
+from .cache import slices, write_atomically
 from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
 from .progress import SILENT, Progress, counted
 from .urls import inside, safe_relative
@@ -109,8 +108,8 @@ class Manifest:
             # The JSON of ``head`` with the files added, written a slice of entries at a time: at 10,000 posts the
             # whole text and its bytes held at once were 12 MiB at the top of the build's memory (measured).
             file.write(head[:-1].encode() + b', "files": {')
-            entries, separator = iter(self.entries.items()), b""
-            while chunk := dict(itertools.islice(entries, 4096)):
+            separator = b""
+            for chunk in slices(self.entries, 4096):
                 file.write(separator + json.dumps(chunk)[1:-1].encode())
                 separator = b", "
             file.write(b"}}")
@@ -205,7 +204,7 @@ def _publish_candidates(jobs: Sequence[RenderJob], render_one: RenderFunction, o
         for job in jobs:
             if job.output in staging.buffered:
                 with contextlib.suppress(OSError):
-                    _remember(manifest, job, inside(output_dir, job.output).stat())
+                    _remember(manifest, job.output, job.digest, inside(output_dir, job.output).stat())
     except OSError as error:
         raise _output_error(error, output_dir) from error
     return report
@@ -563,7 +562,7 @@ def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, outpu
         report.rendered += 1
         if result is Staged.SAME:
             report.unchanged += 1
-            _remember(manifest, job, published[job.output])
+            _remember(manifest, job.output, job.digest, published[job.output])
         else:
             staging.written.append(job.output)
             staging.twin_complete &= result is Staged.WRITTEN
@@ -631,8 +630,7 @@ def _stage_derived(job: DerivedJob, files: Mapping[str, bytes], staging: _Stagin
         result = staging.stage(output, data)
         if result is Staged.SAME:
             report.unchanged += 1
-            stat = staging.published[output]
-            manifest.entries[output] = (job.digest, stat.st_size, stat.st_mtime_ns)
+            _remember(manifest, output, job.digest, staging.published[output])
         else:
             staging.written.append(output)
             staging.twin_complete &= result is Staged.WRITTEN
@@ -721,8 +719,8 @@ def _same_bytes(path: Path, data: bytes, stat: os.stat_result) -> bool:
         return False
 
 
-def _remember(manifest: Manifest, job: RenderJob, stat: os.stat_result) -> None:
-    manifest.entries[job.output] = (job.digest, stat.st_size, stat.st_mtime_ns)
+def _remember(manifest: Manifest, output: str, digest: str, stat: os.stat_result) -> None:
+    manifest.entries[output] = (digest, stat.st_size, stat.st_mtime_ns)
 
 
 def _record(digests: dict[str, str], changed: set[str], output_dir: Path, manifest: Manifest) -> None:
@@ -734,8 +732,7 @@ def _record(digests: dict[str, str], changed: set[str], output_dir: Path, manife
     for output, digest in digests.items():
         if output in changed or output not in manifest.entries:
             with contextlib.suppress(OSError):
-                stat = inside(output_dir, output).stat()
-                manifest.entries[output] = (digest, stat.st_size, stat.st_mtime_ns)
+                _remember(manifest, output, digest, inside(output_dir, output).stat())
     manifest.save()
 
 

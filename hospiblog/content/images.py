@@ -45,6 +45,12 @@ def _attributes(tag: str) -> dict[str, re.Match[str]]:
     return {match.group(1).lower(): match for match in _ATTRIBUTE.finditer(tag, 4, len(tag) - 1)}
 
 
+def _source(attributes: dict[str, re.Match[str]]) -> tuple[re.Match[str] | None, str | None]:
+    """A tag's ``src`` attribute and the URL path of the local image it names (None for none or one elsewhere)."""
+    src = attributes.get("src")
+    return src, local_path(html.unescape(src.group(2) or "")) if src is not None else None
+
+
 def adopt_raw_images(body: str) -> tuple[str, list[str]]:
     """The sanitised body with every local ``<img>`` rooted and loaded lazily, and the local images it shows.
 
@@ -77,8 +83,7 @@ def image_paths(body: bytes) -> list[str]:
     """The URL path of each local image a body (as UTF-8) shows in an ``<img>``: what :func:`size_images` looks up."""
     paths = []
     for match in _IMG_UTF8.finditer(body):
-        src = _attributes(match.group(0).decode()).get("src")
-        path = local_path(html.unescape(src.group(2) or "")) if src is not None else None
+        _src, path = _source(_attributes(match.group(0).decode()))
         if path is not None:
             paths.append(path)
     return paths
@@ -96,8 +101,7 @@ def size_images(body: bytes, sizes: Mapping[str, tuple[int, int]]) -> bytes:
 
 def _sized(tag: str, sizes: Mapping[str, tuple[int, int]]) -> str:
     attributes = _attributes(tag)
-    src = attributes.get("src")
-    path = local_path(html.unescape(src.group(2) or "")) if src is not None else None
+    src, path = _source(attributes)
     if src is None or path is None:
         return tag
     if published_path(path) != path:
@@ -127,8 +131,7 @@ def responsive_images(body: str, lookup: Callable[[str], ResponsiveImage | None]
         if seen == 1 and eager_first and lazy is not None and lazy.group(2) == "lazy":
             tag = tag[: lazy.start()] + tag[lazy.end():]
             attributes = _attributes(tag)
-        src = attributes.get("src")
-        path = local_path(html.unescape(src.group(2) or "")) if src is not None else None
+        src, path = _source(attributes)
         image = lookup(path) if path else None
         if src is None or image is None or "srcset" in attributes:
             return tag
