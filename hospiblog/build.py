@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .cards import CardSettings
     from .checks import CheckRun
     from .content.parse import ParseSettings
+    from .pages import PageStore
     from .plan import DerivedJob, ImageFiles, Planner, RenderJob, ShareCards
     from .posters import VideoPosters
     from .schedule import Upcoming
@@ -273,7 +274,18 @@ class Pipeline:
         # Pages render over the cores in a build; serve (threads, small changes) renders in its own process.
         workers = 1 if in_place else (self.options.workers or os.cpu_count() or 1)
         return publish(jobs, lambda job: render(job, environment), output_dir, manifest, in_place=in_place,
-                       workers=workers, derived=derived, progress=self.progress, release=release)
+                       workers=workers, derived=derived, progress=self.progress, release=release,
+                       store=None if in_place else self._page_store(config))
+
+    def _page_store(self, config: SiteConfig) -> PageStore | None:
+        """The rendered pages kept between builds (a build into a new folder copies them); none without cache."""
+        if not self.options.use_cache:
+            return None
+        import jinja2
+
+        from .pages import PageStore
+
+        return PageStore(cache_root(config) / "pages", f"{code_fingerprint()}|jinja2 {jinja2.__version__}")
 
     def _posters(self, config: SiteConfig, theme: Theme, settings: CardSettings | None,
                  site: Site) -> VideoPosters | None:

@@ -49,6 +49,19 @@ def write_atomically(path: Path, data: bytes | Callable[[IO[bytes]], object]) ->
     os.replace(file.name, path)
 
 
+def process_running(pid: str) -> bool:
+    """True for another process that is still running (``pid`` as written in a file's name)."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
 PACK_MAGIC = b"hospiblog pack 3\n"
 """The first bytes of a pack: a file of another kind or format version reads as an empty cache."""
 PACK_SLICE = 512

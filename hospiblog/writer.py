@@ -38,12 +38,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeVar, cast
 
 from . import collector
-from .cache import slices, write_atomically
+from .cache import process_running, slices, write_atomically
 from .errors import BuildFailed, HospiblogError, OutputError, SourceLocation
 from .progress import SILENT, Progress, counted
 from .urls import inside, safe_relative
 
 if TYPE_CHECKING:  # a no-op build loads the manifest only, not the planning and rendering stages
+    from .pages import Entry, PageStore
     from .plan import DerivedJob, RenderJob
     from .render import OutputFile
 
@@ -65,6 +66,8 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
+    reused: int = 0
+    """Of the rendered, those whose bytes came from the page store (:mod:`hospiblog.pages`) instead of a template."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent making each derived job's files (the search index), by its name; none when kept."""
 
@@ -147,7 +150,7 @@ class Manifest:
 def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
             *, in_place: bool = False, workers: int = 1,
             candidates: Sequence[RenderJob] | None = None, derived: Sequence[DerivedJob] = (),
-            progress: Progress = SILENT, release: bool = False) -> WriteReport:
+            progress: Progress = SILENT, release: bool = False, store: PageStore | None = None) -> WriteReport:
     """Renders what changed and publishes the output folder; raises BuildFailed on render errors.
 
     ``candidates`` (serve's fast path, in place only): the only jobs that may have changed since the last
@@ -155,7 +158,8 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     made from the rendered outputs (the search index), published with them; serve's fast path has none.
     ``progress`` counts the rendered jobs as their results come back, and is told when a derived job is made.
     ``release``: the caller hands ``jobs`` (a list) over, and it is emptied once they are rendered: what only the
-    jobs held (a site's posts and their bodies) is freed before the search index is made.
+    jobs held (a site's posts and their bodies) is freed before the search index is made. ``store``: the pages kept
+    between builds, which a large render reads and adds to (:mod:`hospiblog.pages`); none in place.
     """
     if candidates is not None:
         assert in_place, "candidates are for in-place publication"
@@ -165,7 +169,7 @@ def publish(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: P
     planned = {job.output for job in jobs}
     staging = _Staging(output_dir, manifest, planned, in_place=in_place)
     try:
-        _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers, progress)
+        _render_changed(jobs, render_one, output_dir, manifest, report, staging, workers, progress, store)
         digests = {job.output: job.digest for job in jobs}
         if release:
             if not isinstance(jobs, list):
@@ -544,22 +548,33 @@ class Staged(enum.Enum):
 
 
 def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, output_dir: Path, manifest: Manifest,
-                    report: WriteReport, staging: _Staging, workers: int, progress: Progress = SILENT) -> None:
+                    report: WriteReport, staging: _Staging, workers: int, progress: Progress = SILENT,
+                    store: PageStore | None = None) -> None:
+    from .pages import wanted
+
     problems: dict[str, HospiblogError] = {}
     published = staging.published = _published_stats(jobs, output_dir, staging.live_exists)
     pending = [job for job in jobs if not manifest.is_current(job, published.get(job.output))]
     report.unchanged += len(jobs) - len(pending)
+    if store is not None and not staging.in_place and wanted(len(pending), staging.live_exists):
+        store.open()  # before the workers are forked: they inherit the index
+    else:
+        store = None
     if pending:
         staging.prepare()
         progress.expect(len(pending))
     # Serve keeps changed files in memory: they must be staged in this process.
-    work = functools.partial(_render_and_stage, render_one, staging)
+    work = functools.partial(_render_and_stage, render_one, staging, store)
     results = counted(_render_all(pending, work, 1 if staging.in_place else workers), progress)
-    for job, result in zip(pending, results, strict=True):
-        if isinstance(result, HospiblogError):
-            problems.setdefault(result.format(), result)
+    for job, outcome in zip(pending, results, strict=True):
+        if isinstance(outcome, HospiblogError):
+            problems.setdefault(outcome.format(), outcome)
             continue
+        result, reused, kept = outcome
         report.rendered += 1
+        report.reused += reused
+        if kept is not None and store is not None:
+            store.add(kept)
         if result is Staged.SAME:
             report.unchanged += 1
             _remember(manifest, job.output, job.digest, published[job.output])
@@ -568,14 +583,26 @@ def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, outpu
             staging.twin_complete &= result is Staged.WRITTEN
     if problems:
         raise BuildFailed(list(problems.values()))
+    if store is not None:
+        store.save(jobs)
 
 
-def _render_and_stage(render_one: RenderFunction, staging: _Staging, job: RenderJob) -> Staged | HospiblogError:
+Outcome = tuple["Staged", bool, "tuple[bytes, Entry] | None"]
+"""What became of a job's file, whether its bytes came from the page store, and the store's entry for the bytes
+rendered (a forked worker's travel back to the build's process)."""
+
+
+def _render_and_stage(render_one: RenderFunction, staging: _Staging, store: PageStore | None,
+                      job: RenderJob) -> Outcome | HospiblogError:
+    data = store.get(job) if store is not None else None
+    if data is not None:
+        return staging.stage(job.output, data), True, None
     try:
         data = render_one(job).data
     except HospiblogError as error:
         return error
-    return staging.stage(job.output, data)
+    kept = store.put(job, data) if store is not None else None
+    return staging.stage(job.output, data), False, kept
 
 
 def _derive_all(derived: Sequence[DerivedJob], staging: _Staging, manifest: Manifest, report: WriteReport,
@@ -809,21 +836,8 @@ def clean_leftovers(output_dir: Path) -> None:
         for leftover in parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
     for leftover in standby_folder(output_dir).glob("incoming-*"):
-        if not _running(leftover.name.removeprefix("incoming-")):
+        if not process_running(leftover.name.removeprefix("incoming-")):
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _running(pid: str) -> bool:
-    """True for another process that is still running."""
-    if not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process
-    return True
 
 
 def _output_error(error: OSError, output_dir: Path) -> OutputError:
