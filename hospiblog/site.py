@@ -13,9 +13,8 @@ from typing import Protocol
 
 from .config import SiteConfig
 from .content.images import image_paths, size_images
-from .content.markdown import POST_LINK_PREFIX
 from .model import Author, BodyLinks, Campaign, Category, Post, Site, Tag
-from .urls import tag_slug
+from .urls import POST_LINK_PREFIX, tag_slug
 
 RELATED_COUNT = 3
 _RELATED_WINDOW = 12

@@ -22,6 +22,8 @@ SEARCH_BUNDLE = "pagefind"
 """The folder of the search index and of Pagefind's script, at the root of the site (one for every language:
 Pagefind keeps an index per language inside it)."""
 CALENDAR_SUFFIX = ".ics"
+POST_LINK_PREFIX = "hospiblog-post:"
+"""Marks a link to another post in a parsed body until the site knows that post's URL (``site.body_html``)."""
 
 
 @dataclass(frozen=True)

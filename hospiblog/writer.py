@@ -756,10 +756,11 @@ def _record(digests: dict[str, str], changed: set[str], output_dir: Path, manife
     for key in list(manifest.entries):
         if key not in digests:
             del manifest.entries[key]
+    root = os.fspath(output_dir)  # plain strings, as in _published_stats: a first publication stats every file
     for output, digest in digests.items():
         if output in changed or output not in manifest.entries:
             with contextlib.suppress(OSError):
-                _remember(manifest, output, digest, inside(output_dir, output).stat())
+                _remember(manifest, output, digest, os.stat(os.path.join(root, output)))
     manifest.save()
 
 

@@ -18,14 +18,11 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 from ..model import Video
-from ..urls import slugify, split_url
+from ..urls import POST_LINK_PREFIX, slugify, split_url
 from .callouts import CalloutExtension
 from .images import local_path
 from .typography import FrenchTypographyExtension
 from .video import VideoExtension
-
-POST_LINK_PREFIX = "hospiblog-post:"
-"""Marks a link to another post until the site knows that post's URL."""
 
 
 @dataclass

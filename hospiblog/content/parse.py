@@ -21,7 +21,6 @@ from .event import read_event
 from .frontmatter import SplitPost, decode, split
 from .images import adopt_raw_images
 from .jobs import read_job
-from .markdown import render_markdown
 from .outline import outline_of
 from .sanitize import sanitize
 from .typography import french_typography
@@ -87,6 +86,8 @@ def parse_key(source: SourceFile, settings: ParseSettings) -> str:
 
 def parse_post(source: SourceFile, settings: ParseSettings) -> Post:
     """Parses one post; raises ContentError or BuildFailed with every problem of the file."""
+    from .markdown import render_markdown  # python-markdown and its extensions: only a build that parses needs them
+
     text = decode(source_bytes(source), source.path)
     parts = split(text, source.path)
     fields = _FieldReader(source, parts, ZoneInfo(settings.timezone))

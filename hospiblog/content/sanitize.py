@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import nh3
 
-from .markdown import POST_LINK_PREFIX
+from ..urls import POST_LINK_PREFIX
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
