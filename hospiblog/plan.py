@@ -26,7 +26,6 @@ from .ics import agenda_calendar, event_calendar
 from .model import Post, Site
 from .posters import VideoPosters, poster_bytes
 from .responsive import ImagePlan
-from .responsive import settings_digest as image_settings_digest
 from .search import IndexedPage, shards
 from .security import WASM, PolicyAdditions, render_headers_file
 from .seo import ArticleInfo, JobInfo, PageInfo, SeoView, ShareImage, VideoInfo, media_type, seo_view
@@ -245,7 +244,7 @@ class Planner:
         # "now" matters only where scheduled posts are shown with a label (--future). Every page links to the jobs
         # page once the site has job offers (the footer).
         cards = settings_digest(self.cards.settings) if self.cards else "no cards"
-        images = image_settings_digest(self.images.plan.settings) if self.images else "images copied"
+        images = self.images.plan.digest() if self.images else "images copied"
         return digest(self.config.fingerprint, self.theme.digest, self.views.dev, cards, images,
                       self.site.built_at.date() if self.views.dev else "", self.site_view.agenda_url,
                       *(("jobs",) if self.site.has_jobs else ()))

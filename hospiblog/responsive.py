@@ -238,6 +238,16 @@ class ImagePlan:
     """By the published URL path (``/images/x.jpg`` for ``x.heic``)."""
     replaced: frozenset[str]
     """Output paths of the static files this plan publishes itself (cleaned), instead of copying them."""
+    encoder: str = ""
+    """The fingerprint of the code and encoders that make the files: the variants' names hold it."""
+    formats: tuple[str, ...] = ()
+    """The modern formats offered (those of the settings the installed Pillow can write)."""
+
+    def digest(self) -> str:
+        """What every page showing an image depends on besides the image itself: the settings, and the encoders
+        and formats, which name the variants and choose the ``<source>`` elements (a Pillow or pillow-heif upgrade
+        renames every variant: a page kept from before would show files no longer published)."""
+        return f"{settings_digest(self.settings)}|{self.encoder}|{','.join(self.formats)}"
 
     def get(self, url_path: str) -> ResponsiveImage | None:
         """The responsive image published at ``url_path``, or for the source written there (``x.heic``)."""
@@ -281,7 +291,8 @@ def plan_images(assets: Mapping[str, Asset], uses: Mapping[str, str], sizes: Map
         images.append(_source_image(asset, kind, output, size, widths, offered, settings, encoder))
     responsive = {"/" + image.original.output: _responsive(image) for image in images if image.variants}
     return ImagePlan(settings, tuple(images), responsive, frozenset(asset.output for logical, asset in assets.items()
-                                                                      if image_kind(logical) is not None))
+                                                                      if image_kind(logical) is not None),
+                     encoder, offered)
 
 
 def _published_output(logical: str, asset: Asset, taken: set[str]) -> str:

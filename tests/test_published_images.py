@@ -219,6 +219,26 @@ def test_no_op_and_one_edit_builds_make_no_image(make_site: SiteMaker, tmp_path:
     assert sorted((site / ".hospiblog-cache/images").rglob("*.img")) == made
 
 
+@pytest.mark.parametrize("into", ["the same folder", "a new folder"])
+def test_another_encoder_renames_the_variants_on_every_page(make_site: SiteMaker, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch, into: str) -> None:
+    """An upgraded Pillow or pillow-heif names every variant anew: a page kept from before (by the manifest, or by
+    the page store in a new folder) would show files no longer published."""
+    site = make_site(site_files(), config=CONFIG)
+    build(site, output=tmp_path / "out", now=NOW)
+    before = {url for _page, _kind, url, _width in candidates(tmp_path / "out")}
+    monkeypatch.setattr(imaging, "encoder_fingerprint", lambda: "another Pillow")
+    out = tmp_path / ("out" if into == "the same folder" else "new")
+    # A no-op build loads no Pillow and keeps the folder as it is, consistent; the next edit makes it again.
+    edited = site / "posts/news/sans.md"
+    edited.write_text(edited.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    build(site, output=out, now=NOW)
+    found = candidates(out)
+    assert found and {url for _page, _kind, url, _width in found} != before
+    for page, _kind, url, _width in found:
+        assert (out / url.lstrip("/")).is_file(), f"{page} shows {url}, which is not published"
+
+
 def test_a_theme_chooses_the_widths_and_formats(make_site: SiteMaker, tmp_path: Path) -> None:
     site = make_site({**site_files(), "themes/narrow/theme.toml": 'extends = "default"\n',
                       "themes/narrow/images.toml": 'widths = [300]\nformats = ["webp"]\n'},
