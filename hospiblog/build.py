@@ -278,8 +278,9 @@ class Pipeline:
                        store=None if in_place else self._page_store(config))
 
     def _page_store(self, config: SiteConfig) -> PageStore | None:
-        """The rendered pages kept between builds (a build into a new folder copies them); none without cache."""
-        if not self.options.use_cache:
+        """The rendered pages kept between builds (a build into a new folder copies them); none without cache, nor
+        where the system has no positioned reads and writes (Windows: ``os.pread``)."""
+        if not self.options.use_cache or not hasattr(os, "pread"):
             return None
         import jinja2
 
