@@ -70,8 +70,6 @@ class PageStore:
         self.code = code
         self.entries: dict[bytes, Entry] = {}
         """The index as read, with the pages kept since."""
-        self.reused = 0
-        """Pages this process took from the store instead of rendering them (the build's process only)."""
         self._writer: tuple[int, int, str] | None = None
         """This process's segment: its pid, descriptor and name (a forked worker opens its own)."""
         self._offset = 0
@@ -83,7 +81,8 @@ class PageStore:
     def open(self) -> None:
         """Reads the index; a missing, damaged or other code's index is an empty store."""
         self.entries = {}
-        with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, KeyError):
+        with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, KeyError,
+                                 AttributeError, IndexError):
             data = (self.folder / "index").read_bytes()
             if data.startswith(STORE_MAGIC):
                 stored: dict[str, Any] = pickle.loads(data[len(STORE_MAGIC):])
@@ -98,16 +97,16 @@ class PageStore:
         if job.kind not in KINDS:
             return None
         entry = self.entries.get(_key(job))
-        if entry is None:
-            return None
+        return self._read(entry) if entry is not None else None
+
+    def _read(self, entry: Entry) -> bytes | None:
+        """The bytes at ``entry`` when they are all there with their checksum; None otherwise."""
         segment, offset, length, crc = entry
         try:
             data = os.pread(self._reader(segment), length, offset)
         except OSError:
             return None
-        if len(data) != length or zlib.crc32(data) != crc:
-            return None
-        return data
+        return data if len(data) == length and zlib.crc32(data) == crc else None
 
     def _reader(self, segment: str) -> int:
         known = self._readers.get(segment)
@@ -170,11 +169,11 @@ class PageStore:
         """Copies every live page into one new segment (a damaged one is dropped: rendered again next time)."""
         moved: dict[bytes, Entry] = {}
         descriptor, name = self._segment()
-        for key, (segment, offset, length, crc) in self.entries.items():
-            data = os.pread(self._reader(segment), length, offset)
-            if len(data) == length and zlib.crc32(data) == crc and os.pwrite(descriptor, data, self._offset) == length:
-                moved[key] = (name, self._offset, length, crc)
-                self._offset += length
+        for key, entry in self.entries.items():
+            data = self._read(entry)
+            if data is not None and os.pwrite(descriptor, data, self._offset) == len(data):
+                moved[key] = (name, self._offset, len(data), entry[3])
+                self._offset += len(data)
         self._close()
         self.entries = moved
 
