@@ -67,6 +67,26 @@ def test_the_cache_keeps_only_the_current_posts(make_site: SiteMaker, tmp_path: 
     assert len(entries) == 4
 
 
+def test_an_upgraded_markdown_library_parses_every_post_again(make_site: SiteMaker, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept parse holds python-markdown's output: another version of it (or of PyYAML, nh3, lxml) must not reuse
+    it. A no-op build looks at nothing and keeps the folder as it is; the next edit parses every post."""
+    import markdown
+
+    from hospiblog.content import parse
+
+    site = site_of(make_site, 4)
+    build(site, output=tmp_path / "out", now=NOW)
+    monkeypatch.setattr(markdown, "__version__", "99.0")
+    parse.code_fingerprint.cache_clear()
+    try:
+        post = sorted((site / "posts").rglob("*.md"))[0]
+        post.write_text(post.read_text("utf-8") + "\nUn paragraphe de plus.\n", "utf-8")
+        assert build(site, output=tmp_path / "out", now=NOW).parsed == 4
+    finally:
+        parse.code_fingerprint.cache_clear()  # the next call, after the test, sees the real version
+
+
 def test_a_no_op_build_writes_nothing_and_skips_the_work(make_site: SiteMaker, tmp_path: Path) -> None:
     site, out = site_of(make_site, 4), tmp_path / "out"
     build(site, output=out, now=NOW)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -63,10 +64,19 @@ class ParseSettings:
         return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """Hash of the parsing code itself and of the model it makes (a kept Post is a pickle of model.py's classes),
-    so a new hospiblog never reuses an old parse."""
-    return state.code_fingerprint("content", "model.py")
+    with the versions of the libraries whose output a parse keeps (python-markdown, PyYAML, nh3, lxml), so neither
+    a new hospiblog nor an upgraded library reuses an old parse. (This module's imports have loaded them all.)"""
+    import lxml.etree
+    import markdown
+    import nh3
+    import yaml
+
+    versions = (f"markdown {markdown.__version__}|yaml {yaml.__version__}|nh3 {getattr(nh3, '__version__', '')}"
+                f"|lxml {lxml.etree.__version__}")
+    return f"{state.code_fingerprint('content', 'model.py')}|{versions}"
 
 
 def listing_fingerprint(relative: str, meta: PostMeta, words: int) -> str:
