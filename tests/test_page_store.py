@@ -28,7 +28,7 @@ def store_of(site: Path) -> Path:
     return site / ".hospiblog-cache" / "pages"
 
 
-def no_template(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def record_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records every job the build renders (the store's copies are not renders)."""
     rendered: list[str] = []
     original = render.render
@@ -46,7 +46,7 @@ def test_a_build_into_a_new_folder_copies_every_page_and_publishes_the_same_byte
     site = site_of(make_site)
     first = build(site, output=tmp_path / "first", now=NOW)
     assert first.write.reused == 0
-    rendered = no_template(monkeypatch)
+    rendered = record_renders(monkeypatch)
     second = build(site, output=tmp_path / "second", now=NOW)
     pages_made = [output for output in rendered if output.endswith((".html", ".xml", ".ics", ".txt"))]
     assert pages_made == []  # static files and images are read, never kept: only they go through render()
@@ -59,7 +59,7 @@ def test_the_store_follows_an_edit(make_site: SiteMaker, tmp_path: Path, monkeyp
     build(site, output=tmp_path / "first", now=NOW)
     source = site / "posts" / "news" / "article-0.md"
     source.write_text(source.read_text("utf-8").replace("Texte *0*", "Texte *changé*"), "utf-8")
-    rendered = no_template(monkeypatch)
+    rendered = record_renders(monkeypatch)
     build(site, output=tmp_path / "second", now=NOW)
     page = (tmp_path / "second" / "actualites" / "article-numero-0" / "index.html").read_text("utf-8")
     assert "<em>changé</em>" in page
