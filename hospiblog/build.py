@@ -282,11 +282,9 @@ class Pipeline:
         where the system has no positioned reads and writes (Windows: ``os.pread``)."""
         if not self.options.use_cache or not hasattr(os, "pread"):
             return None
-        import jinja2
+        from .pages import PageStore, renderers
 
-        from .pages import PageStore
-
-        return PageStore(cache_root(config) / "pages", f"{code_fingerprint()}|jinja2 {jinja2.__version__}")
+        return PageStore(cache_root(config) / "pages", lambda: f"{code_fingerprint()}|{renderers()}")
 
     def _posters(self, config: SiteConfig, theme: Theme, settings: CardSettings | None,
                  site: Site) -> VideoPosters | None:

@@ -11,10 +11,11 @@ The store keeps them in ``.hospiblog-cache/pages/``:
   offset, length, CRC-32). It is read in the build's process before the workers are forked, which inherit it.
 
 A read checks the length and the checksum, so a damaged, cut or missing segment is a page rendered again, never a
-wrong page. The index names the code that wrote it (:func:`hospiblog.state.code_fingerprint` and Jinja's version);
-other code starts an empty store. A save keeps the entries of the pages the build planned, deletes the segments
-that no entry names any more (a page rendered again leaves its old bytes dead) and, when the dead bytes pass the
-live ones, copies the live pages into one new segment.
+wrong page. The index names the code that wrote it (:func:`hospiblog.state.code_fingerprint` and the versions of
+the libraries that shape a page as it is rendered: Jinja, MarkupSafe, Babel, feedgen, icalendar); other code
+starts an empty store. A save keeps the entries of the pages the build planned, deletes the segments that no
+entry names any more (a page rendered again leaves its old bytes dead) and, when the dead bytes pass the live ones
+or the live pages lie in more than :data:`MAX_SEGMENTS` segments, copies the live pages into one new segment.
 
 Only a large render uses the store (:func:`wanted`): a build into a folder that does not exist yet, or one that
 renders at least :data:`LARGE_RENDER` pages (a theme changed). A one-post edit neither reads nor writes it: its
@@ -30,7 +31,7 @@ import os
 import pickle
 import secrets
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,11 @@ LARGE_RENDER = 400
 """A build that renders this many pages or more (into an existing folder) reads and writes the store."""
 SLACK = 16 * 1024 * 1024
 """Dead bytes allowed beyond the live ones before a save copies the live pages into one segment."""
+MAX_SEGMENTS = 32
+"""Segments the live pages may lie in before a save copies them into one (each CI run that renders a few pages
+adds one; a worker holds a descriptor for each segment it reads)."""
+RENDERERS = ("Jinja2", "MarkupSafe", "Babel", "feedgen", "icalendar")
+"""The distributions whose versions shape a page's bytes as it is rendered (templates, dates, feeds, calendars)."""
 
 Entry = tuple[str, int, int, int]
 """Where a page's bytes lie: segment name, offset, length, CRC-32."""
@@ -58,16 +64,31 @@ def wanted(pending: int, folder_exists: bool) -> bool:
     return pending > 0 and (not folder_exists or pending >= LARGE_RENDER)
 
 
+def renderers() -> str:
+    """The versions of :data:`RENDERERS` ("-" for one not installed): read only when the store is opened."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: list[str] = []
+    for name in RENDERERS:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} -")
+    return "|".join(found)
+
+
 def _key(job: RenderJob) -> bytes:
     return hashlib.blake2b(f"{job.output}\0{job.digest}".encode(), digest_size=16).digest()
 
 
 class PageStore:
-    """The rendered pages of ``folder``, written by code ``code``. Nothing is read before :meth:`open`."""
+    """The rendered pages of ``folder``, written by the code ``code()`` names (asked once, by :meth:`open`: a build
+    that never opens the store never reads the libraries' versions). Nothing is read before :meth:`open`."""
 
-    def __init__(self, folder: Path, code: str) -> None:
+    def __init__(self, folder: Path, code: Callable[[], str]) -> None:
         self.folder = folder
-        self.code = code
+        self._code = code
+        self.code = ""
         self.entries: dict[bytes, Entry] = {}
         """The index as read, with the pages kept since."""
         self._writer: tuple[int, int, str] | None = None
@@ -80,6 +101,7 @@ class PageStore:
 
     def open(self) -> None:
         """Reads the index; a missing, damaged or other code's index is an empty store."""
+        self.code = self.code or self._code()
         self.entries = {}
         with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, KeyError,
                                  AttributeError, IndexError):
@@ -147,15 +169,16 @@ class PageStore:
     def save(self, jobs: Iterable[RenderJob]) -> None:
         """Writes the index of the pages of ``jobs`` (the build's plan) that the store holds, deletes the segments
         it no longer names, and compacts (see the module's docstring). A failure to store is not an error."""
-        self._close()
+        self.close()
         planned = {_key(job) for job in jobs if job.kind in KINDS}
         self.entries = {key: entry for key, entry in self.entries.items() if key in planned}
-        with contextlib.suppress(OSError):
+        try:
             sizes = {path.name: path.stat().st_size for path in self.folder.glob("*.seg")}
             live: dict[str, int] = {}
             for segment, _offset, length, _crc in self.entries.values():
                 live[segment] = live.get(segment, 0) + length
-            if sum(size for name, size in sizes.items() if name in live) > 2 * sum(live.values()) + SLACK:
+            spread = len(live) > MAX_SEGMENTS
+            if spread or sum(size for name, size in sizes.items() if name in live) > 2 * sum(live.values()) + SLACK:
                 self._compact()
                 live = {entry[0]: 1 for entry in self.entries.values()}
             payload = pickle.dumps({"code": self.code, "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
@@ -164,6 +187,10 @@ class PageStore:
                 if not process_running(name.partition("-")[0]):  # another build may still be writing its own
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(self.folder / name)
+        except OSError:
+            pass  # the index as it was still names only pages whose bytes were checked when written
+        finally:
+            self.close()
 
     def _compact(self) -> None:
         """Copies every live page into one new segment (a damaged one is dropped: rendered again next time)."""
@@ -174,11 +201,12 @@ class PageStore:
             if data is not None and os.pwrite(descriptor, data, self._offset) == len(data):
                 moved[key] = (name, self._offset, len(data), entry[3])
                 self._offset += len(data)
-        self._close()
+        self.close()
         self.entries = moved
 
-    def _close(self) -> None:
-        """Closes the descriptors this process opened (a forked worker's go with it)."""
+    def close(self) -> None:
+        """Closes the descriptors this process opened (a forked worker's go with it); the writer calls it when a
+        build fails before :meth:`save`."""
         pid = os.getpid()
         if self._writer is not None and self._writer[0] == pid:
             os.close(self._writer[1])

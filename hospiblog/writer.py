@@ -552,7 +552,6 @@ def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, outpu
                     store: PageStore | None = None) -> None:
     from .pages import wanted
 
-    problems: dict[str, HospiblogError] = {}
     published = staging.published = _published_stats(jobs, output_dir, staging.live_exists)
     pending = [job for job in jobs if not manifest.is_current(job, published.get(job.output))]
     report.unchanged += len(jobs) - len(pending)
@@ -565,8 +564,22 @@ def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, outpu
         progress.expect(len(pending))
     # Serve keeps changed files in memory: they must be staged in this process.
     work = functools.partial(_render_and_stage, render_one, staging, store)
-    results = counted(_render_all(pending, work, 1 if staging.in_place else workers), progress)
-    for job, outcome in zip(pending, results, strict=True):
+    try:
+        _count_rendered(pending, _render_all(pending, work, 1 if staging.in_place else workers), report, staging,
+                        manifest, published, store, progress)
+        if store is not None:
+            store.save(jobs)
+    finally:
+        if store is not None:
+            store.close()  # a failed render leaves no descriptor open in this process (serve's pipeline lives on)
+
+
+def _count_rendered(pending: Sequence[RenderJob], results: Iterator[Outcome | HospiblogError], report: WriteReport,
+                    staging: _Staging, manifest: Manifest, published: Mapping[str, os.stat_result],
+                    store: PageStore | None, progress: Progress) -> None:
+    """Records what became of each rendered job; raises BuildFailed with every render error."""
+    problems: dict[str, HospiblogError] = {}
+    for job, outcome in zip(pending, counted(results, progress), strict=True):
         if isinstance(outcome, HospiblogError):
             problems.setdefault(outcome.format(), outcome)
             continue
@@ -583,8 +596,6 @@ def _render_changed(jobs: Sequence[RenderJob], render_one: RenderFunction, outpu
             staging.twin_complete &= result is Staged.WRITTEN
     if problems:
         raise BuildFailed(list(problems.values()))
-    if store is not None:
-        store.save(jobs)
 
 
 Outcome = tuple["Staged", bool, "tuple[bytes, Entry] | None"]

@@ -3,6 +3,7 @@ the bytes a render would give; damaged or stale bytes are rendered again."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from hospiblog import pages, render, writer
 from hospiblog.build import build
+from hospiblog.errors import HospiblogError
 from hospiblog.pages import PageStore
 from hospiblog.plan import RenderJob
 from tests.conftest import NOW, SiteMaker, post
@@ -137,7 +139,7 @@ def job(output: str, digest: str = "d", kind: str = "page") -> RenderJob:
 
 
 def test_save_keeps_the_planned_pages_and_deletes_dead_segments(tmp_path: Path) -> None:
-    store = PageStore(tmp_path / "pages", "code")
+    store = PageStore(tmp_path / "pages", lambda: "code")
     store.open()
     first = [job(f"page-{n}/index.html") for n in range(3)]
     for item in first:
@@ -148,7 +150,7 @@ def test_save_keeps_the_planned_pages_and_deletes_dead_segments(tmp_path: Path) 
     store.save(first)
     old_segments = {path.name for path in (tmp_path / "pages").glob("*.seg")}
     # A later build renders every page again with other inputs: the old segment is dead and goes.
-    later = PageStore(tmp_path / "pages", "code")
+    later = PageStore(tmp_path / "pages", lambda: "code")
     later.open()
     assert later.get(first[0]) == b"<p>page-0/index.html</p>"
     second = [job(item.output, "e") for item in first]
@@ -160,7 +162,7 @@ def test_save_keeps_the_planned_pages_and_deletes_dead_segments(tmp_path: Path) 
     later.save(second)
     segments = {path.name for path in (tmp_path / "pages").glob("*.seg")}
     assert segments and segments.isdisjoint(old_segments)
-    reread = PageStore(tmp_path / "pages", "code")
+    reread = PageStore(tmp_path / "pages", lambda: "code")
     reread.open()
     assert [reread.get(item) for item in second] == [b"new " + item.output.encode() for item in second]
     assert reread.get(first[0]) is None
@@ -168,7 +170,7 @@ def test_save_keeps_the_planned_pages_and_deletes_dead_segments(tmp_path: Path) 
 
 def test_save_compacts_when_most_bytes_are_dead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pages, "SLACK", 0)
-    store = PageStore(tmp_path / "pages", "code")
+    store = PageStore(tmp_path / "pages", lambda: "code")
     store.open()
     planned = [job(f"p{n}") for n in range(10)]
     for item in planned:
@@ -178,12 +180,62 @@ def test_save_compacts_when_most_bytes_are_dead(tmp_path: Path, monkeypatch: pyt
     store.save(planned)
     (segment,) = (tmp_path / "pages").glob("*.seg")
     # Nine pages go from the plan: the segment is nine tenths dead, and its live page is copied out.
-    again = PageStore(tmp_path / "pages", "code")
+    again = PageStore(tmp_path / "pages", lambda: "code")
     again.open()
     again.save(planned[:1])
     assert not segment.exists()
     (compacted,) = (tmp_path / "pages").glob("*.seg")
     assert compacted.stat().st_size == len(b"p0" * 100)
-    final = PageStore(tmp_path / "pages", "code")
+    final = PageStore(tmp_path / "pages", lambda: "code")
     final.open()
     assert final.get(planned[0]) == b"p0" * 100 and final.get(planned[1]) is None
+
+
+def test_another_version_of_a_rendering_library_reads_an_empty_store(make_site: SiteMaker, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Babel words the dates, feedgen writes the feeds: pages another version made are not copied."""
+    import importlib.metadata
+
+    site = site_of(make_site)
+    build(site, output=tmp_path / "first", now=NOW)
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0" if name == "Babel" else real(name))
+    assert build(site, output=tmp_path / "second", now=NOW).write.reused == 0
+
+
+def open_segments(folder: Path) -> list[str]:
+    """The segments of the page store in ``folder`` that this process holds open."""
+    found = []
+    for entry in os.scandir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(entry.path)
+            if target.startswith(str(folder)) and target.endswith(".seg"):
+                found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="lists descriptors through /proc")
+def test_a_failed_render_leaves_no_segment_open(make_site: SiteMaker, tmp_path: Path) -> None:
+    site = site_of(make_site)
+    (site / "templates").mkdir()
+    (site / "templates" / "post.html").write_text("{{ page.title | no_such_filter }}", "utf-8")
+    for attempt in range(2):
+        with pytest.raises(HospiblogError):
+            build(site, output=tmp_path / f"out-{attempt}", now=NOW, workers=1)
+        assert open_segments(store_of(site)) == []
+    assert list(store_of(site).glob("*.seg"))  # the pages that did render were kept, then the segment closed
+
+
+def test_pages_spread_over_many_segments_are_gathered_into_one(tmp_path: Path) -> None:
+    planned = [job(f"p{n}") for n in range(pages.MAX_SEGMENTS + 1)]
+    for item in planned:  # each store of its own, as each CI run that renders a page or two
+        store = PageStore(tmp_path / "pages", lambda: "code")
+        store.open()
+        kept = store.put(item, item.output.encode())
+        assert kept is not None
+        store.add(kept)
+        store.save(planned)
+    assert len(list((tmp_path / "pages").glob("*.seg"))) == 1
+    final = PageStore(tmp_path / "pages", lambda: "code")
+    final.open()
+    assert [final.get(item) for item in planned] == [item.output.encode() for item in planned]

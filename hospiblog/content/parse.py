@@ -68,7 +68,8 @@ class ParseSettings:
 def code_fingerprint() -> str:
     """Hash of the parsing code itself and of the model it makes (a kept Post is a pickle of model.py's classes),
     with the versions of the libraries whose output a parse keeps (python-markdown, PyYAML, nh3, lxml), so neither
-    a new hospiblog nor an upgraded library reuses an old parse. (This module's imports have loaded them all.)"""
+    a new hospiblog nor an upgraded library reuses an old parse. (This module's imports have loaded them: PyYAML with
+    frontmatter.py, nh3 with sanitize.py, lxml with outline.py, python-markdown's core with typography.py.)"""
     import lxml.etree
     import markdown
     import nh3
