@@ -239,3 +239,29 @@ def test_pages_spread_over_many_segments_are_gathered_into_one(tmp_path: Path) -
     final = PageStore(tmp_path / "pages", lambda: "code")
     final.open()
     assert [final.get(item) for item in planned] == [item.output.encode() for item in planned]
+
+
+def test_a_save_leaves_the_segment_of_a_running_build_alone(tmp_path: Path) -> None:
+    """Another build of the same site may be writing a segment its index does not name yet: a save deletes an
+    unnamed segment only once the process named in it is gone."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "pages"
+    store = PageStore(folder, lambda: "code")
+    store.open()
+    kept = store.put(job("a/index.html"), b"<p>a</p>")
+    assert kept is not None
+    store.add(kept)
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    try:
+        (folder / f"{running.pid}-aaaaaaaa.seg").write_bytes(b"being written")
+        (folder / f"{gone}-bbbbbbbb.seg").write_bytes(b"left by a killed build")
+        store.save([job("a/index.html")])
+        names = {path.name.partition("-")[0] for path in folder.glob("*.seg")}
+        assert str(running.pid) in names and gone not in names
+    finally:
+        running.kill()
+        running.wait()
