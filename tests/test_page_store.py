@@ -15,15 +15,9 @@ from hospiblog.build import build
 from hospiblog.errors import HospiblogError
 from hospiblog.pages import PageStore
 from hospiblog.plan import RenderJob
-from tests.conftest import NOW, SiteMaker, post
+from tests.conftest import NOW, SiteMaker
 from tests.test_build import files_of
-
-
-def site_of(make_site: SiteMaker, count: int = 9) -> Path:
-    return make_site({f"posts/{('news', 'prevention', 'medicine')[n % 3]}/article-{n}.md":
-                      post(f"Article numéro {n}", f"2026-0{n % 9 + 1}-1{n % 10}", f"Texte *{n}* : voir [{n}].",
-                           tags=f"[sujet-{n % 4}, commun]")
-                      for n in range(count)})
+from tests.test_speed_paths import site_of
 
 
 def store_of(site: Path) -> Path:
