@@ -21,8 +21,9 @@ Cards are pure functions of a :class:`CardSpec` and :class:`CardSettings`; :func
 everything that affects the pixels (including the bytes of the font, logo and image files), and
 :func:`draw_cards` keeps drawn cards in an on-disk cache under that key and spreads cache misses over
 a process pool. The same inputs give the same bytes, serially or in parallel. What a card shows besides its
-title (colour, labels, footer and logo) is drawn once per process for the plain-colour cards of a category
-(:func:`draw_card`); benchmarks/README.md gives Pillow's time per step.
+title (colour, labels, footer and logo) is drawn and encoded once per process for the plain-colour cards of a
+category, and a plain card encodes only the rows its text covers (:func:`draw_card`, :mod:`hospiblog.jpegrows`);
+benchmarks/README.md gives Pillow's time per step.
 """
 
 from __future__ import annotations
@@ -40,15 +41,15 @@ from pathlib import Path
 from typing import Any
 
 import PIL
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
+from PIL import Image, ImageDraw, ImageFont, ImageOps, JpegImagePlugin, UnidentifiedImageError, features
 
-from . import collector, events, state
+from . import collector, events, jpegrows, state
 from .cache import BlobStore
 from .colors import AA_CONTRAST, contrast_ratio, parse_color, readable_background
 from .colors import mix as _mix
 from .config import SiteConfig
 from .errors import ConfigError, ContentError, SourceLocation
-from .imaging import clean_file, open_image
+from .imaging import ORIENTATION, clean_file, open_image
 from .model import Post
 from .progress import SILENT, Progress, counted
 from .responsive import published_path
@@ -636,20 +637,58 @@ def draw_card(spec: CardSpec, settings: CardSettings) -> bytes:
 
     The frame (background, labels, footer) is drawn first, and only once per process for the plain-colour cards of
     a category (:func:`_plain_frame`), then the title and details: they never overlap the frame (the layout keeps
-    a gap between them), so the pixels are those of drawing everything in the order it is read.
+    a gap between them), so the pixels are those of drawing everything in the order it is read. A plain-colour
+    card encodes only the rows its title and details cover, spliced into its frame's (:func:`_plain_card`).
     """
     layout = layout_card(spec, settings)
     size = settings.size(spec.size)
     text_color = parse_color(settings.text_color)
+    if spec.background is None:
+        spliced = _plain_card(spec, layout, settings, size, text_color)
+        if spliced is not None and (not size.max_kb or len(spliced) <= size.max_kb * 1000):
+            return spliced
     image = _framed(spec, layout, settings, size, text_color)
+    _draw_text(image, layout, settings, size, text_color)
+    return encode_jpeg(image, settings, max_bytes=size.max_kb * 1000)
+
+
+def _draw_text(image: Image.Image, layout: CardLayout, settings: CardSettings, size: SizeSettings,
+               text_color: tuple[int, int, int], top: int = 0) -> None:
+    """The title and details drawn on ``image``, whose first row is the card's row ``top``."""
     draw = ImageDraw.Draw(image)
     title_font = _font(str(settings.title_font), layout.title_size)
-    for line, origin in zip(layout.title_lines, layout.line_origins, strict=True):
-        draw.text(origin, line, font=title_font, fill=text_color, anchor="la")
+    for line, (x, y) in zip(layout.title_lines, layout.line_origins, strict=True):
+        draw.text((x, y - top), line, font=title_font, fill=text_color, anchor="la")
     details_font = _font(str(settings.text_font), size.details_size)
-    for line, origin in zip(layout.detail_lines, layout.detail_origins, strict=True):
-        draw.text(origin, line, font=details_font, fill=text_color, anchor="la")
-    return encode_jpeg(image, settings, max_bytes=size.max_kb * 1000)
+    for line, (x, y) in zip(layout.detail_lines, layout.detail_origins, strict=True):
+        draw.text((x, y - top), line, font=details_font, fill=text_color, anchor="la")
+
+
+def _plain_card(spec: CardSpec, layout: CardLayout, settings: CardSettings, size: SizeSettings,
+                text_color: tuple[int, int, int]) -> bytes | None:
+    """A plain-colour card as its frame's JPEG with the rows of blocks its text covers encoded again
+    (:mod:`hospiblog.jpegrows`): the bytes of encoding the whole card with restart markers, in about a third of
+    the time (benchmarks/README.md). None when this Pillow writes no restart markers."""
+    frame_spec = replace(spec, title="", details=())
+    logo_digest = file_digest(spec.logo)
+    frame_rows = _plain_frame_rows(frame_spec, settings, logo_digest)
+    boxes = (*layout.line_boxes, *layout.detail_boxes)
+    if frame_rows is None or not boxes:
+        return None
+    first = max(0, min(box[1] for box in boxes) - 1) // jpegrows.ROW
+    end = min(layout.height, -(-(max(box[3] for box in boxes) + 1) // jpegrows.ROW) * jpegrows.ROW)
+    top = first * jpegrows.ROW
+    band = _plain_frame(frame_spec, settings, logo_digest).crop((0, top, layout.width, end))
+    _draw_text(band, layout, settings, size, text_color, top)
+    band_rows = jpegrows.rows(jpegrows.encode(band, settings.jpeg_quality), band.height)
+    return jpegrows.splice(frame_rows, band_rows, first) if band_rows is not None else None
+
+
+@functools.lru_cache(maxsize=FRAME_CACHE_SIZE)
+def _plain_frame_rows(spec: CardSpec, settings: CardSettings, logo_digest: str) -> jpegrows.Rows | None:
+    """The rows of the JPEG of :func:`_plain_frame`, encoded once per process and frame."""
+    frame = _plain_frame(spec, settings, logo_digest)
+    return jpegrows.rows(jpegrows.encode(frame, settings.jpeg_quality), frame.height)
 
 
 def _framed(spec: CardSpec, layout: CardLayout, settings: CardSettings, size: SizeSettings,
@@ -695,7 +734,7 @@ def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, colo
                 text_color: tuple[int, int, int]) -> Image.Image:
     if spec.background is None:
         return Image.new("RGB", (size.width, size.height), color)
-    photo = _open_image(spec.background)
+    photo = _open_image(spec.background, (size.width, size.height))
     ImageOps.exif_transpose(photo, in_place=True)
     photo.info = {}
     if photo.mode in ("RGBA", "LA", "P"):
@@ -712,10 +751,17 @@ def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, colo
     return image
 
 
-def _open_image(path: Path) -> Image.Image:
-    """The image's pixels, without what the file says besides them: a card never carries the photo's metadata."""
+def _open_image(path: Path, cover: tuple[int, int] | None = None) -> Image.Image:
+    """The image's pixels, without what the file says besides them: a card never carries the photo's metadata.
+
+    ``cover``: the size the pixels will be cropped and reduced to; a JPEG at least twice as large is decoded at
+    1/2, 1/4 or 1/8 scale, still covering it (libjpeg's scaled decoding: a 4000×3000 photo for an og card in a
+    quarter of the time, benchmarks/README.md)."""
     try:
         with open_image(path) as opened:
+            if cover is not None and isinstance(opened, JpegImagePlugin.JpegImageFile):
+                turned = opened.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
+                opened.draft(None, (cover[1], cover[0]) if turned else cover)
             opened.load()
             pixels = opened.copy()
             pixels.info = {key: value for key, value in opened.info.items() if key in ("exif", "transparency")}
@@ -847,7 +893,7 @@ def fit_jpeg(data: bytes, max_bytes: int) -> bytes:
 @functools.cache
 def code_fingerprint() -> str:
     """Hash of this module and of Pillow's version: new drawing code never reuses an old card."""
-    own = state.code_fingerprint("cards.py", "colors.py")
+    own = state.code_fingerprint("cards.py", "colors.py", "jpegrows.py")
     return hashlib.blake2b(f"{own}|{PIL.__version__}|{LAYOUT_ENGINE}|{features.version('raqm')}".encode(),
                            digest_size=8).hexdigest()
 
@@ -873,8 +919,14 @@ def settings_digest(settings: CardSettings) -> str:
 
     Pages show the cards' sizes in their meta tags: add this to the digest of every page.
     """
-    portable = replace(settings, title_font=Path(file_digest(settings.title_font)),
-                       text_font=Path(file_digest(settings.text_font)))
+    return _settings_digest(settings, file_digest(settings.title_font), file_digest(settings.text_font))
+
+
+@functools.lru_cache(maxsize=16)
+def _settings_digest(settings: CardSettings, title_font: str, text_font: str) -> str:
+    """:func:`settings_digest` of the fonts' digests, once per build: every card's key holds it (the repr of the
+    settings took 0.11 s for the 2,002 keys of a 1,000-post build)."""
+    portable = replace(settings, title_font=Path(title_font), text_font=Path(text_font))
     return hashlib.blake2b(f"{code_fingerprint()}|{portable!r}".encode(), digest_size=16).hexdigest()
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import PIL
 import pytest
-from PIL import Image, ImageDraw, features
+from PIL import Image, ImageDraw, ImageOps, features
 
-from hospiblog import cards
+from hospiblog import cards, jpegrows
 from hospiblog.build import build, parse_all
 from hospiblog.cards import CardSettings, CardSpec
 from hospiblog.checks.context import make_context
@@ -294,28 +294,58 @@ def test_a_phone_photo_makes_an_upright_card_without_its_metadata(settings: Card
     assert red > 2 * green and red > 2 * blue and MARK[0] > MARK[1]
 
 
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_a_large_photo_is_decoded_at_a_smaller_scale_that_still_covers_the_card(
+        settings: CardSettings, tmp_path: Path, orientation: int) -> None:
+    from tests.imagefiles import MARK, phone_jpeg
+
+    path = tmp_path / "large.jpg"
+    path.write_bytes(phone_jpeg((5000, 2700), orientation=orientation))  # over four times an og card's size
+    decoded = cards._open_image(path, (1200, 630))
+    upright = ImageOps.exif_transpose(decoded)
+    assert upright.width >= 1200 and upright.height >= 630  # libjpeg's 1/4 scale: 1250×675
+    assert upright.width < 2500
+    card = Image.open(io.BytesIO(cards.draw_card(CardSpec("Une photo", "", "#0b5cad", "Hôpital", background=path),
+                                                 settings))).convert("RGB")
+    assert card.size == (1200, 630)
+    red, green, blue = card.getpixel((20, 20))  # type: ignore[misc]
+    assert red > 2 * green and red > 2 * blue and MARK[0] > MARK[1]
+
+
 # ---------------------------------------------------------------- the drawing keeps its bytes
 
 MAIN_ENVIRONMENT = "0e72503bdb950f1d"
-""":func:`drawing_environment` where :data:`MAIN_DIGESTS` were taken."""
+""":func:`drawing_environment` where :data:`MAIN_DIGESTS` and :data:`MAIN_PIXELS` were taken."""
 MAIN_DIGESTS = {
-    "plain-og": "5312fc4610c602b4dd61d9b9c782441d",
     "photo-og": "4b85b78723a1bd494f94dc252fcbda2c",
     "tall-event-og": "59c4a677675b629c027b0bc8e972c6e0",
-    "campaign-og": "b49370569f34eb01b000bf342305e7ec",
-    "plain-square": "1ab1edf086c112e4d992107b26e5ed50",
     "photo-square": "629c9ed76c0d7ddc88a5385ae6feac8e",
     "tall-event-square": "cb60de0a217970e42b1356d59e67ef9b",
-    "campaign-square": "f363600718f7c2ce97a25518bb301a51",
-    "plain-story": "cfd19ce6eba7afe2bae386a4e25f3b97",
     "photo-story": "d443e35484f918b72fae54602094f6a4",
     "tall-event-story": "d4cab9d49941f7b40ab85438a07fdbab",
-    "campaign-story": "332c5624d4b4952d74942daed37de7e4",
-    "no-logo-plain-label-og": "ac937ac95060f20ac2cba36208b78f42",
-    "site-og": "8a2868379c9e82eeb404e7cf40c1f8d5",
 }
-"""The cards of :func:`reference_cards` as main drew them before the frame was drawn once per category (commit
-a02a92c): the same bytes, so a site's published cards do not change (nor get uploaded again)."""
+"""The photo cards of :func:`reference_cards` as main drew them before the frame was drawn once per category
+(commit a02a92c): the same bytes, so a site's published photo cards do not change (nor get uploaded again)."""
+
+MAIN_PIXELS = {
+    "plain-og": "ff80352a711da17b71edd9eb2cc3ae07",
+    "photo-og": "6798d11f1cf22ec56fe3d5b996827d3e",
+    "tall-event-og": "fb5477640ea007d979088f589a7780f2",
+    "campaign-og": "06e6a7069ac4aca649b8d7dd749304ff",
+    "plain-square": "75694c4137c4e32cbd103b83ccb1fb73",
+    "photo-square": "113bb0c084bef158f3589db27a44ae0f",
+    "tall-event-square": "26b235e6176fe9d2cdbb486a61cedfba",
+    "campaign-square": "bf5ce3cdadcd296975e8550db72e44fc",
+    "plain-story": "96a904238edf23fa6a4748d2f4f5749b",
+    "photo-story": "9f647df6b0bd5d3d1d56c8d5fb3de24e",
+    "tall-event-story": "b1162d8050eb032418804cb60ea5b09e",
+    "campaign-story": "2866fc9da9e38eaa4e9efd76483f72ce",
+    "no-logo-plain-label-og": "1d79fb6bc692d3c54a6fc5ac074d1795",
+    "site-og": "e8435e067ef7e2b360d21d91c62efe36",
+}
+"""The decoded pixels of every card of :func:`reference_cards` as main drew it (a02a92c). A plain-colour card is
+now spliced from its frame's rows of blocks (:mod:`hospiblog.jpegrows`): other bytes (standard Huffman tables,
+restart markers) for the same quantised blocks, so the same pixels."""
 
 
 def drawing_environment() -> str:
@@ -370,16 +400,20 @@ def reference_cards(files: dict[str, Path]) -> dict[str, tuple[CardSpec, CardSet
     return specs
 
 
-def test_cards_keep_the_bytes_main_drew(reference_files: dict[str, Path]) -> None:
+def test_cards_keep_the_pixels_main_drew(reference_files: dict[str, Path]) -> None:
     if drawing_environment() != MAIN_ENVIRONMENT:
         pytest.skip("Pillow, its libraries or the card theme differ from those the digests were taken with")
-    drawn = {name: hashlib.sha256(cards.draw_card(card, card_settings)).hexdigest()[:32]
+    drawn = {name: cards.draw_card(card, card_settings)
              for name, (card, card_settings) in reference_cards(reference_files).items()}
-    assert drawn == MAIN_DIGESTS
+    assert {name: hashlib.sha256(drawn[name]).hexdigest()[:32] for name in MAIN_DIGESTS} == MAIN_DIGESTS
+    pixels = {name: hashlib.sha256(Image.open(io.BytesIO(data)).tobytes()).hexdigest()[:32]
+              for name, data in drawn.items()}
+    assert pixels == MAIN_PIXELS
 
 
 def drawn_in_reading_order(card: CardSpec, settings: CardSettings) -> bytes:
-    """The card drawn as main drew it, one layer after the other: background, labels, title, details, footer."""
+    """The card drawn as main drew it, one layer after the other: background, labels, title, details, footer; a
+    plain card encoded whole with the restart markers its spliced bytes have (:mod:`hospiblog.jpegrows`)."""
     layout = cards.layout_card(card, settings)
     size = settings.size(card.size)
     text = cards.parse_color(settings.text_color)
@@ -394,6 +428,8 @@ def drawn_in_reading_order(card: CardSpec, settings: CardSettings) -> bytes:
     for line, origin in zip(layout.detail_lines, layout.detail_origins, strict=True):
         draw.text(origin, line, font=cards._font(str(settings.text_font), size.details_size), fill=text, anchor="la")
     cards._draw_footer(image, card, frame, settings, size, text)
+    if card.background is None:  # a plain card: one encoding of the whole image with a restart marker per row
+        return jpegrows.encode(image, settings.jpeg_quality)
     return cards.encode_jpeg(image, settings, max_bytes=size.max_kb * 1000)
 
 
