@@ -248,7 +248,7 @@ class Pipeline:
 
         planned = tuple(plan_cards(site.posts, config, settings, static_lookup=theme.static_file))
         cache_dir = cache_root(config) / "cards" if self.options.use_cache else self._scratch_cards()
-        warm_card_cache([card.spec for card in planned], settings, cache_dir, workers=self.options.workers,
+        warm_card_cache({card.key: card.spec for card in planned}, settings, cache_dir, workers=self.options.workers,
                         progress=self.progress)
         return ShareCards(settings, planned, cache_dir)
 

