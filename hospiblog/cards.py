@@ -310,28 +310,33 @@ def minimum_overlay(overlay: tuple[int, int, int], text: tuple[int, int, int]) -
 # ---------------------------------------------------------------- text layout
 
 
-@functools.lru_cache(maxsize=256)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    """The font at a size, loaded once per process and version of its file: serve's process outlives an edit of it,
+    and what is measured with a font is kept per font object (:func:`_ink`, :func:`_edges`)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return _font_of(path, size, (0, 0))  # truetype says what is wrong
+    return _font_of(path, size, (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _font_of(path: str, size: int, version: tuple[int, int]) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, layout_engine=LAYOUT_ENGINE)
 
 
 @functools.lru_cache(maxsize=1024)
-def _ink_box(path: str, size: int, text: str) -> tuple[float, float, float, float]:
+def _ink(font: ImageFont.FreeTypeFont, text: str) -> tuple[float, float, float, float]:
     """The ink box of ``text`` from its top-left origin (anchor ``la``), measured once: fitting, placing and drawing
     a line ask for it several times, and ``getbbox`` renders the glyphs (its left and right do not depend on the
     vertical anchor)."""
-    left, top, right, bottom = _font(path, size).getbbox(text, anchor="la")
+    left, top, right, bottom = font.getbbox(text, anchor="la")
     return left, top, right, bottom
 
 
-def _ink(font: ImageFont.FreeTypeFont, text: str) -> tuple[float, float, float, float]:
-    return _ink_box(str(font.path), int(font.size), text)
-
-
 @functools.lru_cache(maxsize=8192)
-def _edges(path: str, size: int, character: str) -> tuple[float, float]:
+def _edges(font: ImageFont.FreeTypeFont, character: str) -> tuple[float, float]:
     """How far a glyph's ink reaches beyond its advance, on the left and on the right."""
-    font = _font(path, size)
     left, _, right, _ = font.getbbox(character, anchor="ls")
     return max(0.0, -left), max(0.0, right - font.getlength(character))
 
@@ -348,8 +353,7 @@ def _ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
     """
     if not text:
         return 0
-    path, size = str(font.path), int(font.size)
-    return math.ceil(font.getlength(text) + _edges(path, size, text[0])[0] + _edges(path, size, text[-1])[1])
+    return math.ceil(font.getlength(text) + _edges(font, text[0])[0] + _edges(font, text[-1])[1])
 
 
 def _exact_ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
@@ -490,11 +494,17 @@ def _frame_layout(spec: CardSpec, settings: CardSettings, size: SizeSettings) ->
     """Where the labels and footer go: the same for the cards of a category (and campaign), measured once per
     process for each (0.13 ms a card)."""
     return _frame_layout_of(replace(spec, title="", color="", background=None, campaign_color="", details=()),
-                            settings, size)
+                            settings, size, _fonts(settings))
+
+
+def _fonts(settings: CardSettings) -> str:
+    """The digests of the settings' fonts: the frames a process keeps are kept by them too (serve's process
+    outlives an edit of a font, and a card drawn with the old one would be stored under the new one's key)."""
+    return file_digest(settings.title_font) + file_digest(settings.text_font)
 
 
 @functools.lru_cache(maxsize=64)
-def _frame_layout_of(spec: CardSpec, settings: CardSettings, size: SizeSettings) -> _Frame:
+def _frame_layout_of(spec: CardSpec, settings: CardSettings, size: SizeSettings, fonts: str) -> _Frame:
     left, right = size.margin, size.width - size.margin
     label_box, label_text = _label_layout(spec.label, settings, size, left, right)
     campaign_box, campaign_text = _campaign_layout(spec, settings, size, label_box, (left, right))
@@ -678,24 +688,26 @@ def _plain_card(spec: CardSpec, layout: CardLayout, settings: CardSettings, size
     (:mod:`hospiblog.jpegrows`): the bytes of encoding the whole card with restart markers, in about a third of
     the time (benchmarks/README.md). None when this Pillow writes no restart markers."""
     frame_spec = replace(spec, title="", details=())
-    logo_digest = file_digest(spec.logo)
-    frame_rows = _plain_frame_rows(frame_spec, settings, logo_digest)
+    files = _frame_files(spec, settings)
+    frame_rows = _plain_frame_rows(frame_spec, settings, files)
     boxes = (*layout.line_boxes, *layout.detail_boxes)
     if frame_rows is None or not boxes:
         return None
     first = max(0, min(box[1] for box in boxes) - 1) // jpegrows.ROW
     end = min(layout.height, -(-(max(box[3] for box in boxes) + 1) // jpegrows.ROW) * jpegrows.ROW)
     top = first * jpegrows.ROW
-    band = _plain_frame(frame_spec, settings, logo_digest).crop((0, top, layout.width, end))
+    if end <= top:  # a theme's sizes put the text below the card: nothing of it shows
+        return None
+    band = _plain_frame(frame_spec, settings, files).crop((0, top, layout.width, end))
     _draw_text(band, layout, settings, size, text_color, top)
     band_rows = jpegrows.rows(jpegrows.encode(band, settings.jpeg_quality), band.height)
     return jpegrows.splice(frame_rows, band_rows, first) if band_rows is not None else None
 
 
 @functools.lru_cache(maxsize=FRAME_CACHE_SIZE)
-def _plain_frame_rows(spec: CardSpec, settings: CardSettings, logo_digest: str) -> jpegrows.Rows | None:
+def _plain_frame_rows(spec: CardSpec, settings: CardSettings, files: str) -> jpegrows.Rows | None:
     """The rows of the JPEG of :func:`_plain_frame`, encoded once per process and frame."""
-    frame = _plain_frame(spec, settings, logo_digest)
+    frame = _plain_frame(spec, settings, files)
     return jpegrows.rows(jpegrows.encode(frame, settings.jpeg_quality), frame.height)
 
 
@@ -704,7 +716,7 @@ def _framed(spec: CardSpec, layout: CardLayout, settings: CardSettings, size: Si
     """A new image of the card's frame, ready for its title."""
     if spec.background is None:
         frame_spec = replace(spec, title="", details=())
-        return _plain_frame(frame_spec, settings, file_digest(spec.logo)).copy()
+        return _plain_frame(frame_spec, settings, _frame_files(spec, settings)).copy()
     color = _card_color(spec.color, settings.text_color)
     image = _background(spec, settings, size, color, text_color)
     frame = _Frame(layout.label_box, layout.label_text, layout.campaign_box, layout.campaign_text,
@@ -713,10 +725,15 @@ def _framed(spec: CardSpec, layout: CardLayout, settings: CardSettings, size: Si
     return image
 
 
+def _frame_files(spec: CardSpec, settings: CardSettings) -> str:
+    return file_digest(spec.logo) + _fonts(settings)
+
+
 @functools.lru_cache(maxsize=FRAME_CACHE_SIZE)
-def _plain_frame(spec: CardSpec, settings: CardSettings, logo_digest: str) -> Image.Image:
+def _plain_frame(spec: CardSpec, settings: CardSettings, files: str) -> Image.Image:
     """The frame of the plain-colour cards that share ``spec`` but for the title (the caller copies it; it is never
-    changed). ``logo_digest`` is the logo file's: serve's process outlives an edit of it."""
+    changed). ``files``: the digests of the logo and fonts (:func:`_frame_files`): serve's process outlives an edit
+    of them."""
     size = settings.size(spec.size)
     text_color = parse_color(settings.text_color)
     image = _background(spec, settings, size, _card_color(spec.color, settings.text_color), text_color)
@@ -759,6 +776,11 @@ def _background(spec: CardSpec, settings: CardSettings, size: SizeSettings, colo
     return image
 
 
+_ORIENTING = ("exif", "xmp", "XML:com.adobe.xmp", "transparency")
+"""What of an image's metadata a card keeps until it is upright: where Pillow's ``getexif`` finds the orientation
+(EXIF, else XMP), and a palette's transparency."""
+
+
 def _open_image(path: Path, cover: tuple[int, int] | None = None) -> Image.Image:
     """The image's pixels, without what the file says besides them: a card never carries the photo's metadata.
 
@@ -772,8 +794,9 @@ def _open_image(path: Path, cover: tuple[int, int] | None = None) -> Image.Image
                 opened.draft(None, (cover[1], cover[0]) if turned else cover)
             opened.load()
             pixels = opened.copy()
-            pixels.info = {key: value for key, value in opened.info.items() if key in ("exif", "transparency")}
-            return pixels  # EXIF kept only until exif_transpose has read the orientation
+            # EXIF and XMP kept only until exif_transpose has read the orientation (the one getexif gave above)
+            pixels.info = {key: value for key, value in opened.info.items() if key in _ORIENTING}
+            return pixels
     except (OSError, UnidentifiedImageError) as error:
         raise ContentError(f"cannot read the image {path.name} for a share card: {error}",
                            location=SourceLocation(path),

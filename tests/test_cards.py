@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import random
 import re
 from dataclasses import replace
@@ -312,6 +313,59 @@ def test_a_large_photo_is_decoded_at_a_smaller_scale_that_still_covers_the_card(
     assert red > 2 * green and red > 2 * blue and MARK[0] > MARK[1]
 
 
+def test_a_photo_turned_by_its_xmp_alone_is_turned_and_covers_the_card(settings: CardSettings,
+                                                                        tmp_path: Path) -> None:
+    """Pillow finds a photo's orientation in its XMP when its EXIF has none: the card turns it as the pages'
+    images do, and the scale it is decoded at was chosen for the turned photo (not too small to cover the card)."""
+    stored = Image.new("RGB", (1400, 5000), (30, 30, 30))
+    ImageDraw.Draw(stored).rectangle((1200, 0, 1399, 4999), fill=(220, 0, 0))  # right: the top once turned
+    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           b'<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="8"/></rdf:RDF>'
+           b'</x:xmpmeta>')
+    path = tmp_path / "xmp.jpg"
+    stored.save(path, quality=90, xmp=xmp)
+    upright = ImageOps.exif_transpose(cards._open_image(path, (1200, 630)))
+    assert upright.size == (2500, 700)  # decoded at 1/2 scale, then turned
+    card = Image.open(io.BytesIO(cards.draw_card(CardSpec("Une photo", "", "#0b5cad", "Hôpital", background=path),
+                                                 settings))).convert("RGB")
+    red, green, blue = card.getpixel((10, 10))  # type: ignore[misc]
+    assert red > 2 * green and red > 2 * blue
+
+
+def test_a_theme_that_puts_the_title_below_the_card_still_gets_its_card(settings: CardSettings) -> None:
+    low = replace(settings, sizes=tuple(replace(size, top=700) if size.name == "og" else size
+                                        for size in settings.sizes))
+    for label in ("", "Prévention"):
+        data = cards.draw_card(CardSpec("Un titre", label, "#0b5cad", "Hôpital"), low)
+        assert Image.open(io.BytesIO(data)).size == (1200, 630)
+
+
+def forget_drawing() -> None:
+    """Empties every cache of cards.py's, as a new process starts."""
+    for function in vars(cards).values():
+        if hasattr(function, "cache_clear"):
+            function.cache_clear()
+
+
+def test_a_font_edited_while_a_process_lives_draws_as_a_new_process_would(tmp_path: Path) -> None:
+    """serve's process outlives an edit of the theme's font: its cards are those a new process draws, or the
+    card drawn with the old font would be stored under the new font's key and published by later builds."""
+    theme = tmp_path / "theme"
+    (theme / "cards").mkdir(parents=True)
+    (theme / "cards" / "card.toml").write_text('title_font = "T.ttf"\ntext_font = "T.ttf"\n', "utf-8")
+    font = theme / "cards" / "T.ttf"
+    spec = CardSpec("Un titre assez long pour deux lignes", "Prévention", "#0b5cad", "Hôpital")
+    drawn = []
+    for number, name in enumerate(("NotoSans-Bold.ttf", "NotoSans-Regular.ttf")):
+        font.write_bytes((builtin_theme_dir() / "cards" / name).read_bytes())
+        os.utime(font, ns=(10**18 + number, 10**18 + number))
+        settings = cards.load_card_settings([theme, builtin_theme_dir()])
+        drawn.append((cards.layout_card(spec, settings), cards.draw_card(spec, settings)))
+        forget_drawing()
+        assert (cards.layout_card(spec, settings), cards.draw_card(spec, settings)) == drawn[-1], name
+    assert drawn[0][1] != drawn[1][1]
+
+
 # ---------------------------------------------------------------- the drawing keeps its bytes
 
 MAIN_ENVIRONMENT = "0e72503bdb950f1d"
@@ -428,8 +482,9 @@ def drawn_in_reading_order(card: CardSpec, settings: CardSettings) -> bytes:
     for line, origin in zip(layout.detail_lines, layout.detail_origins, strict=True):
         draw.text(origin, line, font=cards._font(str(settings.text_font), size.details_size), fill=text, anchor="la")
     cards._draw_footer(image, card, frame, settings, size, text)
-    if card.background is None:  # a plain card: one encoding of the whole image with a restart marker per row
-        return jpegrows.encode(image, settings.jpeg_quality)
+    whole = jpegrows.encode(image, settings.jpeg_quality)
+    if card.background is None and jpegrows.rows(whole, image.height) is not None:
+        return whole  # a plain card: one encoding of the whole image with a restart marker per row
     return cards.encode_jpeg(image, settings, max_bytes=size.max_kb * 1000)
 
 
