@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import PIL
-from PIL import Image, ImageDraw, ImageFont, ImageOps, JpegImagePlugin, UnidentifiedImageError, features
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
 
 from . import collector, events, jpegrows, state
 from .cache import BlobStore
@@ -49,7 +49,7 @@ from .colors import AA_CONTRAST, contrast_ratio, parse_color, readable_backgroun
 from .colors import mix as _mix
 from .config import SiteConfig
 from .errors import ConfigError, ContentError, SourceLocation
-from .imaging import ORIENTATION, clean_file, open_image
+from .imaging import clean_file, draft_upright, open_image
 from .model import Post
 from .progress import SILENT, Progress, counted
 from .responsive import published_path
@@ -789,9 +789,8 @@ def _open_image(path: Path, cover: tuple[int, int] | None = None) -> Image.Image
     quarter of the time, benchmarks/README.md)."""
     try:
         with open_image(path) as opened:
-            if cover is not None and isinstance(opened, JpegImagePlugin.JpegImageFile):
-                turned = opened.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
-                opened.draft(None, (cover[1], cover[0]) if turned else cover)
+            if cover is not None:
+                draft_upright(opened, cover)
             opened.load()
             pixels = opened.copy()
             # EXIF and XMP kept only until exif_transpose has read the orientation (the one getexif gave above)

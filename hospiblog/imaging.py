@@ -164,13 +164,18 @@ def _encode_again(opened: Image.Image, image: SourceImage, settings: ImageSettin
     return encode(picture, name, settings, icc, **options)
 
 
-def _make_variants(opened: Image.Image, variants: list[Variant], settings: ImageSettings) -> dict[str, bytes]:
-    largest = max(variants, key=lambda variant: variant.width)
+def draft_upright(opened: Image.Image, size: tuple[int, int]) -> None:
+    """Lets libjpeg decode a JPEG at 1/2, 1/4 or 1/8 scale, still covering ``size`` once the picture is turned as
+    its EXIF (or XMP) orientation asks: much faster for a big photo. Nothing for other formats, nor once the image
+    was loaded."""
     if isinstance(opened, JpegImagePlugin.JpegImageFile):
         turned = opened.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
-        # libjpeg decodes at 1/2, 1/4 or 1/8 scale, still at least this large: much faster for a big photo.
-        # (No effect once the original was decoded whole to be turned upright.)
-        opened.draft(None, (largest.height, largest.width) if turned else (largest.width, largest.height))
+        opened.draft(None, (size[1], size[0]) if turned else size)
+
+
+def _make_variants(opened: Image.Image, variants: list[Variant], settings: ImageSettings) -> dict[str, bytes]:
+    largest = max(variants, key=lambda variant: variant.width)
+    draft_upright(opened, (largest.width, largest.height))
     picture, icc = _upright(opened)
     made: dict[str, bytes] = {}
     by_size: dict[tuple[int, int], list[Variant]] = {}
