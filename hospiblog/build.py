@@ -25,7 +25,7 @@ from .model import Post, Site, SourceFile
 from .progress import SILENT, Progress, counted
 from .report import BuildReport, Stages
 from .responsive import ImageSettings, load_image_settings
-from .state import BuildState, RelatedPosts, Snapshot, cache_root, code_fingerprint, inputs_key
+from .state import BuildState, RelatedPosts, Snapshot, cache_root, code_fingerprint, inputs_key, libraries
 from .theme import Theme, load_theme
 from .writer import Manifest
 
@@ -282,9 +282,9 @@ class Pipeline:
         where the system has no positioned reads and writes (Windows: ``os.pread``)."""
         if not self.options.use_cache or not hasattr(os, "pread"):
             return None
-        from .pages import PageStore, renderers
+        from .pages import PageStore
 
-        return PageStore(cache_root(config) / "pages", lambda: f"{code_fingerprint()}|{renderers()}")
+        return PageStore(cache_root(config) / "pages", lambda: f"{code_fingerprint()}|{libraries()}")
 
     def _posters(self, config: SiteConfig, theme: Theme, settings: CardSettings | None,
                  site: Site) -> VideoPosters | None:
@@ -312,7 +312,8 @@ class Pipeline:
     def _manifest(self, path: Path) -> Manifest:
         """The writer's record of the output folder, kept in memory between the runs of one pipeline."""
         if self.manifest is None or self.manifest.path != path:
-            self.manifest = Manifest.load(path, code_fingerprint()) if path != Path(os.devnull) else Manifest(path)
+            code = f"{code_fingerprint()}|{libraries()}"
+            self.manifest = Manifest.load(path, code) if path != Path(os.devnull) else Manifest(path)
         return self.manifest
 
 

@@ -12,10 +12,10 @@ The store keeps them in ``.hospiblog-cache/pages/``:
 
 A read checks the length and the checksum, so a damaged, cut or missing segment is a page rendered again, never a
 wrong page. The index names the code that wrote it (:func:`hospiblog.state.code_fingerprint` and the versions of
-the libraries that shape a page as it is rendered: Jinja, MarkupSafe, Babel, feedgen, icalendar); other code
-starts an empty store. A save keeps the entries of the pages the build planned, deletes the segments that no
-entry names any more (a page rendered again leaves its old bytes dead) and, when the dead bytes pass the live ones
-or the live pages lie in more than :data:`MAX_SEGMENTS` segments, copies the live pages into one new segment.
+the libraries that shape the site's bytes, :func:`hospiblog.state.libraries`); other code starts an empty store. A
+save keeps the entries of the pages the build planned, deletes the segments that no entry names any more (a page
+rendered again leaves its old bytes dead) and, when the dead bytes pass the live ones or the live pages lie in more
+than :data:`MAX_SEGMENTS` segments, copies the live pages into one new segment.
 
 Only a large render uses the store (:func:`wanted`): a build into a folder that does not exist yet, or one that
 renders at least :data:`LARGE_RENDER` pages (a theme changed). A one-post edit neither reads nor writes it: its
@@ -52,8 +52,6 @@ SLACK = 16 * 1024 * 1024
 MAX_SEGMENTS = 32
 """Segments the live pages may lie in before a save copies them into one (each CI run that renders a few pages
 adds one; a worker holds a descriptor for each segment it reads)."""
-RENDERERS = ("Jinja2", "MarkupSafe", "Babel", "feedgen", "icalendar")
-"""The distributions whose versions shape a page's bytes as it is rendered (templates, dates, feeds, calendars)."""
 
 Entry = tuple[str, int, int, int]
 """Where a page's bytes lie: segment name, offset, length, CRC-32."""
@@ -62,19 +60,6 @@ Entry = tuple[str, int, int, int]
 def wanted(pending: int, folder_exists: bool) -> bool:
     """True when a render of ``pending`` pages should use the store (see the module's docstring)."""
     return pending > 0 and (not folder_exists or pending >= LARGE_RENDER)
-
-
-def renderers() -> str:
-    """The versions of :data:`RENDERERS` ("-" for one not installed): read only when the store is opened."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    found: list[str] = []
-    for name in RENDERERS:
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} -")
-    return "|".join(found)
 
 
 def _key(job: RenderJob) -> bytes:

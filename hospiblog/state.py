@@ -89,12 +89,36 @@ def code_fingerprint(*parts: str) -> str:
     return hasher.hexdigest()
 
 
+OUTPUT_LIBRARIES = ("Markdown", "PyYAML", "nh3", "lxml", "python-frontmatter", "Jinja2", "MarkupSafe", "Babel",
+                    "feedgen", "icalendar")
+"""The distributions whose versions shape the site's bytes besides hospiblog's code: the parse (python-markdown,
+PyYAML, nh3, lxml, python-frontmatter) and the render (templates, dates, feeds, calendars). Pillow and its encoders
+are named by the image and card settings, Pagefind by the index's."""
+
+
+def libraries() -> str:
+    """The versions of :data:`OUTPUT_LIBRARIES` ("-" for one not installed), as installed (read at each call).
+
+    A build whose libraries changed is not a no-op (:func:`inputs_key`), and the writer's manifest then trusts no
+    digest (:class:`hospiblog.writer.Manifest`): every page is made again and rewritten where its bytes differ,
+    never a site with some pages in one version's words (a date as Babel spells it) and the rest in another's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: list[str] = []
+    for name in OUTPUT_LIBRARIES:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} -")
+    return "|".join(found)
+
+
 def inputs_key(parts: Iterable[str], found: Sequence[FoundFile]) -> str:
-    """Hash of every input of a build: the code, the options, the configuration, the theme (and card settings)
-    given as ``parts``, and every post file's path and stat signature (size, mtime, ctime, inode: any write
-    changes the ctime, so the bytes need not be read)."""
+    """Hash of every input of a build: the code and the libraries' versions, the options, the configuration, the
+    theme (and card settings) given as ``parts``, and every post file's path and stat signature (size, mtime, ctime,
+    inode: any write changes the ctime, so the bytes need not be read)."""
     hasher = hashlib.blake2b(digest_size=16)
-    for part in (code_fingerprint(), *parts):
+    for part in (code_fingerprint(), libraries(), *parts):
         hasher.update(part.encode() + b"\0")
     for entry in found:
         hasher.update(f"{entry.path}\0{entry.signature}\0".encode())

@@ -70,7 +70,8 @@ def test_the_cache_keeps_only_the_current_posts(make_site: SiteMaker, tmp_path: 
 def test_an_upgraded_markdown_library_parses_every_post_again(make_site: SiteMaker, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A kept parse holds python-markdown's output: another version of it (or of PyYAML, nh3, lxml) must not reuse
-    it. A no-op build looks at nothing and keeps the folder as it is; the next edit parses every post."""
+    it. Only the module's version changes here, not the installed one that the no-op check reads (tested below), so
+    an edit makes the build run; it parses every post."""
     import markdown
 
     from hospiblog.content import parse
@@ -85,6 +86,24 @@ def test_an_upgraded_markdown_library_parses_every_post_again(make_site: SiteMak
         assert build(site, output=tmp_path / "out", now=NOW).parsed == 4
     finally:
         parse.code_fingerprint.cache_clear()  # the next call, after the test, sees the real version
+
+
+@pytest.mark.parametrize("library", ["Babel", "Markdown"])
+def test_an_upgraded_library_makes_every_page_again(make_site: SiteMaker, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch, library: str) -> None:
+    """Babel words the dates, python-markdown writes the bodies: after an upgrade, a build into the same folder is not
+    a no-op, and every page is made again, not only the edited ones (no site half in one version's words)."""
+    import importlib.metadata
+
+    site, out = site_of(make_site, 4), tmp_path / "out"
+    first = build(site, output=out, now=NOW)
+    assert build(site, output=out, now=NOW).write.rendered == 0
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0" if name == library else real(name))
+    again = build(site, output=out, now=NOW)
+    assert "read" in again.stages
+    assert again.write.rendered == first.write.rendered > 20 and again.write.reused == 0
+    assert build(site, output=out, now=NOW).write.rendered == 0  # and the build after it is a no-op again
 
 
 def test_a_no_op_build_writes_nothing_and_skips_the_work(make_site: SiteMaker, tmp_path: Path) -> None:
