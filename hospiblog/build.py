@@ -387,8 +387,14 @@ def _plan(site: Site, config: SiteConfig, theme: Theme, cards: ShareCards | None
           posters: VideoPosters | None, options: BuildOptions) -> Planner:
     from .plan import make_planner
 
-    return make_planner(site, config, theme, dev=options.dev, cards=cards, images=images, posters=posters,
-                        index_cache=cache_root(config) / "search" if options.use_cache else None)
+    index_cache = cache_root(config) / "search" if options.use_cache else None
+    planner = make_planner(site, config, theme, dev=options.dev, cards=cards, images=images, posters=posters,
+                           index_cache=index_cache)
+    if index_cache is not None and config.search.enabled and not options.dev:
+        from .search import remove_unplanned
+
+        remove_unplanned(index_cache, planner.search_bundles)
+    return planner
 
 
 def _count(report: BuildReport, planner: Planner, site: Site) -> None:

@@ -16,6 +16,7 @@ import os
 import pickle
 import struct
 import tempfile
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ def write_atomically(path: Path, data: bytes | Callable[[IO[bytes]], object]) ->
     streamed instead of being held in memory whole).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part",
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=PART_SUFFIX,
                                      delete=False) as file:
         try:
             if isinstance(data, bytes):
@@ -47,6 +48,36 @@ def write_atomically(path: Path, data: bytes | Callable[[IO[bytes]], object]) ->
             os.unlink(file.name)
             raise
     os.replace(file.name, path)
+
+
+PART_SUFFIX = ".part"
+"""What ends the name of a file :func:`write_atomically` is writing: ``.<name>.<pid>-<random>.part``."""
+ORPHAN_AGE = 3600.0
+"""Seconds after which a ``.part`` file that names no process (written by an older hospiblog) is an orphan."""
+
+
+def remove_orphans(folder: Path) -> int:
+    """Removes the ``.part`` files of :func:`write_atomically` in ``folder`` whose process is gone: a build killed
+    while it wrote (SIGKILL, the machine stopped) leaves one, as large as the file it replaced (the parsed posts'
+    pack: 60 MB at 10,000 posts), and each such build would leave another. Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(PART_SUFFIX)):
+            continue
+        pid = entry.name[:-len(PART_SUFFIX)].rpartition(".")[2].partition("-")[0]
+        with contextlib.suppress(OSError):
+            if pid.isdigit():
+                if int(pid) == os.getpid() or process_running(pid):
+                    continue
+            elif time.time() - entry.stat(follow_symlinks=False).st_mtime < ORPHAN_AGE:
+                continue
+            os.unlink(entry.path)
+            removed += 1
+    return removed
 
 
 def process_running(pid: str) -> bool:

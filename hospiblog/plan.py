@@ -593,7 +593,7 @@ def search_shards(config: SiteConfig, posts: Sequence[Post]) -> list[tuple[int, 
 
 def _plan_search_index(planner: Planner, parts: Sequence[tuple[int, tuple[IndexedPage, ...]]]) -> None:
     """Each part of the search index, made from its article pages once they are rendered."""
-    from .search import KeptIndex, indexer_fingerprint, make_index, require_pagefind
+    from .search import KeptIndex, indexer_fingerprint, kept_index_path, make_index, require_pagefind
     from .state import code_fingerprint
 
     executable = require_pagefind(planner.config)
@@ -602,7 +602,7 @@ def _plan_search_index(planner: Planner, parts: Sequence[tuple[int, tuple[Indexe
         inputs = tuple(page.output for page in pages)
         folder = search_bundle_url(number).lstrip("/")
         cache = planner.index_cache
-        kept = KeptIndex(cache / f"{folder.rstrip('/')}.bundle", f"{settings}|{folder}") if cache else None
+        kept = KeptIndex(kept_index_path(cache, folder), f"{settings}|{folder}") if cache else None
         planner.derived.append(DerivedJob(
             name="index", folder=folder, digest=planner.derived_digest("index", f"{settings}|{folder}", inputs),
             inputs=inputs, settings=f"{settings}|{folder}", produce=partial(make_index, executable, pages, kept=kept),

@@ -156,6 +156,22 @@ class KeptIndex:
         write_checked(self.path, self.MAGIC + key.encode(), pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def kept_index_path(cache: Path, folder: str) -> Path:
+    """Where the part of the index published in ``folder`` (``pagefind/``, ``pagefind-2/``…) is kept."""
+    return cache / f"{folder.strip('/')}.bundle"
+
+
+def remove_unplanned(cache: Path, folders: Iterable[str]) -> None:
+    """Deletes the kept parts that no part of ``folders`` (this build's) would read: a site whose part count went
+    down (from 16 parts to 8, or to one below 500 articles) would otherwise keep their few megabytes for ever."""
+    planned = {kept_index_path(cache, folder).name for folder in folders}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(cache):
+            if entry.name.endswith(".bundle") and entry.name not in planned:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def make_index(executable: Path, pages: Iterable[IndexedPage], read: Reader,
                kept: KeptIndex | None = None) -> dict[str, bytes]:
     """The search bundle for ``pages`` (read through ``read``): its files by path inside the bundle's folder; from

@@ -51,7 +51,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import CACHE_DIR_NAME, FingerprintCache, write_atomically
+from .cache import CACHE_DIR_NAME, FingerprintCache, remove_orphans, write_atomically
 from .config import SiteConfig
 from .content.discover import FoundFile, Known
 from .errors import BuildWarning, HospiblogError, SourceLocation
@@ -237,8 +237,13 @@ class BuildState:
     @classmethod
     def open(cls, config: SiteConfig, output_dir: Path, *, use_cache: bool, served: bool = False) -> BuildState:
         """The state of builds into ``output_dir``. A build without cache remembers nothing; serve (``served``)
-        keeps the source signatures but its output is a temporary folder: its manifest stays in memory."""
+        keeps the source signatures but its output is a temporary folder: its manifest stays in memory. What a
+        killed build left half-written in the cache's folders goes (:func:`hospiblog.cache.remove_orphans`)."""
         signatures = Signatures.of(config) if use_cache else None
+        if use_cache:
+            root = cache_root(config)
+            for folder in (root, root / "outputs", root / "search", root / "pages"):
+                remove_orphans(folder)
         if not use_cache or served:
             return cls(Snapshot(Path(os.devnull)), signatures, Path(os.devnull))
         return cls(Snapshot.load(output_state_path(config, output_dir, ".snapshot.json")), signatures,

@@ -299,6 +299,49 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
     assert FingerprintCache(root, "posts").get("key") is None
 
 
+def test_what_a_killed_build_was_writing_leaves_the_cache(make_site: SiteMaker, tmp_path: Path) -> None:
+    """A build killed while it writes its parsed posts (SIGKILL: no cleanup runs) leaves a ``.part`` file as large
+    as the pack; the next build removes it, but not one that a running process is still writing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    site = many_posts(make_site)
+    build(site, output=tmp_path / "out", now=NOW)
+    cache_folder = site / ".hospiblog-cache"
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from hospiblog.cache import write_atomically\n"
+        "def write(file):\n"
+        "    file.write(b'x' * 100000); file.flush(); print('writing', flush=True); time.sleep(60)\n"
+        f"write_atomically(Path({str(cache_folder / 'posts.pack')!r}), write)\n")], stdout=subprocess.PIPE)
+    assert writer.stdout is not None and writer.stdout.readline() == b"writing\n"
+    (killed,) = cache_folder.glob(".posts.pack.*.part")
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    assert killed.stat().st_size == 100000
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        alive = cache_folder / f".checks.pack.{running.pid}-abcd1234.part"
+        alive.write_bytes(b"still being written")
+        old = cache_folder / "outputs" / ".x.json.k3j2h1g0.part"  # an older hospiblog's, without a pid
+        old.write_bytes(b"")
+        recent = cache_folder / "outputs" / ".y.json.a1b2c3d4.part"
+        recent.write_bytes(b"")
+        os.utime(old, (time.time() - 2 * cache.ORPHAN_AGE,) * 2)
+        build(site, output=tmp_path / "out", now=NOW)
+        assert not killed.exists() and not old.exists()
+        assert alive.exists() and recent.exists()
+    finally:
+        running.kill()
+        running.wait()
+    build(site, output=tmp_path / "out", now=NOW)
+    assert not alive.exists()
+
+
 def many_posts(make_site: SiteMaker) -> Path:
     """Enough posts that a one-post edit appends (with 4 posts every save compacts)."""
     return make_site({f"posts/{('news', 'prevention', 'medicine')[n % 3]}/article-{n}.md":

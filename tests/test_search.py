@@ -264,6 +264,28 @@ def test_a_build_into_a_new_folder_gets_the_index_back_from_the_cache(make_site:
     assert files_of(tmp_path / "third") == files_of(tmp_path / "clean")
 
 
+def test_the_parts_a_smaller_site_no_longer_has_leave_the_cache(make_site: SiteMaker, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site whose index had 4 parts and now has one keeps one part's bundle, not five (nor a bundle a serve or a
+    build with search off never reads: they leave the kept parts alone)."""
+    import hospiblog.search
+
+    site = site_of(make_site)
+    kept = site / ".hospiblog-cache" / "search"
+    monkeypatch.setattr(hospiblog.search, "SHARD_PAGES", 2)
+    build(site, output=tmp_path / "out", now=NOW)
+    parts = sorted(path.name for path in kept.glob("*.bundle"))
+    assert len(parts) >= 2 and "pagefind.bundle" in parts
+    monkeypatch.setattr(hospiblog.search, "SHARD_PAGES", 500)
+    (site / "site.toml").write_text((site / "site.toml").read_text("utf-8") + "\n[search]\nenabled = false\n", "utf-8")
+    build(site, output=tmp_path / "out", now=NOW)
+    assert sorted(path.name for path in kept.glob("*.bundle")) == parts
+    toml = (site / "site.toml").read_text("utf-8")
+    (site / "site.toml").write_text(toml.replace("enabled = false", "enabled = true"), "utf-8")
+    build(site, output=tmp_path / "out", now=NOW)
+    assert sorted(path.name for path in kept.glob("*.bundle")) == ["pagefind.bundle"]
+
+
 def all_indexed_pages(out: Path) -> dict[str, dict[str, object]]:
     """The pages of every part of the index."""
     pages: dict[str, dict[str, object]] = {}
