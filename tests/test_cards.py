@@ -36,6 +36,22 @@ def settings() -> CardSettings:
     return cards.load_card_settings([builtin_theme_dir()])
 
 
+@pytest.mark.parametrize("text", ["Consultation d’hypnose : « ce que j’y ai trouvé »", "fi fl ffi Tâ Vo AVAWAY",
+                                  "Fußpflege für Diabetiker·innen – Ärztin", "j", "g,", "…", "12 h 30 ?"])
+def test_a_line_is_measured_and_drawn_as_pillow_draws_text(settings: CardSettings, text: str) -> None:
+    """A card renders each line once, to measure it and to draw it (cards._line_mask): the box is getbbox's and the
+    pixels are ImageDraw.text's, for both fonts and odd sizes (kerning, ligatures, overhanging glyphs)."""
+    for path, size in ((settings.title_font, 64), (settings.title_font, 37), (settings.text_font, 29)):
+        font = cards._font(str(path), size)
+        assert cards._ink(font, text) == font.getbbox(text, anchor="la")
+        expected = Image.new("RGB", (1600, 200), (16, 92, 140))
+        drawn = expected.copy()
+        ImageDraw.Draw(expected).text((41, 17), text, font=font, fill=(255, 248, 231), anchor="la")
+        draw = ImageDraw.Draw(drawn)
+        cards._draw_line(draw, (41, 17), text, font, draw.draw.draw_ink((255, 248, 231)))
+        assert drawn.tobytes() == expected.tobytes(), (path.name, size)
+
+
 def write_logo(path: Path) -> Path:
     """A 64×64 PNG logo: a blue square on transparency, the same pixels with any zlib."""
     image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
