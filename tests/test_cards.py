@@ -52,6 +52,19 @@ def test_a_line_is_measured_and_drawn_as_pillow_draws_text(settings: CardSetting
         assert drawn.tobytes() == expected.tobytes(), (path.name, size)
 
 
+def test_a_word_is_measured_only_when_its_bound_does_not_settle_it(settings: CardSettings) -> None:
+    """Fitting a title skips measuring a word whose bound (its characters' advances and a slack) fits: the answer
+    is the measured one for short and long words, at widths on both sides of each word's ink."""
+    words = ["de", "l’hôpital", "Consultation", "«", "WWWWWWWW", "fiffl", "Fußpflege", "été-là",
+             "Donaudampfschifffahrtsgesellschaftskapitän", "Infirmier·ère", "AVAWAYTAVA"]
+    for path, size in ((settings.title_font, 72), (settings.title_font, 40), (settings.text_font, 26)):
+        font = cards._font(str(path), size)
+        for word in words:
+            ink = cards._ink_width(font, word)
+            for width in (ink - 1, ink, ink + 1, 2 * ink, 1080):
+                assert cards._wider_than(font, word, width) == (ink > width), (word, size, width)
+
+
 def write_logo(path: Path) -> Path:
     """A 64×64 PNG logo: a blue square on transparency, the same pixels with any zlib."""
     image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
