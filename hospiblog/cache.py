@@ -53,39 +53,51 @@ def write_atomically(path: Path, data: bytes | Callable[[IO[bytes]], object]) ->
 PART_SUFFIX = ".part"
 """What ends the name of a file :func:`write_atomically` is writing: ``.<name>.<pid>-<random>.part``."""
 ORPHAN_AGE = 3600.0
-"""Seconds after which a ``.part`` file that names no process (written by an older hospiblog) is an orphan."""
+"""Seconds since its last write after which a ``.part`` file whose process is not running here is an orphan: a
+build writing it from another PID namespace (a container sharing the cache) or another machine (a network disk)
+names a process this one cannot see, and it writes a pack in seconds."""
 
 
 def remove_orphans(folder: Path) -> int:
-    """Removes the ``.part`` files of :func:`write_atomically` in ``folder`` whose process is gone: a build killed
-    while it wrote (SIGKILL, the machine stopped) leaves one, as large as the file it replaced (the parsed posts'
-    pack: 60 MB at 10,000 posts), and each such build would leave another. Returns how many were removed."""
+    """Removes the ``.part`` files of :func:`write_atomically` in ``folder`` untouched for :data:`ORPHAN_AGE` whose
+    process is not running (or that name none: an older hospiblog's). A build killed while it wrote (SIGKILL, the
+    machine stopped) leaves one, as large as the file it replaced (the parsed posts' pack: 60 MB at 10,000 posts),
+    and each such build would leave another. Returns how many were removed."""
     removed = 0
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return 0
+    now = time.time()
     for entry in entries:
         if not (entry.name.startswith(".") and entry.name.endswith(PART_SUFFIX)):
             continue
         pid = entry.name[:-len(PART_SUFFIX)].rpartition(".")[2].partition("-")[0]
         with contextlib.suppress(OSError):
-            if pid.isdigit():
-                if int(pid) == os.getpid() or process_running(pid):
-                    continue
-            elif time.time() - entry.stat(follow_symlinks=False).st_mtime < ORPHAN_AGE:
+            if now - entry.stat(follow_symlinks=False).st_mtime < ORPHAN_AGE or _running(pid):
                 continue
             os.unlink(entry.path)
             removed += 1
     return removed
 
 
+def _running(pid: str) -> bool:
+    """True when ``pid`` (as written in a file's name) is this process or another that is running."""
+    return _pid(pid) == os.getpid() or process_running(pid)
+
+
+def _pid(text: str) -> int | None:
+    """The process number ``text`` writes in ASCII digits, when it can be one (None for "²" or 20 digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def process_running(pid: str) -> bool:
     """True for another process that is still running (``pid`` as written in a file's name)."""
-    if not pid.isdigit() or int(pid) == os.getpid():
+    number = _pid(pid)
+    if number is None or number == os.getpid():
         return False
     try:
-        os.kill(int(pid), 0)
+        os.kill(number, 0)
     except ProcessLookupError:
         return False
     except OSError:

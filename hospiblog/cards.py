@@ -379,11 +379,15 @@ shaped alone (kerning and contextual forms move a glyph by a fraction of that): 
 def _wider_than(font: ImageFont.FreeTypeFont, word: str, width: int) -> bool:
     """True when the ink of ``word`` is wider than ``width``. Measured (HarfBuzz shapes it: about 40 µs) only when
     a bound does not settle it: its characters' advances, kept per font, plus :data:`SHAPING_SLACK` per character
-    and its edges. A title's words are far narrower than a card (a word of 15 characters is under 1,080 px at the
-    largest og size even with the slack), so a card's fit measures none of them but the ones it wraps."""
+    and its edges. At the largest og size a word of up to about 12 characters is settled by the bound, so a card's
+    fit measures few words but the ones it wraps. A character without advance of its own (a combining mark, which
+    may take one after its base) leaves the bound unsure: such a word is measured."""
     if not word:
         return False
-    bound = (sum(_edges(font, character)[2] for character in word) + SHAPING_SLACK * font.size * len(word)
+    advances = [_edges(font, character)[2] for character in word]
+    if not all(advances):
+        return _ink_width(font, word) > width
+    bound = (sum(advances) + SHAPING_SLACK * font.size * len(word)
              + _edges(font, word[0])[0] + _edges(font, word[-1])[1])
     return bound > width and _ink_width(font, word) > width
 

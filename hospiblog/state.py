@@ -89,11 +89,12 @@ def code_fingerprint(*parts: str) -> str:
     return hasher.hexdigest()
 
 
-OUTPUT_LIBRARIES = ("Markdown", "PyYAML", "nh3", "lxml", "python-frontmatter", "Jinja2", "MarkupSafe", "Babel",
-                    "feedgen", "icalendar")
+OUTPUT_LIBRARIES = ("Markdown", "PyYAML", "nh3", "lxml", "python-frontmatter", "Unidecode", "Jinja2", "MarkupSafe",
+                    "Babel", "feedgen", "icalendar", "twitter-text-parser")
 """The distributions whose versions shape the site's bytes besides hospiblog's code: the parse (python-markdown,
-PyYAML, nh3, lxml, python-frontmatter) and the render (templates, dates, feeds, calendars). Pillow and its encoders
-are named by the image and card settings, Pagefind by the index's."""
+PyYAML, nh3, lxml, python-frontmatter; Unidecode makes the slugs), the render (templates, dates, feeds, calendars)
+and the share links (twitter-text counts a post's text for X). Pillow and its encoders are named by the image and
+card settings, Pagefind by the index's."""
 
 
 def libraries() -> str:
@@ -102,15 +103,20 @@ def libraries() -> str:
     A build whose libraries changed is not a no-op (:func:`inputs_key`), and the writer's manifest then trusts no
     digest (:class:`hospiblog.writer.Manifest`): every page is made again and rewritten where its bytes differ,
     never a site with some pages in one version's words (a date as Babel spells it) and the rest in another's."""
+    return "|".join(f"{name} {installed(name)}" for name in OUTPUT_LIBRARIES)
+
+
+def installed(distribution: str) -> str:
+    """The installed version of ``distribution``: "-" when it is not installed, "?" when its metadata cannot be read
+    (a stale ``.dist-info``), never a traceback."""
     from importlib.metadata import PackageNotFoundError, version
 
-    found: list[str] = []
-    for name in OUTPUT_LIBRARIES:
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} -")
-    return "|".join(found)
+    try:
+        return version(distribution) or "?"
+    except PackageNotFoundError:
+        return "-"
+    except Exception:
+        return "?"
 
 
 def inputs_key(parts: Iterable[str], found: Sequence[FoundFile]) -> str:

@@ -3,8 +3,9 @@
     python3 -m pip install fonttools
     python3 scripts/unhint_font.py SOURCE.ttf TARGET.ttf
 
-FreeType runs a hinted glyph's program each time it loads the glyph at a size, and Pillow keeps no glyph: a share
-card's title line took 0.68 ms to render with the hinted Noto Sans Bold and 0.35 ms without its hinting (874 lines
+FreeType runs a hinted glyph's program each time it loads the glyph at a size, and Pillow keeps no glyph; without
+the programs FreeType fits the glyphs with its own auto-hinter (its default for such a font), which costs less: a
+share card's title line took 0.68 ms to render with the hinted Noto Sans Bold and 0.35 ms without (874 lines
 of the benchmark corpus, themes/default/cards/README.md). At the sizes cards are drawn (22 to 78 px, antialiased)
 the glyphs look the same. The outlines, metrics, kerning and shaping tables are kept; what goes is the hinting
 programs (``fpgm``, ``prep``, each glyph's instructions), their data (``cvt``), the tables computed from them

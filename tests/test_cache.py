@@ -301,7 +301,8 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
 
 def test_what_a_killed_build_was_writing_leaves_the_cache(make_site: SiteMaker, tmp_path: Path) -> None:
     """A build killed while it writes its parsed posts (SIGKILL: no cleanup runs) leaves a ``.part`` file as large
-    as the pack; the next build removes it, but not one that a running process is still writing."""
+    as the pack; a build removes it once it is an hour old, but not one a running process writes, nor a recent one
+    (a build in a container sharing the cache names a process this one cannot see)."""
     import os
     import signal
     import subprocess
@@ -323,17 +324,21 @@ def test_what_a_killed_build_was_writing_leaves_the_cache(make_site: SiteMaker, 
     writer.send_signal(signal.SIGKILL)
     writer.wait()
     assert killed.stat().st_size == 100000
+    build(site, output=tmp_path / "out", now=NOW)
+    assert killed.exists()  # its process is gone, but it is recent
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    old_times = (time.time() - 2 * cache.ORPHAN_AGE,) * 2
     try:
         alive = cache_folder / f".checks.pack.{running.pid}-abcd1234.part"
-        alive.write_bytes(b"still being written")
         old = cache_folder / "outputs" / ".x.json.k3j2h1g0.part"  # an older hospiblog's, without a pid
-        old.write_bytes(b"")
         recent = cache_folder / "outputs" / ".y.json.a1b2c3d4.part"
-        recent.write_bytes(b"")
-        os.utime(old, (time.time() - 2 * cache.ORPHAN_AGE,) * 2)
+        odd = [cache_folder / ".posts.pack.²-abcdefgh.part", cache_folder / ".posts.pack.99999999999999999999-a.part"]
+        for path in (alive, old, recent, *odd):
+            path.write_bytes(b"")
+        for path in (killed, alive, old, *odd):
+            os.utime(path, old_times)
         build(site, output=tmp_path / "out", now=NOW)
-        assert not killed.exists() and not old.exists()
+        assert not killed.exists() and not old.exists() and not any(path.exists() for path in odd)
         assert alive.exists() and recent.exists()
     finally:
         running.kill()

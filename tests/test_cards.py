@@ -65,6 +65,21 @@ def test_a_word_is_measured_only_when_its_bound_does_not_settle_it(settings: Car
                 assert cards._wider_than(font, word, width) == (ink > width), (word, size, width)
 
 
+NO_OWN_ADVANCE_FONT = Path("/usr/share/fonts/truetype/noto/NotoMono-Regular.ttf")
+"""A font whose combining marks have no advance alone, and take one after a base it lacks (Debian: fonts-noto-mono)."""
+
+
+@pytest.mark.skipif(not NO_OWN_ADVANCE_FONT.is_file(), reason="needs Debian's fonts-noto-mono")
+def test_a_word_of_marks_without_advance_is_measured() -> None:
+    """In Noto Mono, ट and 40 acute accents are 1,476 px wide at 60 px: more than the bound of their advances alone
+    (1,266 px). The word is measured, so it is found wider than 1,400 px (a review found the bound wrong here)."""
+    font = cards._font(str(NO_OWN_ADVANCE_FONT), 60)
+    word = "ट" + "\u0301" * 40
+    assert cards._ink_width(font, word) == 1476
+    assert cards._wider_than(font, word, 1400) and cards._wider_than(font, word, 1475)
+    assert not cards._wider_than(font, word, 1476)
+
+
 def write_logo(path: Path) -> Path:
     """A 64×64 PNG logo: a blue square on transparency, the same pixels with any zlib."""
     image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))

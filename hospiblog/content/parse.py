@@ -67,17 +67,19 @@ class ParseSettings:
 @functools.cache
 def code_fingerprint() -> str:
     """Hash of the parsing code itself and of the model it makes (a kept Post is a pickle of model.py's classes),
-    with the versions of the libraries whose output a parse keeps (python-markdown, PyYAML, nh3, lxml), so neither
-    a new hospiblog nor an upgraded library reuses an old parse. (This module's imports have loaded them: PyYAML with
-    frontmatter.py, nh3 with sanitize.py, lxml with outline.py, python-markdown's core with typography.py.)"""
+    with the versions of the libraries whose output a parse keeps (python-markdown, PyYAML, nh3, lxml, and Unidecode,
+    which makes the slugs), so neither a new hospiblog nor an upgraded library reuses an old parse. (This module's
+    imports have loaded them: PyYAML with frontmatter.py, nh3 with sanitize.py, lxml with outline.py, python-markdown's
+    core with typography.py, Unidecode with urls.py; Unidecode names no version of its own.)"""
     import lxml.etree
     import markdown
     import nh3
     import yaml
 
     versions = (f"markdown {markdown.__version__}|yaml {yaml.__version__}|nh3 {getattr(nh3, '__version__', '')}"
-                f"|lxml {lxml.etree.__version__}")
+                f"|lxml {lxml.etree.__version__}|unidecode {state.installed('Unidecode')}")
     return f"{state.code_fingerprint('content', 'model.py')}|{versions}"
+
 
 
 def listing_fingerprint(relative: str, meta: PostMeta, words: int) -> str:
