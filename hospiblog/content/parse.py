@@ -81,7 +81,6 @@ def code_fingerprint() -> str:
     return f"{state.code_fingerprint('content', 'model.py')}|{versions}"
 
 
-
 def listing_fingerprint(relative: str, meta: PostMeta, words: int) -> str:
     """What a listing shows of a post (:attr:`Post.listing_fingerprint`): its path, its front matter (a tree of
     frozen dataclasses, tuples, strings, numbers and dates, whose ``repr`` is the same in every process) but for the
