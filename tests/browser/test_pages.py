@@ -70,6 +70,8 @@ def test_page_loads_cleanly(open_page: Any, name: str, width: int, screenshot_di
         "failed requests": visit.failed_requests,
         "console errors": console_errors,
         "uncaught page errors": visit.page_errors,
+        "images that did not decode": visit.page.evaluate(
+            "() => [...document.images].filter(image => !image.naturalWidth).map(image => image.currentSrc)"),
     }
     found = {kind: items for kind, items in problems.items() if items}
     if found:
