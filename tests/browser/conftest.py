@@ -207,9 +207,11 @@ def open_page(browser: Any, base_url: str) -> Iterator[Any]:
         page.on("console", on_console)
         page.on("pageerror", lambda error: page_errors.append(str(error)))
         def on_failed(request: Any) -> None:
-            # Chromium cancels an image it no longer needs (a srcset candidate replaced by a wider one as the layout
-            # settles, a lazy image scrolled past): net::ERR_ABORTED is the browser's choice, not the site failing.
-            # An image that fails shows as an HTTP error above, or in test_pages.py's check that each one decoded.
+            # Chromium cancels an image it no longer needs: net::ERR_ABORTED is the browser's choice, not the site
+            # failing. A full-page screenshot changes the viewport's metrics, and Chromium then sometimes asks for
+            # another srcset candidate (the event page at 1280 px: its 480 px AVIF in 1 of 6 and 1 of 10 runs with
+            # the screenshot, 0 of 10 without), which the next page's load aborts. An image that fails shows as an
+            # HTTP error above, or in test_pages.py's check that each one decoded.
             if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
                 return
             failed_requests.append(f"{request.url}: {request.failure}")
