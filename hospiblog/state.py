@@ -97,8 +97,11 @@ and the share links (twitter-text counts a post's text for X). Pillow and its en
 card settings, Pagefind by the index's."""
 
 
+@functools.cache
 def libraries() -> str:
-    """The versions of :data:`OUTPUT_LIBRARIES` ("-" for one not installed), as installed (read at each call).
+    """The versions of :data:`OUTPUT_LIBRARIES` ("-" for one not installed), read once per process: the modules it
+    has loaded are those installed when it started (a build reads them for its no-op check, its manifest and its
+    page store; serve's process for every build it runs).
 
     A build whose libraries changed is not a no-op (:func:`inputs_key`), and the writer's manifest then trusts no
     digest (:class:`hospiblog.writer.Manifest`): every page is made again and rewritten where its bytes differ,

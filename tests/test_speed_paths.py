@@ -96,6 +96,7 @@ def test_an_upgraded_library_makes_every_page_again(make_site: SiteMaker, tmp_pa
     edited ones (no site half in one version's words); a kept parse holds slugs, so Unidecode parses again."""
     import importlib.metadata
 
+    from hospiblog import state
     from hospiblog.content import parse
 
     site, out = site_of(make_site, 4), tmp_path / "out"
@@ -104,6 +105,7 @@ def test_an_upgraded_library_makes_every_page_again(make_site: SiteMaker, tmp_pa
     real = importlib.metadata.version
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0" if name == library else real(name))
     parse.code_fingerprint.cache_clear()  # a new process reads the versions again
+    state.libraries.cache_clear()
     try:
         again = build(site, output=out, now=NOW)
         assert "read" in again.stages
@@ -112,6 +114,7 @@ def test_an_upgraded_library_makes_every_page_again(make_site: SiteMaker, tmp_pa
         assert build(site, output=out, now=NOW).write.rendered == 0  # and the build after it is a no-op again
     finally:
         parse.code_fingerprint.cache_clear()
+        state.libraries.cache_clear()
 
 
 def test_a_no_op_build_writes_nothing_and_skips_the_work(make_site: SiteMaker, tmp_path: Path) -> None:
